@@ -1,0 +1,81 @@
+/*
+ * The durable job queue (DESIGN.md §5): a job is a row of the jobs table.
+ *
+ * States: queued -> running -> succeeded | failed (permanent, not retried) |
+ * dead (attempts exhausted); running -> queued again on a retryable failure
+ * (after an exponential backoff with jitter) or when its lease expires (the
+ * worker died). 'waiting' is a continuation (fan-in parent) whose children
+ * are still open; it becomes queued, in the same transaction, when the last
+ * child reaches a final state (succeeded, failed or dead).
+ *
+ * Exactly-once execution at a time: a claim sets a lease (owner + expiry);
+ * only the owner of a live lease may complete or fail the job; a job whose
+ * lease expired may be claimed by anyone (its steps are idempotent). A job's
+ * concurrency_key (e.g. "repo:42") makes jobs with the same key run one at a
+ * time. Claiming: SQLite under its write lock (BEGIN IMMEDIATE); PostgreSQL
+ * with FOR UPDATE SKIP LOCKED plus a transaction-scoped advisory lock on the
+ * concurrency key.
+ *
+ * Every function here opens and commits its own transaction, except
+ * jobs_enqueue() and jobs_release(), which join the caller's transaction when
+ * one is open (so a step can enqueue its children atomically with its writes).
+ */
+#ifndef JOBS_QUEUE_H
+#define JOBS_QUEUE_H
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "store/store.h"
+
+struct jobs_enqueue_opts {
+	const char *queue;           /* required */
+	const char *kind;            /* required */
+	const char *payload;         /* JSON text; NULL means "{}" */
+	int64_t run_after;           /* usec UTC; 0 = now */
+	int max_attempts;            /* 0 = 5 */
+	int timeout_sec;             /* 0 = 600 */
+	const char *concurrency_key; /* NULL = none */
+	int64_t parent_id;           /* 0 = none; the parent's open-children count goes up */
+	int priority;                /* higher first within a queue */
+	int waiting;                 /* 1: create as 'waiting' (a continuation); see jobs_release() */
+};
+
+/* Adds a job; *id_out (optional) gets its id. */
+int jobs_enqueue(struct store *s, const struct jobs_enqueue_opts *o, int64_t *id_out, struct err *e);
+/* A 'waiting' job with no open children becomes queued; call after adding its children. */
+int jobs_release(struct store *s, int64_t id, struct err *e);
+
+struct jobs_claimed {
+	int64_t id, parent_id;
+	char queue[64], kind[64];
+	char *payload; /* owned; jobs_claimed_release() */
+	char *concurrency_key;
+	int attempts, max_attempts, timeout_sec;
+};
+void jobs_claimed_release(struct jobs_claimed *c);
+
+/*
+ * Claims the next runnable job of the given queues for owner, with a lease of
+ * lease_usec. Returns 1 with *out filled, 0 when nothing is runnable now.
+ * Jobs whose lease expired with no attempts left become dead here.
+ */
+int jobs_claim(struct store *s, const char *const *queues, size_t nq, const char *owner, int64_t lease_usec,
+	       struct jobs_claimed *out, struct err *e);
+/* Extends the lease; ERR_CONFLICT when owner no longer holds it. */
+int jobs_renew(struct store *s, int64_t id, const char *owner, int64_t lease_usec, struct err *e);
+/* Marks succeeded (and fans in); ERR_CONFLICT when the lease was lost. */
+int jobs_complete(struct store *s, int64_t id, const char *owner, struct err *e);
+/*
+ * Records a failure. permanent: state failed, no retry. Otherwise queued
+ * again after backoff_base_usec * 2^(attempts-1) (capped at one hour) with
+ * +-25% jitter, or dead when attempts are exhausted.
+ */
+int jobs_fail(struct store *s, int64_t id, const char *owner, int permanent, const char *message,
+	      int64_t backoff_base_usec, struct err *e);
+
+/* Jobs of the queues in state queued or running (what --once waits for). */
+int jobs_count_open(struct store *s, const char *const *queues, size_t nq, int64_t *out, struct err *e);
+/* Earliest run_after of queued jobs in the queues, or INT64_MAX. */
+int jobs_next_run_after(struct store *s, const char *const *queues, size_t nq, int64_t *out, struct err *e);
+
+#endif

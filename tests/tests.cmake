@@ -1,0 +1,60 @@
+# Test registration. Conventions (docs/architecture.md, "Tests"):
+#  - tests/<layer>/test_<module>.c is a Criterion executable linked with the
+#    layer's library and tests/support.
+#  - a C test file containing the word CIMINER_TEST_BOTH_DRIVERS is registered
+#    twice, once per database driver (CIMINER_TEST_DRIVER=sqlite|pg); the pg
+#    run uses the throw-away server started by the pg_server fixture.
+#  - tests/<layer>/test_*.sh are shell tests run with the ciminer binary path.
+set(PG_STATE ${CMAKE_BINARY_DIR}/pgtest.env)
+add_test(NAME pg_server_start COMMAND ${CMAKE_SOURCE_DIR}/tests/support/pg-server start ${PG_STATE})
+add_test(NAME pg_server_stop  COMMAND ${CMAKE_SOURCE_DIR}/tests/support/pg-server stop ${PG_STATE})
+set_tests_properties(pg_server_start PROPERTIES FIXTURES_SETUP pg_server)
+set_tests_properties(pg_server_stop  PROPERTIES FIXTURES_CLEANUP pg_server)
+
+file(GLOB TEST_SUPPORT_SRC CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/support/*.c)
+add_library(ciminer_testsupport STATIC ${TEST_SUPPORT_SRC})
+target_link_libraries(ciminer_testsupport PUBLIC ciminer_store ciminer_core PkgConfig::CRITERION)
+target_include_directories(ciminer_testsupport PUBLIC ${CMAKE_SOURCE_DIR}/tests/support)
+
+set(TEST_ENV "CIMINER_BIN=${CMAKE_BINARY_DIR}/ciminer"
+             "CIMINER_TEST_PG_STATE=${PG_STATE}"
+             "CIMINER_FIXTURES=${CMAKE_SOURCE_DIR}/../shared/fixtures"
+             "CIMINER_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
+
+foreach(layer IN LISTS LAYERS ITEMS cli)
+  file(GLOB _tests CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/${layer}/test_*.c)
+  foreach(tsrc IN LISTS _tests)
+    get_filename_component(tname ${tsrc} NAME_WE)
+    set(exe ${layer}_${tname})
+    add_executable(${exe} ${tsrc})
+    if(TARGET ciminer_${layer})
+      target_link_libraries(${exe} PRIVATE ciminer_${layer})
+    else()
+      target_link_libraries(${exe} PRIVATE ${ALL_LAYER_LIBS})
+    endif()
+    target_link_libraries(${exe} PRIVATE ciminer_testsupport PkgConfig::CRITERION)
+    set_target_properties(${exe} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+    file(STRINGS ${tsrc} _both REGEX "CIMINER_TEST_BOTH_DRIVERS")
+    if(_both)
+      add_test(NAME ${exe}_sqlite COMMAND ${exe} --jobs 2)
+      set_tests_properties(${exe}_sqlite PROPERTIES ENVIRONMENT "${TEST_ENV};CIMINER_TEST_DRIVER=sqlite")
+      add_test(NAME ${exe}_pg COMMAND ${exe} --jobs 2)
+      set_tests_properties(${exe}_pg PROPERTIES ENVIRONMENT "${TEST_ENV};CIMINER_TEST_DRIVER=pg"
+                           FIXTURES_REQUIRED pg_server)
+    else()
+      add_test(NAME ${exe} COMMAND ${exe} --jobs 2)
+      set_tests_properties(${exe} PROPERTIES ENVIRONMENT "${TEST_ENV}")
+    endif()
+  endforeach()
+  file(GLOB _sh CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/${layer}/test_*.sh)
+  foreach(tsh IN LISTS _sh)
+    get_filename_component(tname ${tsh} NAME_WE)
+    add_test(NAME ${layer}_${tname} COMMAND bash ${tsh})
+    set_tests_properties(${layer}_${tname} PROPERTIES ENVIRONMENT "${TEST_ENV}")
+  endforeach()
+endforeach()
+
+file(GLOB _fuzz CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/CMakeLists.txt)
+if(_fuzz)
+  add_subdirectory(tests/fuzz)
+endif()
