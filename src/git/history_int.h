@@ -1,0 +1,76 @@
+/*
+ * Private layout of struct git_history, shared by history.c (life cycle,
+ * look-ups, built commits), history_build.c (the indexing pass) and
+ * history_query.c (views and window queries). Not for other modules.
+ */
+#ifndef GIT_HISTORY_INT_H
+#define GIT_HISTORY_INT_H
+#include "git/history.h"
+#include "git/oidtab.h"
+#include "core/buf.h"
+
+/* Line and test counts of one blob, read once by its id. */
+struct git_history_blob {
+	uint32_t total, code;
+	uint32_t cases, asserts;
+	uint8_t lang;
+	uint8_t binary;
+	uint8_t tests_done;   /* cases/asserts are filled */
+	uint8_t use_fallback; /* cases counted with the language's fallback pattern */
+};
+
+struct git_history {
+	git_repository *repo; /* borrowed */
+	struct git_classify_ctx *cls;
+
+	struct git_history_commit *commits;
+	size_t ncommits, commits_cap;
+	uint32_t *parents;
+	size_t nparents, parents_cap;
+	struct git_history_change *changes;
+	size_t nchanges, changes_cap;
+	struct git_history_langtotals *totals;
+	size_t ntotals, totals_cap;
+	uint32_t *by_time; /* commit indexes ordered by commit time (stable) */
+	uint32_t nby_time, by_time_cap;
+	uint8_t *has_child; /* per commit: 1 when an indexed commit has it as a parent */
+	size_t has_child_cap;
+	struct git_oidtab commit_ids;
+
+	struct git_history_path *paths;
+	size_t npaths, paths_cap;
+	struct strmap path_ids; /* path -> (id + 1) */
+
+	struct git_history_ident *idents;
+	size_t nidents, idents_cap;
+	struct strmap ident_ids; /* lower-case e-mail -> (id + 1) */
+
+	struct git_history_blob *blobs;
+	size_t nblobs, blobs_cap;
+	struct git_oidtab blob_ids;
+};
+
+/* Interns a path (computing its class once); returns its id. */
+uint32_t git_history_intern_path(struct git_history *h, const char *path);
+/* Interns an identity by e-mail (name when the e-mail is empty). */
+uint32_t git_history_intern_ident(struct git_history *h, const char *name, const char *email);
+/* Inserts c into a list of commit indexes kept sorted by key(c) (stable:
+ * equal keys keep insertion order). by_author selects author_time. */
+void git_history_sorted_insert(const struct git_history *h, uint32_t **list, uint32_t *n, uint32_t *cap,
+			       uint32_t c, int by_author);
+
+/*
+ * history_blobs.c. Line and test counts of a blob for a language, from the
+ * cache or by reading it (loaded may pass an already loaded blob). Counts of
+ * a blob under another language than the cached one are computed and not
+ * cached (the cache holds one language per blob id).
+ */
+int git_history_blob_stat(struct git_history *h, struct git_history_update_stats *st, const git_oid *oid, int lang,
+			  int need_tests, const git_blob *loaded, struct git_history_blob *out, struct err *e);
+/* Fills ch->added/deleted/tests_added/tests_deleted from the line diff of two
+ * text blobs (libgit2's xdiff, no context lines). */
+int git_history_blob_diff(struct git_history *h, struct git_history_update_stats *st,
+			  const struct git_history_path *op, const git_oid *old_oid, const struct git_history_path *np,
+			  const git_oid *new_oid, struct git_history_change *ch, struct err *e);
+
+#endif

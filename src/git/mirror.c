@@ -1,0 +1,322 @@
+/*
+ * Bare mirrors: clone once into a temporary folder and rename into place,
+ * fetch with explicit refspecs (branches, tags, pull-request heads and merges)
+ * whenever a requested commit is absent, all under a per-repository flock.
+ * Fetches use an anonymous remote with the URL the caller gives, so a changed
+ * clone base (CIMINER_GIT_URL) takes effect without editing the mirror's
+ * config; "origin" is still recorded at clone time for people who inspect it.
+ */
+#include "git/mirror.h"
+#include "core/fs.h"
+#include "core/xalloc.h"
+#include "core/log.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+struct git_mirror {
+	char *path;
+	char *lock_path;
+	char *url;
+	git_repository *repo;
+};
+
+static const char *const refspecs[] = {
+	"+refs/heads/*:refs/heads/*",
+	"+refs/tags/*:refs/tags/*",
+	"+refs/pull/*/head:refs/pull/*/head",
+	"+refs/pull/*/merge:refs/pull/*/merge",
+};
+#define NREFSPECS (sizeof(refspecs) / sizeof(refspecs[0]))
+
+static int lg_fail(struct err *e, int code, const char *what, const char *arg)
+{
+	const git_error *ge = git_error_last();
+	return err_set(e, code, "%s %s: %s", what, arg, ge && ge->message ? ge->message : "libgit2 error");
+}
+
+static int name_part_ok(const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+		      c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+int git_mirror_check_name(const char *full_name, struct err *e)
+{
+	const char *slash = full_name ? strchr(full_name, '/') : NULL;
+	if (!slash || strchr(slash + 1, '/') || !name_part_ok(full_name, (size_t)(slash - full_name)) ||
+	    !name_part_ok(slash + 1, strlen(slash + 1)))
+		return err_set(e, ERR_INPUT, "repository name '%s' is not owner/name (letters, digits, '.', '-', '_')",
+			       full_name ? full_name : "");
+	return 0;
+}
+
+static int check_url(const char *url, struct err *e)
+{
+	if (url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0 ||
+		    strncmp(url, "file://", 7) == 0 || url[0] == '/'))
+		return 0;
+	return err_set(e, ERR_INPUT, "repository URL '%s' is not https://, http://, file:// or an absolute path",
+		       url ? url : "");
+}
+
+/* Takes the repository's lock; returns the descriptor (close to unlock). */
+static int lock_take(const char *lock_path, struct err *e)
+{
+	int fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_set(e, ERR_IO, "opening lock %s: %s", lock_path, strerror(errno));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int rc = err_set(e, ERR_IO, "locking %s: %s", lock_path, strerror(errno));
+			close(fd);
+			return rc;
+		}
+	}
+	return fd;
+}
+
+static void lock_release(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* closing drops the flock */
+}
+
+static int fetch_into(git_repository *repo, const char *url, struct err *e)
+{
+	git_remote *remote = NULL;
+	if (git_remote_create_anonymous(&remote, repo, url) < 0)
+		return lg_fail(e, ERR_NETWORK, "fetching", url);
+	git_fetch_options fo;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.prune = GIT_FETCH_NO_PRUNE; /* keep every commit a build may name */
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE; /* tags come through the refspec */
+	git_strarray specs = { (char **)refspecs, NREFSPECS };
+	int rc = 0;
+	if (git_remote_fetch(remote, &specs, &fo, "ciminer fetch") < 0)
+		rc = lg_fail(e, ERR_NETWORK, "fetching", url);
+	git_remote_free(remote);
+	return rc;
+}
+
+/* HEAD follows the remote's default branch when the remote tells it,
+ * otherwise main, master, or the first branch. */
+static void set_head(git_repository *repo)
+{
+	static const char *const guesses[] = { "refs/heads/main", "refs/heads/master" };
+	git_reference *ref = NULL;
+	for (size_t i = 0; i < 2; i++) {
+		if (git_reference_lookup(&ref, repo, guesses[i]) == 0) {
+			git_repository_set_head(repo, guesses[i]);
+			git_reference_free(ref);
+			return;
+		}
+	}
+	git_reference_iterator *it = NULL;
+	if (git_reference_iterator_glob_new(&it, repo, "refs/heads/*") == 0) {
+		if (git_reference_next(&ref, it) == 0) {
+			git_repository_set_head(repo, git_reference_name(ref));
+			git_reference_free(ref);
+		}
+		git_reference_iterator_free(it);
+	}
+}
+
+/* Removes temporary clones left by a crash (we hold the lock, so any is stale). */
+static void remove_stale(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	char *prefix = xasprintf("%s.tmp-", base);
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		char *p = fs_join(dir, de->d_name);
+		log_info("removing an interrupted clone: %s", p);
+		fs_remove_tree(p, NULL);
+		free(p);
+	}
+	free(prefix);
+	closedir(d);
+}
+
+static int clone_into_place(struct git_mirror *m, const char *dir, const char *base, struct err *e)
+{
+	remove_stale(dir, base);
+	char *tmp = xasprintf("%s.tmp-%ld-%lld", m->path, (long)getpid(), (long long)time(NULL));
+	git_repository *repo = NULL;
+	git_remote *origin = NULL;
+	int rc = 0;
+	if (git_repository_init(&repo, tmp, 1) < 0) {
+		rc = lg_fail(e, ERR_IO, "creating", tmp);
+		goto out;
+	}
+	if (git_remote_create_with_fetchspec(&origin, repo, "origin", m->url, refspecs[0]) < 0) {
+		rc = lg_fail(e, ERR_IO, "configuring", tmp);
+		goto out;
+	}
+	for (size_t i = 1; i < NREFSPECS; i++)
+		git_remote_add_fetch(repo, "origin", refspecs[i]);
+	if ((rc = fetch_into(repo, m->url, e)) < 0)
+		goto out;
+	set_head(repo);
+	git_repository_free(repo);
+	repo = NULL;
+	if (rename(tmp, m->path) < 0)
+		rc = err_set(e, ERR_IO, "moving the clone to %s: %s", m->path, strerror(errno));
+out:
+	git_remote_free(origin);
+	git_repository_free(repo);
+	if (rc < 0)
+		fs_remove_tree(tmp, NULL);
+	free(tmp);
+	return rc;
+}
+
+int git_mirror_open(struct git_mirror **out, int *cloned, const char *data_dir, const char *full_name,
+		    const char *url, struct err *e)
+{
+	int rc;
+	if (cloned)
+		*cloned = 0;
+	if ((rc = git_mirror_check_name(full_name, e)) < 0 || (rc = check_url(url, e)) < 0)
+		return rc;
+	git_libgit2_init();
+	struct git_mirror *m = xcalloc(1, sizeof(*m));
+	const char *slash = strchr(full_name, '/');
+	char *owner = xstrndup(full_name, (size_t)(slash - full_name));
+	char *repos = fs_join(data_dir, "repos");
+	char *dir = fs_join(repos, owner);
+	char *base = xasprintf("%s.git", slash + 1);
+	m->path = fs_join(dir, base);
+	m->lock_path = xasprintf("%s.lock", m->path);
+	m->url = xstrdup(url);
+	int fd = -1;
+	if (!fs_is_dir(m->path)) {
+		if ((rc = fs_mkdirs(dir, e)) < 0 || (rc = fd = lock_take(m->lock_path, e)) < 0)
+			goto out;
+		/* Someone may have finished the clone while we waited. */
+		if (!fs_is_dir(m->path)) {
+			if ((rc = clone_into_place(m, dir, base, e)) < 0)
+				goto out;
+			if (cloned)
+				*cloned = 1;
+		}
+	}
+	if (git_repository_open_bare(&m->repo, m->path) < 0)
+		rc = lg_fail(e, ERR_IO, "opening mirror", m->path);
+out:
+	lock_release(fd);
+	free(owner);
+	free(repos);
+	free(dir);
+	free(base);
+	if (rc < 0) {
+		err_prefix(e, "%s", full_name);
+		git_mirror_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+void git_mirror_free(struct git_mirror *m)
+{
+	if (!m)
+		return;
+	if (m->repo) {
+		git_repository_free(m->repo);
+	}
+	free(m->path);
+	free(m->lock_path);
+	free(m->url);
+	free(m);
+	git_libgit2_shutdown();
+}
+
+git_repository *git_mirror_repo(const struct git_mirror *m)
+{
+	return m->repo;
+}
+
+const char *git_mirror_path(const struct git_mirror *m)
+{
+	return m->path;
+}
+
+int git_mirror_fetch(struct git_mirror *m, struct err *e)
+{
+	int fd = lock_take(m->lock_path, e);
+	if (fd < 0)
+		return fd;
+	int rc = fetch_into(m->repo, m->url, e);
+	lock_release(fd);
+	git_odb *odb = NULL;
+	if (rc == 0 && git_repository_odb(&odb, m->repo) == 0) {
+		git_odb_refresh(odb);
+		git_odb_free(odb);
+	}
+	return rc;
+}
+
+int git_mirror_has_commit(struct git_mirror *m, const git_oid *oid)
+{
+	git_odb *odb = NULL;
+	if (git_repository_odb(&odb, m->repo) < 0)
+		return 0;
+	size_t len;
+	git_object_t type;
+	int ok = git_odb_read_header(&len, &type, odb, oid) == 0 && type == GIT_OBJECT_COMMIT;
+	git_odb_free(odb);
+	return ok;
+}
+
+/* Fills present[] and returns how many are missing. */
+static size_t check_all(struct git_mirror *m, const git_oid *oids, size_t n, uint8_t *present)
+{
+	size_t missing = 0;
+	for (size_t i = 0; i < n; i++) {
+		present[i] = (uint8_t)git_mirror_has_commit(m, &oids[i]);
+		missing += !present[i];
+	}
+	return missing;
+}
+
+int git_mirror_ensure_commits(struct git_mirror *m, const char *const *shas, size_t n, uint8_t *present_out,
+			      int *fetched, struct err *e)
+{
+	if (fetched)
+		*fetched = 0;
+	git_oid *oids = xcalloc(n ? n : 1, sizeof(git_oid));
+	for (size_t i = 0; i < n; i++) {
+		if (!shas[i] || strlen(shas[i]) != GIT_OID_HEXSZ || git_oid_fromstr(&oids[i], shas[i]) < 0) {
+			free(oids);
+			return err_set(e, ERR_INPUT, "commit id '%s' is not 40 hexadecimal digits",
+				       shas[i] ? shas[i] : "");
+		}
+	}
+	int rc = 0;
+	if (check_all(m, oids, n, present_out) > 0) {
+		rc = git_mirror_fetch(m, e);
+		if (fetched)
+			*fetched = rc == 0;
+		if (rc == 0)
+			check_all(m, oids, n, present_out);
+	}
+	free(oids);
+	return rc;
+}
