@@ -1,10 +1,11 @@
 /*
  * Line counts of a blob: total, blank, comment-only and code lines, by the
  * comment syntax of the blob's language. It is a scanner, not a parser: it
- * does not know string literals, so a block-comment opener inside a string after code
- * opens a comment (cloc makes the same trade). Python docstrings count as
- * comments when the triple quote starts its line, which is how cloc counts
- * them and what "SLOC without comments" means to Python users.
+ * does not know string literals, so a block-comment opener inside a string
+ * after code opens a comment (cloc makes the same trade). Python docstrings
+ * count as comments when the triple quote starts its line, which is how cloc
+ * counts them and what "SLOC without comments" means to Python users; a triple
+ * quote after code (x = """...) opens a string whose lines are code.
  */
 #include "git/classify.h"
 #include <string.h>
@@ -92,6 +93,18 @@ static int scan_line(const struct comment_syntax *cs, const char *p, const char 
 {
 	int has_code = 0, has_comment = 0, first = 1;
 	while (p < end) {
+		if (*in_block < 0) {
+			/* inside a triple-quoted string that followed code: code */
+			const char *close = cs->close[-*in_block - 1];
+			const char *c = find_tok(p, end, close);
+			if (!c)
+				return 2;
+			p = c + strlen(close);
+			*in_block = 0;
+			has_code = 1;
+			first = 0;
+			continue;
+		}
 		if (*in_block) {
 			has_comment = 1;
 			const char *close = cs->close[*in_block - 1];
@@ -107,7 +120,17 @@ static int scan_line(const struct comment_syntax *cs, const char *p, const char 
 			p++;
 			continue;
 		}
-		int b = (!cs->block_at_line_start_only || (first && !has_code)) ? block_open_at(cs, p, end) : -1;
+		int b = block_open_at(cs, p, end);
+		if (b >= 0 && cs->block_at_line_start_only && !(first && !has_code)) {
+			if (strcmp(cs->open[b], cs->close[b]) == 0) {
+				/* x = """...: a string, not a docstring */
+				p += strlen(cs->open[b]);
+				*in_block = -(b + 1);
+				has_code = 1;
+				continue;
+			}
+			b = -1;
+		}
 		if (b >= 0) {
 			has_comment = 1;
 			p += strlen(cs->open[b]);
