@@ -29,7 +29,7 @@ int jobs_enqueue(struct store *s, const struct jobs_enqueue_opts *o, int64_t *id
 		sv_text(o->queue), sv_text(o->kind), sv_text(o->payload ? o->payload : "{}"),
 		sv_text(o->waiting ? "waiting" : "queued"), sv_int(o->priority),
 		sv_int(o->max_attempts > 0 ? o->max_attempts : 5), sv_int(o->run_after > 0 ? o->run_after : now),
-		sv_int(o->timeout_sec > 0 ? o->timeout_sec : 600), sv_text(o->concurrency_key),
+		sv_int(o->timeout_sec > 0 ? o->timeout_sec : 0), sv_text(o->concurrency_key),
 		o->parent_id > 0 ? sv_int(o->parent_id) : sv_null(), sv_int(now),
 	};
 	rc = store_query_int(s, &id, e,
@@ -69,15 +69,6 @@ static int fan_in(struct store *s, int64_t parent_id, struct err *e)
 	return rc;
 }
 
-static int64_t parent_of(struct store *s, int64_t id, struct err *e)
-{
-	int64_t parent = 0;
-	struct store_val p[] = { sv_int(id) };
-	if (store_query_int(s, &parent, e, "SELECT COALESCE(parent_id, 0) FROM jobs WHERE id = ?", 1, p) < 0)
-		return 0;
-	return parent;
-}
-
 void jobs_claimed_release(struct jobs_claimed *c)
 {
 	free(c->payload);
@@ -114,6 +105,10 @@ static int reap_expired(struct store *s, int64_t now, struct err *e)
 	}
 	return rc < 0 ? rc : 0;
 }
+
+#define RETURNING_COLS \
+	" RETURNING id, COALESCE(parent_id, 0), queue, kind, payload, concurrency_key, attempts, max_attempts," \
+	" timeout_sec"
 
 static const char *claim_sql_queued =
 	"SELECT id, concurrency_key FROM jobs j WHERE state = 'queued' AND queue = ? AND run_after <= ?"
@@ -172,22 +167,12 @@ static int key_free(struct store *s, const char *key, int64_t id, struct err *e)
 	return v == 0;
 }
 
-static int take(struct store *s, int64_t id, const char *owner, int64_t now, int64_t lease_usec,
-		struct jobs_claimed *out, struct err *e)
+/* Runs a claiming UPDATE ... RETURNING; 1 with *out filled when it claimed a row. */
+static int claim_stmt(struct store *s, const char *sql, size_t n, const struct store_val *p,
+		      struct jobs_claimed *out, struct err *e)
 {
-	struct store_val p[] = { sv_text(owner), sv_int(now + lease_usec), sv_int(now), sv_int(id) };
-	int rc = store_exec(s, e, NULL,
-			    "UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ?,"
-			    " attempts = attempts + 1 WHERE id = ?",
-			    4, p);
-	if (rc < 0)
-		return rc;
 	struct store_cursor *c;
-	struct store_val q[] = { sv_int(id) };
-	rc = store_query(s, &c, e,
-			 "SELECT id, COALESCE(parent_id, 0), queue, kind, payload, concurrency_key, attempts, max_attempts,"
-			 " timeout_sec FROM jobs WHERE id = ?",
-			 1, q);
+	int rc = store_query(s, &c, e, sql, n, p);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_next(c, e)) == 1) {
@@ -202,50 +187,99 @@ static int take(struct store *s, int64_t id, const char *owner, int64_t now, int
 		out->attempts = (int)store_col_int(c, 6);
 		out->max_attempts = (int)store_col_int(c, 7);
 		out->timeout_sec = (int)store_col_int(c, 8);
-		rc = 1;
 	}
 	store_cursor_free(c);
 	return rc;
 }
 
-static int claim_in_tx(struct store *s, const char *const *queues, size_t nq, const char *owner,
-		       int64_t lease_usec, struct jobs_claimed *out, struct err *e)
+static int take(struct store *s, int64_t id, const struct jobs_claimer *cl, int64_t now,
+		struct jobs_claimed *out, struct err *e)
 {
-	int64_t now = utc_now();
-	int rc = reap_expired(s, now, e);
-	const char *sqls[2] = { claim_sql_queued, claim_sql_expired };
-	for (int pass = 0; rc == 0 && pass < 2; pass++) {
-		for (size_t qi = 0; rc == 0 && qi < nq; qi++) {
-			int64_t ids[4];
-			char *keys[4];
-			int n = 0;
-			rc = candidates(s, sqls[pass], queues[qi], now, ids, keys, &n, e);
-			for (int i = 0; i < n; i++) {
-				if (rc == 0) {
-					int ok = key_free(s, keys[i], ids[i], e);
-					if (ok < 0)
-						rc = e->code;
-					else if (ok)
-						rc = take(s, ids[i], owner, now, lease_usec, out, e);
-				}
-				free(keys[i]);
+	struct store_val p[] = { sv_text(cl->owner), sv_int(now + cl->lease_usec), sv_int(now), sv_int(id) };
+	return claim_stmt(s,
+			  "UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ?,"
+			  " attempts = attempts + 1 WHERE id = ?" RETURNING_COLS,
+			  4, p, out, e);
+}
+
+/*
+ * The fast path: one autocommit statement that claims the head of a queue
+ * when it has no concurrency key. When the head is keyed it claims nothing,
+ * and the transaction path below decides.
+ */
+static int claim_head(struct store *s, const struct jobs_claimer *cl, const char *queue, int64_t now,
+		      struct jobs_claimed *out, struct err *e)
+{
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires_at = ?, started_at = ?,"
+		 " attempts = attempts + 1 WHERE id = (SELECT id FROM jobs WHERE state = 'queued' AND queue = ?"
+		 " AND run_after <= ? ORDER BY priority DESC, run_after, id LIMIT 1%s) AND concurrency_key IS NULL"
+		 RETURNING_COLS,
+		 store_dialect(s) == STORE_PG ? " FOR UPDATE SKIP LOCKED" : "");
+	struct store_val p[] = { sv_text(cl->owner), sv_int(now + cl->lease_usec), sv_int(now), sv_text(queue),
+				 sv_int(now) };
+	return claim_stmt(s, sql, 5, p, out, e);
+}
+
+static int claim_pass(struct store *s, const struct jobs_claimer *cl, const char *sql, int64_t now,
+		      struct jobs_claimed *out, struct err *e)
+{
+	int rc = 0;
+	for (size_t qi = 0; rc == 0 && qi < cl->nq; qi++) {
+		int64_t ids[4];
+		char *keys[4];
+		int n = 0;
+		rc = candidates(s, sql, cl->queues[qi], now, ids, keys, &n, e);
+		for (int i = 0; i < n; i++) {
+			if (rc == 0) {
+				int ok = key_free(s, keys[i], ids[i], e);
+				if (ok < 0)
+					rc = e->code;
+				else if (ok)
+					rc = take(s, ids[i], cl, now, out, e);
 			}
+			free(keys[i]);
 		}
 	}
 	return rc;
 }
 
-int jobs_claim(struct store *s, const char *const *queues, size_t nq, const char *owner, int64_t lease_usec,
-	       struct jobs_claimed *out, struct err *e)
+static int claim_tx(struct store *s, struct jobs_claimer *cl, int sweep, struct jobs_claimed *out,
+		    struct err *e)
 {
+	int64_t now = utc_now();
 	int rc = store_begin(s, e);
 	if (rc < 0)
 		return rc;
-	rc = claim_in_tx(s, queues, nq, owner, lease_usec, out, e);
+	if (sweep) {
+		cl->last_sweep = now;
+		rc = reap_expired(s, now, e);
+		if (rc == 0)
+			rc = claim_pass(s, cl, claim_sql_expired, now, out, e);
+	}
+	if (rc == 0)
+		rc = claim_pass(s, cl, claim_sql_queued, now, out, e);
 	int end = store_tx_end(s, rc < 0 ? rc : 0, e);
 	if (end < 0 && rc == 1)
 		jobs_claimed_release(out);
 	return end < 0 ? end : rc;
+}
+
+int jobs_claim(struct store *s, struct jobs_claimer *cl, struct jobs_claimed *out, struct err *e)
+{
+	int64_t now = utc_now();
+	int rc = 0;
+	if (now - cl->last_sweep > USEC_PER_SEC)
+		return claim_tx(s, cl, 1, out, e);
+	for (size_t qi = 0; rc == 0 && qi < cl->nq; qi++)
+		rc = claim_head(s, cl, cl->queues[qi], now, out, e);
+	if (rc != 0)
+		return rc;
+	rc = claim_tx(s, cl, 0, out, e);
+	if (rc == 0) /* nothing runnable: look for expired leases now rather than in a second */
+		rc = claim_tx(s, cl, 1, out, e);
+	return rc;
 }
 
 int jobs_renew(struct store *s, int64_t id, const char *owner, int64_t lease_usec, struct err *e)
@@ -260,59 +294,55 @@ int jobs_renew(struct store *s, int64_t id, const char *owner, int64_t lease_use
 	return rc;
 }
 
-/* Moves a running job owned by owner to a final or retry state, fanning in when final. */
-static int finish(struct store *s, int64_t id, const char *owner, const char *state, int64_t run_after,
-		  const char *message, struct err *e)
+/*
+ * Moves a running job owned by owner to a final or retry state. A final state
+ * of a child closes it in its parent in the same transaction; without a
+ * parent the update is a single autocommit statement.
+ */
+static int finish(struct store *s, const struct jobs_claimed *job, const char *owner, const char *state,
+		  int64_t run_after, const char *message, struct err *e)
 {
-	int rc = store_begin(s, e);
+	int final = strcmp(state, "queued") != 0;
+	int fan = final && job->parent_id > 0;
+	int rc = fan ? store_begin(s, e) : 0;
 	if (rc < 0)
 		return rc;
 	int64_t now = utc_now(), n = 0;
-	int final = strcmp(state, "queued") != 0;
 	struct store_val p[] = { sv_text(state), final ? sv_int(now) : sv_null(), sv_int(run_after ? run_after : now),
-				 sv_text(message), sv_int(id), sv_text(owner) };
+				 sv_text(message), sv_int(job->id), sv_text(owner) };
 	rc = store_exec(s, e, &n,
 			"UPDATE jobs SET state = ?, finished_at = ?, run_after = ?, last_error = COALESCE(?, last_error),"
 			" lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND state = 'running' AND lease_owner = ?",
 			6, p);
 	if (rc == 0 && n != 1)
-		rc = err_set(e, ERR_CONFLICT, "job %lld: the lease of %s was lost before it finished", (long long)id,
+		rc = err_set(e, ERR_CONFLICT, "job %lld: the lease of %s was lost before it finished", (long long)job->id,
 			     owner);
-	if (rc == 0 && final) {
-		int64_t parent = parent_of(s, id, e);
-		rc = fan_in(s, parent, e);
-	}
-	return store_tx_end(s, rc, e);
+	if (rc == 0 && fan)
+		rc = fan_in(s, job->parent_id, e);
+	return fan ? store_tx_end(s, rc, e) : rc;
 }
 
-int jobs_complete(struct store *s, int64_t id, const char *owner, struct err *e)
+int jobs_complete(struct store *s, const struct jobs_claimed *job, const char *owner, struct err *e)
 {
-	return finish(s, id, owner, "succeeded", 0, NULL, e);
+	return finish(s, job, owner, "succeeded", 0, NULL, e);
 }
 
-int jobs_fail(struct store *s, int64_t id, const char *owner, int permanent, const char *message,
-	      int64_t backoff_base_usec, struct err *e)
+int jobs_fail(struct store *s, const struct jobs_claimed *job, const char *owner, int permanent,
+	      const char *message, int64_t backoff_base_usec, struct err *e)
 {
 	if (permanent)
-		return finish(s, id, owner, "failed", 0, message, e);
-	int64_t attempts = 0, max = 0;
-	struct store_val p[] = { sv_int(id) };
-	int rc = store_query_int(s, &attempts, e, "SELECT attempts FROM jobs WHERE id = ?", 1, p);
-	if (rc == 0)
-		rc = store_query_int(s, &max, e, "SELECT max_attempts FROM jobs WHERE id = ?", 1, p);
-	if (rc < 0)
-		return rc;
-	if (attempts >= max)
-		return finish(s, id, owner, "dead", 0, message, e);
+		return finish(s, job, owner, "failed", 0, message, e);
+	if (job->attempts >= job->max_attempts)
+		return finish(s, job, owner, "dead", 0, message, e);
 	int64_t delay = backoff_base_usec;
-	for (int64_t i = 1; i < attempts && delay < 3600 * USEC_PER_SEC; i++)
+	for (int i = 1; i < job->attempts && delay < 3600 * USEC_PER_SEC; i++)
 		delay *= 2;
 	if (delay > 3600 * USEC_PER_SEC)
 		delay = 3600 * USEC_PER_SEC;
 	/* +-25% jitter so that jobs failing together do not retry together. */
-	uint64_t h = hash_fnv1a(&id, sizeof(id)) ^ (uint64_t)utc_now();
+	uint64_t h = hash_fnv1a(&job->id, sizeof(job->id)) ^ (uint64_t)utc_now();
 	delay = delay * 3 / 4 + (int64_t)(h % (uint64_t)(delay / 2 + 1));
-	return finish(s, id, owner, "queued", utc_now() + delay, message, e);
+	return finish(s, job, owner, "queued", utc_now() + delay, message, e);
 }
 
 static char *in_list(size_t nq)

@@ -33,7 +33,7 @@ struct jobs_enqueue_opts {
 	const char *payload;         /* JSON text; NULL means "{}" */
 	int64_t run_after;           /* usec UTC; 0 = now */
 	int max_attempts;            /* 0 = 5 */
-	int timeout_sec;             /* 0 = 600 */
+	int timeout_sec;             /* 0 = the kind's timeout (600 s when the kind has none) */
 	const char *concurrency_key; /* NULL = none */
 	int64_t parent_id;           /* 0 = none; the parent's open-children count goes up */
 	int priority;                /* higher first within a queue */
@@ -54,24 +54,35 @@ struct jobs_claimed {
 };
 void jobs_claimed_release(struct jobs_claimed *c);
 
+/* Who claims, from which queues, with what lease; one per worker thread. */
+struct jobs_claimer {
+	const char *const *queues;
+	size_t nq;
+	const char *owner;
+	int64_t lease_usec;
+	int64_t last_sweep; /* internal: when expired leases were last looked for */
+};
+
 /*
- * Claims the next runnable job of the given queues for owner, with a lease of
- * lease_usec. Returns 1 with *out filled, 0 when nothing is runnable now.
- * Jobs whose lease expired with no attempts left become dead here.
+ * Claims the next runnable job of the claimer's queues, with a lease.
+ * Returns 1 with *out filled, 0 when nothing is runnable now. The common case
+ * (a job without concurrency key at the head of a queue) is one statement;
+ * keyed jobs take a short transaction. Expired leases are swept at most once
+ * a second while work is flowing, and always when nothing else is runnable:
+ * their jobs are claimed again, or become dead when no attempts are left.
  */
-int jobs_claim(struct store *s, const char *const *queues, size_t nq, const char *owner, int64_t lease_usec,
-	       struct jobs_claimed *out, struct err *e);
+int jobs_claim(struct store *s, struct jobs_claimer *c, struct jobs_claimed *out, struct err *e);
 /* Extends the lease; ERR_CONFLICT when owner no longer holds it. */
 int jobs_renew(struct store *s, int64_t id, const char *owner, int64_t lease_usec, struct err *e);
-/* Marks succeeded (and fans in); ERR_CONFLICT when the lease was lost. */
-int jobs_complete(struct store *s, int64_t id, const char *owner, struct err *e);
+/* Marks the claimed job succeeded (and fans in); ERR_CONFLICT when the lease was lost. */
+int jobs_complete(struct store *s, const struct jobs_claimed *job, const char *owner, struct err *e);
 /*
  * Records a failure. permanent: state failed, no retry. Otherwise queued
  * again after backoff_base_usec * 2^(attempts-1) (capped at one hour) with
  * +-25% jitter, or dead when attempts are exhausted.
  */
-int jobs_fail(struct store *s, int64_t id, const char *owner, int permanent, const char *message,
-	      int64_t backoff_base_usec, struct err *e);
+int jobs_fail(struct store *s, const struct jobs_claimed *job, const char *owner, int permanent,
+	      const char *message, int64_t backoff_base_usec, struct err *e);
 
 /* Jobs of the queues in state queued or running (what --once waits for). */
 int jobs_count_open(struct store *s, const char *const *queues, size_t nq, int64_t *out, struct err *e);

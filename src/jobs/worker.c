@@ -90,7 +90,7 @@ static void run_job(struct pool *p, struct slot *sl, struct store *s, struct job
 			       .kind = jc->kind, .attempt = jc->attempts, .max_attempts = jc->max_attempts,
 			       .owner = sl->owner, .app = o->app };
 	const struct job_kind *k = job_registry_find(o->registry, jc->kind);
-	int timeout = jc->timeout_sec > 0 ? jc->timeout_sec : (k ? k->timeout_sec : 600);
+	int timeout = jc->timeout_sec > 0 ? jc->timeout_sec : (k && k->timeout_sec > 0 ? k->timeout_sec : 600);
 	pthread_mutex_lock(&sl->mu);
 	sl->job_id = jc->id;
 	sl->deadline = mono_now() + (int64_t)timeout * USEC_PER_SEC;
@@ -119,13 +119,13 @@ static void run_job(struct pool *p, struct slot *sl, struct store *s, struct job
 
 	int frc;
 	if (rc == 0) {
-		frc = jobs_complete(s, jc->id, sl->owner, &fe);
+		frc = jobs_complete(s, jc, sl->owner, &fe);
 		if (frc == 0)
 			__atomic_add_fetch(&p->stats->succeeded, 1, __ATOMIC_RELAXED);
 	} else {
 		int perm = is_permanent(rc);
 		log_info("job %lld (%s) attempt %d failed: %s", (long long)jc->id, jc->kind, jc->attempts, e.msg);
-		frc = jobs_fail(s, jc->id, sl->owner, perm, e.msg, o->backoff_base_usec, &fe);
+		frc = jobs_fail(s, jc, sl->owner, perm, e.msg, o->backoff_base_usec, &fe);
 		if (frc == 0 && perm)
 			__atomic_add_fetch(&p->stats->failed, 1, __ATOMIC_RELAXED);
 		else if (frc == 0 && jc->attempts >= jc->max_attempts)
@@ -162,9 +162,10 @@ static void *worker_main(void *arg)
 		atomic_fetch_sub(&p->running_threads, 1);
 		return NULL;
 	}
+	struct jobs_claimer cl = { o->queues, o->nqueues, sl->owner, o->lease_usec, 0 };
 	while (!stopping(p) && !atomic_load(&p->failed)) {
 		struct jobs_claimed jc;
-		int rc = jobs_claim(s, o->queues, o->nqueues, sl->owner, o->lease_usec, &jc, &e);
+		int rc = jobs_claim(s, &cl, &jc, &e);
 		if (rc < 0) {
 			if (rc == ERR_CONFLICT) { /* busy database: back off and retry */
 				sleep_usec(o->poll_usec / 4 + 1000);
