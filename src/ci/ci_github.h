@@ -1,0 +1,20 @@
+/*
+ * Internals of the GitHub Actions provider shared by ci_github.c (repository,
+ * run, jobs, logs, field mapping) and ci_github_runs.c (the economical batch
+ * look-up). Outside src/ci/ use provider.h.
+ */
+#ifndef CI_GITHUB_H
+#define CI_GITHUB_H
+#include <jansson.h>
+#include "ci/provider.h"
+
+/* Accept and X-GitHub-Api-Version, NULL-terminated. */
+extern const char *const ci_github_headers[];
+
+/* Fills run (ci_run_init'ed by the caller) from a workflow-run object. */
+void ci_github_map_run(struct ci_run *run, const json_t *j);
+/* Fills job from a workflow-job object. */
+void ci_github_map_job(struct ci_job *job, const json_t *j);
+int ci_github_runs_lookup(struct ci_provider *p, const char *repo, struct ci_lookup *items, size_t n, struct err *e);
+
+#endif

@@ -1,0 +1,262 @@
+/*
+ * The economical batch look-up of GitHub workflow runs (issue 3: "page
+ * through its runs narrowed with created= date ranges and match ids locally
+ * instead of one request per build; fall back to GET /actions/runs/{id}").
+ *
+ * Run ids grow with creation time, so the wanted runs of a repository lie
+ * between the creation times of its newest and oldest wanted id:
+ *
+ *  1. Probe the two extreme ids singly (moving inwards past ids that do not
+ *     exist) to learn that time window.
+ *  2. List /actions/runs?per_page=100&created=LO..HI newest first, matching
+ *     ids locally. GitHub serves at most 1,000 results of a filtered list,
+ *     so after 10 pages the window's upper end moves down to the oldest
+ *     creation time seen and listing goes on from there.
+ *  3. Before each further page, compare what is left to list (total_count
+ *     minus what was seen) with the number of ids still unresolved: when
+ *     single look-ups are cheaper, stop listing.
+ *  4. Look up what is still unresolved singly (concurrently); a 404 there is
+ *     the definitive "not found".
+ *
+ * Few ids (<= SINGLES_MAX) go straight to step 4. All requests go through the
+ * ETag cache, so a repeated validation mostly costs 304s.
+ */
+#include "ci/ci_github.h"
+#include "ci/common.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define SINGLES_MAX 3
+#define PER_PAGE 100
+#define LIST_CAP 1000 /* results GitHub serves for one filtered query */
+
+struct want {
+	int64_t id;
+	size_t *items;
+	size_t n, cap;
+	int done;
+	int64_t created; /* from a probe, CI_TIME_UNKNOWN otherwise */
+};
+
+struct lookup {
+	struct ci_provider *p;
+	const char *repo;
+	struct ci_lookup *items;
+	struct want *w; /* sorted by id, newest (largest) first */
+	size_t nw;
+	size_t left;    /* wanted ids not yet resolved */
+};
+
+static int by_id_desc(const void *a, const void *b)
+{
+	const struct want *x = a, *y = b;
+	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+static struct want *find(struct lookup *L, int64_t id)
+{
+	size_t lo = 0, hi = L->nw;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (L->w[mid].id == id)
+			return &L->w[mid];
+		if (L->w[mid].id > id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Resolves w with a run object (rc 0) or with an error (rc < 0, err set). */
+static void resolve(struct lookup *L, struct want *w, const json_t *run, int rc, const struct err *err)
+{
+	if (w->done)
+		return;
+	w->done = 1;
+	L->left--;
+	for (size_t k = 0; k < w->n; k++) {
+		struct ci_lookup *it = &L->items[w->items[k]];
+		it->rc = rc;
+		if (rc) {
+			err_copy(&it->err, err);
+			continue;
+		}
+		ci_github_map_run(&it->run, run);
+		if (!it->run.repo_full_name)
+			it->run.repo_full_name = xstrdup(L->repo);
+	}
+	if (run)
+		w->created = ci_common_time(run, "created_at");
+}
+
+/* Single look-ups of the given wants, concurrently; fatal rate limits abort. */
+static int singles(struct lookup *L, struct want **ws, size_t n, struct err *e)
+{
+	struct ci_http_req *rs = xcalloc(n ? n : 1, sizeof(*rs));
+	char **urls = xcalloc(n ? n : 1, sizeof(*urls));
+	int fatal = 0;
+	for (size_t i = 0; i < n; i++) {
+		urls[i] = xasprintf("%s/repos/%s/actions/runs/%lld", L->p->api_url, L->repo, (long long)ws[i]->id);
+		rs[i].url = urls[i];
+		rs[i].headers = ci_github_headers;
+		rs[i].flags = CI_HTTP_CACHE | CI_HTTP_FOLLOW;
+	}
+	ci_http_run(L->p->http, rs, n, e);
+	for (size_t i = 0; i < n; i++) {
+		struct err re = ERR_INIT;
+		int rc = ci_common_req_err(&re, &rs[i]);
+		json_t *j = NULL;
+		if (!rc && !(j = core_json_parse(rs[i].body.data ? rs[i].body.data : "", rs[i].body.len, urls[i], &re)))
+			rc = err_set(&re, CI_ERR_PERMANENT, "GET %s: the answer is not JSON", urls[i]);
+		if (rc == CI_ERR_NOT_FOUND)
+			err_set(&re, rc, "run %lld of %s does not exist on GitHub", (long long)ws[i]->id, L->repo);
+		if (rc == CI_ERR_RATE_LIMITED && !fatal)
+			fatal = err_copy(e, &re);
+		resolve(L, ws[i], j, rc, &re);
+		json_decref(j);
+		ci_http_req_release(&rs[i]);
+		free(urls[i]);
+	}
+	free(rs);
+	free(urls);
+	return fatal;
+}
+
+/* Probes from one end inwards until an id exists; returns its creation time or CI_TIME_UNKNOWN. */
+static int64_t probe(struct lookup *L, int newest, int *fatal, struct err *e)
+{
+	for (size_t k = 0; k < L->nw; k++) {
+		struct want *w = &L->w[newest ? k : L->nw - 1 - k];
+		if (w->done) {
+			if (w->created != CI_TIME_UNKNOWN)
+				return w->created;
+			continue;
+		}
+		if ((*fatal = singles(L, &w, 1, e)))
+			return CI_TIME_UNKNOWN;
+		if (w->created != CI_TIME_UNKNOWN)
+			return w->created;
+	}
+	return CI_TIME_UNKNOWN;
+}
+
+/* Lists runs created in [lo, hi], newest first; returns a fatal code or 0. */
+static int list_window(struct lookup *L, int64_t lo, int64_t hi, struct err *e)
+{
+	while (L->left > 0) {
+		char a[UTC_FMT_MAX], b[UTC_FMT_MAX];
+		char *url = xasprintf("%s/repos/%s/actions/runs?per_page=%d&created=%s..%s", L->p->api_url, L->repo,
+				      PER_PAGE, utc_format(lo, a), utc_format(hi, b));
+		int64_t total = -1, seen = 0, oldest = hi;
+		int page = 0, rc = 0;
+		while (url && L->left > 0) {
+			json_t *j = NULL, *runs, *run;
+			char *next = NULL;
+			size_t i;
+			rc = ci_common_get_json(L->p, &j, &next, url, ci_github_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
+			free(url);
+			url = next;
+			if (rc)
+				break;
+			page++;
+			if (total < 0)
+				total = core_json_int(j, "total_count", 0);
+			runs = json_object_get(j, "workflow_runs");
+			json_array_foreach(runs, i, run) {
+				struct want *w = find(L, core_json_int(run, "id", 0));
+				int64_t t = ci_common_time(run, "created_at");
+				seen++;
+				if (t != CI_TIME_UNKNOWN && t < oldest)
+					oldest = t;
+				if (w)
+					resolve(L, w, run, 0, NULL);
+			}
+			json_decref(j);
+			/* Stop when the rest of the list costs more pages than single look-ups would. */
+			if (url && (total - seen + PER_PAGE - 1) / PER_PAGE > (int64_t)L->left) {
+				log_debug("github: %s: %lld runs left to list for %zu ids; looking them up singly",
+					  L->repo, (long long)(total - seen), L->left);
+				free(url);
+				return 0;
+			}
+		}
+		free(url);
+		if (rc == CI_ERR_NOT_FOUND)
+			return 0; /* the listing is unavailable (e.g. Actions disabled): singles decide */
+		if (rc)
+			return ci_err_is_transient(rc) ? rc : 0;
+		/* The filtered list ended before its 1,000-result cap: the window is done. */
+		if (total <= LIST_CAP || seen < LIST_CAP || oldest <= lo || oldest >= hi)
+			return 0;
+		/* Continue below the oldest run seen (inclusive: runs may share a second). */
+		hi = oldest;
+	}
+	return 0;
+}
+
+int ci_github_runs_lookup(struct ci_provider *p, const char *repo, struct ci_lookup *items, size_t n, struct err *e)
+{
+	struct lookup L = { p, repo, items, NULL, 0, 0 };
+	struct want **rest;
+	size_t nrest = 0;
+	int rc = 0, fatal = 0;
+
+	L.w = xcalloc(n ? n : 1, sizeof(*L.w));
+	for (size_t i = 0; i < n; i++) {
+		if (!ci_build_id_valid(CI_GITHUB, items[i].run_id)) {
+			items[i].rc = err_set(&items[i].err, ERR_INPUT, "'%s' is not a GitHub run id (a positive integer)",
+					      items[i].run_id ? items[i].run_id : "");
+			continue;
+		}
+		L.w[L.nw].id = strtoll(items[i].run_id, NULL, 10);
+		L.w[L.nw].created = CI_TIME_UNKNOWN;
+		xgrow((void **)&L.w[L.nw].items, &L.w[L.nw].cap, 1, sizeof(size_t));
+		L.w[L.nw].items[L.w[L.nw].n++] = i;
+		L.nw++;
+	}
+	qsort(L.w, L.nw, sizeof(*L.w), by_id_desc);
+	/* Merge repeated ids. */
+	size_t k = 0;
+	for (size_t i = 0; i < L.nw; i++) {
+		if (k && L.w[k - 1].id == L.w[i].id) {
+			struct want *d = &L.w[k - 1];
+			xgrow((void **)&d->items, &d->cap, d->n + 1, sizeof(size_t));
+			d->items[d->n++] = L.w[i].items[0];
+			free(L.w[i].items);
+		} else {
+			L.w[k++] = L.w[i];
+		}
+	}
+	L.nw = k;
+	L.left = L.nw;
+
+	if (L.nw > SINGLES_MAX) {
+		int64_t hi = probe(&L, 1, &fatal, e);
+		int64_t lo = fatal ? CI_TIME_UNKNOWN : probe(&L, 0, &fatal, e);
+		if (!fatal && hi != CI_TIME_UNKNOWN && lo != CI_TIME_UNKNOWN && L.left > 0)
+			fatal = list_window(&L, lo < hi ? lo : hi, lo < hi ? hi : lo, e);
+	}
+	rest = xcalloc(L.nw ? L.nw : 1, sizeof(*rest));
+	for (size_t i = 0; i < L.nw; i++)
+		if (!L.w[i].done)
+			rest[nrest++] = &L.w[i];
+	if (!fatal && nrest)
+		fatal = singles(&L, rest, nrest, e);
+	if (fatal) {
+		/* Everything still open shares the batch's fate. */
+		for (size_t i = 0; i < L.nw; i++)
+			if (!L.w[i].done)
+				resolve(&L, &L.w[i], NULL, fatal, e);
+		rc = fatal;
+	}
+	for (size_t i = 0; i < L.nw; i++)
+		free(L.w[i].items);
+	free(L.w);
+	free(rest);
+	return rc;
+}

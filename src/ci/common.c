@@ -1,0 +1,132 @@
+/* Shared pieces of the provider implementations (see common.h). */
+#include "ci/common.h"
+#include "core/json.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include <stdio.h>
+#include <string.h>
+
+int ci_common_status_err(struct err *e, long status, const char *url, const char *body)
+{
+	char msg[200] = "";
+	json_t *j = body && *body == '{' ? json_loads(body, 0, NULL) : NULL;
+	if (j && core_json_str(j, "message", NULL))
+		snprintf(msg, sizeof(msg), " (%s)", core_json_str(j, "message", ""));
+	json_decref(j);
+	switch (status) {
+	case 404:
+		return err_set(e, CI_ERR_NOT_FOUND, "GET %s: not found (HTTP 404)%s", url, msg);
+	case 410:
+		return err_set(e, CI_ERR_GONE, "GET %s: gone (HTTP 410, expired)%s", url, msg);
+	case 401:
+		return err_set(e, CI_ERR_PERMANENT, "GET %s: HTTP 401%s; check the token", url, msg);
+	case 403:
+		return err_set(e, CI_ERR_PERMANENT, "GET %s: forbidden (HTTP 403)%s; check the token's access", url, msg);
+	default:
+		return err_set(e, status >= 500 ? CI_ERR_TRANSIENT : CI_ERR_PERMANENT, "GET %s: unexpected HTTP %ld%s",
+			       url, status, msg);
+	}
+}
+
+int ci_common_req_err(struct err *e, const struct ci_http_req *r)
+{
+	if (r->rc)
+		return err_copy(e, &r->err);
+	if (r->status >= 200 && r->status < 300)
+		return 0;
+	return ci_common_status_err(e, r->status, r->final_url ? r->final_url : r->url, buf_cstr(&r->body));
+}
+
+int ci_common_get_json(struct ci_provider *p, json_t **out, char **link_next, const char *url,
+		       const char *const *headers, unsigned flags, struct err *e)
+{
+	struct ci_http_req r = CI_HTTP_REQ_INIT;
+	int rc;
+	*out = NULL;
+	if (link_next)
+		*link_next = NULL;
+	r.url = url;
+	r.headers = headers;
+	r.flags = flags;
+	ci_http_run(p->http, &r, 1, e);
+	rc = ci_common_req_err(e, &r);
+	if (!rc) {
+		*out = core_json_parse(r.body.data ? r.body.data : "", r.body.len, url, e);
+		if (!*out)
+			rc = err_set(e, CI_ERR_PERMANENT, "GET %s: the answer is not JSON: %s", url, e->msg);
+		else if (link_next) {
+			*link_next = r.link_next;
+			r.link_next = NULL;
+		}
+	}
+	ci_http_req_release(&r);
+	return rc;
+}
+
+char *ci_common_str(const json_t *obj, const char *path)
+{
+	json_t *v = core_json_path(obj, path);
+	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+}
+
+int64_t ci_common_time(const json_t *obj, const char *path)
+{
+	json_t *v = core_json_path(obj, path);
+	struct err e = ERR_INIT;
+	int64_t t;
+	if (!json_is_string(v) || utc_parse(&t, json_string_value(v), &e))
+		return CI_TIME_UNKNOWN;
+	return t;
+}
+
+char *ci_common_dump(const json_t *v)
+{
+	return core_json_dumps(v);
+}
+
+char *ci_common_escape(const char *s)
+{
+	struct buf b = BUF_INIT;
+	for (; *s; s++) {
+		if (*s == '/')
+			buf_addstr(&b, "%2F");
+		else
+			buf_addch(&b, *s);
+	}
+	return buf_detach(&b, NULL);
+}
+
+int64_t ci_common_duration(int64_t started, int64_t completed)
+{
+	if (started == CI_TIME_UNKNOWN || completed == CI_TIME_UNKNOWN || completed < started)
+		return CI_TIME_UNKNOWN;
+	return completed - started;
+}
+
+int ci_common_logs_http(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
+			char *(*url_of)(struct ci_provider *p, const char *repo, const char *job_id),
+			const char *const *headers, struct err *e)
+{
+	struct ci_http_req *rs = xcalloc(n ? n : 1, sizeof(*rs));
+	char **urls = xcalloc(n ? n : 1, sizeof(*urls));
+	for (size_t i = 0; i < n; i++) {
+		urls[i] = url_of(p, repo, reqs[i].job_id);
+		rs[i].url = urls[i];
+		rs[i].headers = headers;
+		rs[i].flags = CI_HTTP_FOLLOW;
+		rs[i].sink = &reqs[i].sink;
+		rs[i].max_bytes = cap;
+	}
+	ci_http_run(p->http, rs, n, e);
+	for (size_t i = 0; i < n; i++) {
+		err_clear(&reqs[i].err);
+		reqs[i].rc = ci_common_req_err(&reqs[i].err, &rs[i]);
+		reqs[i].bytes = rs[i].bytes;
+		reqs[i].truncated = rs[i].truncated;
+		ci_http_req_release(&rs[i]);
+		free(urls[i]);
+	}
+	free(rs);
+	free(urls);
+	return 0;
+}

@@ -1,0 +1,46 @@
+/*
+ * Helpers shared by the provider implementations (ci_github.c, ci_circleci.c,
+ * ci_travis.c, ci_local.c): JSON GETs with the status-to-error mapping of
+ * provider.h, field copies out of payloads, and the batch log download over
+ * HTTP. Not part of the public interface; callers outside src/ci/ use provider.h.
+ */
+#ifndef CI_COMMON_H
+#define CI_COMMON_H
+#include <jansson.h>
+#include "ci/provider.h"
+
+/*
+ * GETs url through the provider's client and parses a 2xx JSON body into
+ * *out (caller decrefs). link_next (may be NULL) receives the Link rel="next"
+ * URL (caller frees; NULL on the last page). Status mapping: 404 ->
+ * CI_ERR_NOT_FOUND, 410 -> CI_ERR_GONE, 401/403/other 4xx -> CI_ERR_PERMANENT,
+ * transport/5xx -> CI_ERR_TRANSIENT (or ERR_TIMEOUT / CI_ERR_RATE_LIMITED).
+ */
+int ci_common_get_json(struct ci_provider *p, json_t **out, char **link_next, const char *url,
+		       const char *const *headers, unsigned flags, struct err *e);
+/* Maps a final HTTP status that is not 2xx to a named code with a message. */
+int ci_common_status_err(struct err *e, long status, const char *url, const char *body);
+/* Converts a finished request's outcome into a code (0 for 2xx). */
+int ci_common_req_err(struct err *e, const struct ci_http_req *r);
+
+/* A copy of the string at dotted path (NULL when absent or not a string). */
+char *ci_common_str(const json_t *obj, const char *path);
+/* The time at dotted path, CI_TIME_UNKNOWN when absent or unparsable. */
+int64_t ci_common_time(const json_t *obj, const char *path);
+/* Compact JSON text of v (caller frees). */
+char *ci_common_dump(const json_t *v);
+/* "%s/%s" percent-encoding '/' in name's owner/repo for path segments (caller frees). */
+char *ci_common_escape(const char *s);
+/* duration = completed - started when both known, else CI_TIME_UNKNOWN. */
+int64_t ci_common_duration(int64_t started, int64_t completed);
+
+/*
+ * Batch log download over HTTP: url_of(p, repo, job_id) gives each log's URL
+ * (caller-side strings are freed here); the requests follow redirects and
+ * send headers. Fills each ci_log_req.
+ */
+int ci_common_logs_http(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
+			char *(*url_of)(struct ci_provider *p, const char *repo, const char *job_id),
+			const char *const *headers, struct err *e);
+
+#endif
