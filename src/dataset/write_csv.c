@@ -2,7 +2,8 @@
  * The CSV writer (write.h): RFC 4180 (comma, CRLF, fields with a comma,
  * quote, CR, LF or edge spaces quoted with doubled quotes), a header row, '.'
  * decimals whatever the locale, ISO-8601 UTC timestamps, an empty field for
- * null, and doubles in the shortest of %.15g / %.16g / %.17g that reads back
+ * null, doubles with a '.' or an exponent (3.0, not 3, so that pandas reads a
+ * float column as float64) in the shortest of %.15g / %.16g / %.17g that reads back
  * to the same bits (strtod), so a value round-trips exactly.
  */
 #include "dataset/sink.h"
@@ -55,6 +56,9 @@ static void add_double(struct buf *b, double v)
 				if (tmp[i] == ',')
 					tmp[i] = '.';
 			buf_add(b, tmp, (size_t)len);
+			/* "3" would read back as an integer column: write "3.0", as Python does. */
+			if (!strpbrk(tmp, ".e"))
+				buf_addstr(b, ".0");
 			return;
 		}
 	}
