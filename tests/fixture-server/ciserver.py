@@ -146,6 +146,7 @@ class Handler(BaseHTTPRequestHandler):
             if inm and inm == tag:
                 status, body = 304, b""
         self.status = status
+        self.count(status, len(body))
         self.send_response(status)
         if status != 304:
             hdrs.setdefault("Content-Type", ctype)
@@ -155,7 +156,22 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if body:
             self.wfile.write(body)
-        self.sent_bytes = len(body)
+
+    def count(self, status, nbytes):
+        """Counts an answer before it is written, so a client that has it sees it counted."""
+        st = self.state
+        if getattr(self, "control", False) or self.command == "POST":
+            return
+        with st.lock:
+            s = st.stats
+            s["requests"] += 1
+            s["by_endpoint"][self.endpoint] = s["by_endpoint"].get(self.endpoint, 0) + 1
+            s["by_status"][str(status)] = s["by_status"].get(str(status), 0) + 1
+            tok = token_of(self.headers) or "(anonymous)"
+            s["by_token"][tok] = s["by_token"].get(tok, 0) + 1
+            s["bytes"] += nbytes
+            if status == 304:
+                s["not_modified"] += 1
 
     def do_POST(self):
         n = int(self.headers.get("Content-Length") or 0)
@@ -176,14 +192,17 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         st = self.state
+        self.control = False
         if self.path.startswith("/_fixture/stats"):
             with st.lock:
-                return self.send(200, st.stats)
+                body = json.dumps(st.stats).encode()
+            self.control = True
+            return self.send(200, body)
         t0 = time.perf_counter()
         with st.lock:
             st.active += 1
             st.stats["max_concurrent"] = max(st.stats["max_concurrent"], st.active)
-        self.status, self.sent_bytes, self.endpoint = 0, 0, "GET (unknown)"
+        self.status, self.endpoint = 0, "GET (unknown)"
         try:
             if st.config.get("latency_ms"):
                 time.sleep(st.config["latency_ms"] / 1000.0)
@@ -191,16 +210,7 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             with st.lock:
                 st.active -= 1
-                s = st.stats
-                s["requests"] += 1
-                s["by_endpoint"][self.endpoint] = s["by_endpoint"].get(self.endpoint, 0) + 1
-                s["by_status"][str(self.status)] = s["by_status"].get(str(self.status), 0) + 1
-                tok = token_of(self.headers) or "(anonymous)"
-                s["by_token"][tok] = s["by_token"].get(tok, 0) + 1
-                s["served_usec"] += int((time.perf_counter() - t0) * 1e6)
-                s["bytes"] += self.sent_bytes
-                if self.status == 304:
-                    s["not_modified"] += 1
+                st.stats["served_usec"] += int((time.perf_counter() - t0) * 1e6)
 
     # ---- policy: faults, auth, rate limits ----
 
@@ -224,6 +234,7 @@ class Handler(BaseHTTPRequestHandler):
                 return False
         if fault.get("drop"):
             self.status = 0
+            self.count(0, 0)
             self.close_connection = True
             self.connection.shutdown(2)
             return True
@@ -597,6 +608,16 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, data, ctype="text/plain; charset=utf-8")
 
 
+class Server(ThreadingHTTPServer):
+    request_queue_size = 128
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # Clients closing kept-alive connections are normal, not worth a traceback.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 def load_recorded(folder):
     """path -> [(query, response)] from the PyGithub recordings (GET only)."""
     out = {}
@@ -660,8 +681,7 @@ def main():
         text = open(a.config[1:]).read() if a.config.startswith("@") else a.config
         config.update(json.loads(text))
     Handler.state = State(world, config, load_recorded(a.recorded) if a.recorded else {})
-    ThreadingHTTPServer.request_queue_size = 128
-    srv = ThreadingHTTPServer((a.host, a.port), Handler)
+    srv = Server((a.host, a.port), Handler)
     srv.daemon_threads = True
     print("LISTEN http://%s:%d" % (a.host, srv.server_address[1]), flush=True)
     try:
