@@ -4,6 +4,7 @@
 #include "core/xalloc.h"
 #include "store/store.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cli_store(struct cli_ctx *ctx, struct store **out, struct err *e)
@@ -61,4 +62,16 @@ int cli_dispatch(struct cli_ctx *ctx, const char *group, const char *usage, cons
 		}
 	}
 	return cli_unknown(group, argv[1], usage, e);
+}
+
+int cli_parse_id(const char *arg, const char *what, int64_t *out, struct err *e)
+{
+	char *end = NULL;
+	if (!arg)
+		return err_set(e, ERR_USAGE, "missing %s id", what);
+	long long v = strtoll(arg, &end, 10);
+	if (!*arg || *end || v <= 0)
+		return err_set(e, ERR_USAGE, "'%s' is not a %s id (a positive whole number)", arg, what);
+	*out = v;
+	return 0;
 }

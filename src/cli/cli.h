@@ -12,6 +12,7 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 #include "core/err.h"
+#include <stdint.h>
 
 struct store;
 
@@ -36,6 +37,9 @@ int cli_store(struct cli_ctx *ctx, struct store **out, struct err *e);
 int cli_wants_help(int argc, char **argv);
 /* Reports an unknown sub-command of group as ERR_USAGE. */
 int cli_unknown(const char *group, const char *sub, const char *usage, struct err *e);
+
+/* Parses a positive id argument ("source id"); ERR_USAGE naming the value otherwise. */
+int cli_parse_id(const char *arg, const char *what, int64_t *out, struct err *e);
 
 /* A sub-command table inside a group. */
 struct cli_sub {

@@ -13,6 +13,7 @@
 static const struct cli_command *const commands[] = {
 	&cmd_init,
 	&cmd_worker,
+	&cmd_source,
 	&cmd_logs,
 };
 

@@ -1,11 +1,14 @@
 /* The table of job kinds (see registry.h). */
 #include "pipeline/registry.h"
+#include "pipeline/jobs_phase0.h"
 
 const char *const pipeline_queues[] = { "validation", "ingestion", "processing", "trivy_scan", "sonar_scan",
 					"default", NULL };
 
 static const struct job_kind *const kinds[] = {
 	&job_kind_noop,
+	&job_kind_validate_repo,
+	&job_kind_validate_finish,
 };
 
 static const struct job_registry registry = { kinds, sizeof(kinds) / sizeof(kinds[0]) };

@@ -13,7 +13,7 @@ static const char v1[] =
 	/* Phase 0: an uploaded CSV and its rows. */
 	"CREATE TABLE build_sources ("
 	" id {{PK}}, name TEXT NOT NULL, description TEXT, file_name TEXT NOT NULL,"
-	" ci_provider TEXT NOT NULL DEFAULT 'github_actions',"
+	" ci_provider TEXT NOT NULL DEFAULT 'github_actions', archive_dir TEXT,"
 	" rows BIGINT NOT NULL DEFAULT 0, mapped_fields TEXT NOT NULL DEFAULT '{}', preview TEXT NOT NULL DEFAULT '[]',"
 	" validation_status TEXT NOT NULL DEFAULT 'pending',"
 	" stat_total BIGINT NOT NULL DEFAULT 0, stat_found BIGINT NOT NULL DEFAULT 0,"
@@ -58,8 +58,9 @@ static const char v1[] =
 	" repo_name_from_source TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', reason TEXT,"
 	" raw_repo_id BIGINT REFERENCES raw_repositories(id), raw_run_id BIGINT REFERENCES raw_build_runs(id),"
 	" updated_at BIGINT);"
+	/* Invalid rows are kept with their line number and reason, so they are outside the key. */
 	"CREATE UNIQUE INDEX source_builds_key ON source_builds"
-	" (source_id, ci_provider, repo_name_from_source, build_id_from_source);"
+	" (source_id, ci_provider, repo_name_from_source, build_id_from_source) WHERE status <> 'invalid';"
 	"CREATE INDEX source_builds_status ON source_builds (source_id, status);"
 
 	/* Phase 1-3: scenarios and their per-build rows. */

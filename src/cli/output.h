@@ -1,0 +1,28 @@
+/*
+ * Printing query results: an aligned table on a terminal or a JSON array of
+ * objects with --json. Each column has a type letter so that JSON gets real
+ * types: 'i' integer, 'r' real, 's' string, 't' time (usec -> ISO-8601 UTC),
+ * 'j' a JSON document stored as text, 'b' boolean (0/1).
+ */
+#ifndef CLI_OUTPUT_H
+#define CLI_OUTPUT_H
+#include <jansson.h>
+#include "store/store.h"
+
+struct out_col {
+	const char *name;
+	char type;
+};
+
+/* Reads every row of c into a JSON array (the caller owns it). */
+json_t *out_rows_json(struct store_cursor *c, const struct out_col *cols, size_t ncols, struct err *e);
+/* One row as a JSON object (after store_next returned 1). */
+json_t *out_row_json(struct store_cursor *c, const struct out_col *cols, size_t ncols);
+/* Prints rows as a table (text columns truncated at 60 characters). */
+void out_print_table(json_t *rows, const struct out_col *cols, size_t ncols);
+/* Prints one object as "key: value" lines. */
+void out_print_object(json_t *obj);
+/* Prints v as pretty JSON on stdout. */
+void out_print_json(json_t *v);
+
+#endif

@@ -1,0 +1,73 @@
+/* Event rows for the live stream (see events.h). */
+#include "pipeline/events.h"
+#include "core/json.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include <stdlib.h>
+
+int events_emit(struct store *s, const char *kind, int64_t scenario_id, int64_t source_id, json_t *payload,
+		struct err *e)
+{
+	char *txt = core_json_dumps(payload);
+	struct store_val p[] = { sv_text(kind), scenario_id ? sv_int(scenario_id) : sv_null(),
+				 source_id ? sv_int(source_id) : sv_null(), sv_text(txt), sv_int(utc_now()) };
+	int rc = store_exec(s, e, NULL,
+			    "INSERT INTO events (kind, scenario_id, source_id, payload, created_at) VALUES (?, ?, ?, ?, ?)", 5,
+			    p);
+	free(txt);
+	return rc;
+}
+
+int events_scenario_update(struct store *s, int64_t scenario_id, const char *message, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(scenario_id) };
+	int rc = store_query(s, &c, e,
+			     "SELECT status, builds_total, builds_ingested, builds_missing_resource, builds_failed,"
+			     " builds_processed, builds_partial, builds_processing_failed FROM training_scenarios WHERE id = ?",
+			     1, p);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_next(c, e)) != 1) {
+		store_cursor_free(c);
+		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "scenario %lld does not exist", (long long)scenario_id);
+	}
+	static const char *names[] = { "builds_total", "builds_ingested", "builds_missing_resource", "builds_failed",
+				       "builds_processed", "builds_partial", "builds_processing_failed" };
+	json_t *stats = json_object();
+	for (int i = 0; i < 7; i++)
+		json_object_set_new(stats, names[i], json_integer(store_col_int(c, i + 1)));
+	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", "SCENARIO_UPDATE", "scenario_id",
+			       (json_int_t)scenario_id, "status", store_col_text(c, 0), "message", message ? message : "",
+			       "stats", stats);
+	store_cursor_free(c);
+	rc = events_emit(s, "SCENARIO_UPDATE", scenario_id, 0, ev, e);
+	json_decref(ev);
+	return rc;
+}
+
+int events_source_update(struct store *s, int64_t source_id, const char *message, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(source_id) };
+	int rc = store_query(s, &c, e,
+			     "SELECT validation_status, stat_total, stat_found, stat_not_found, stat_filtered, stat_invalid,"
+			     " stat_duplicates FROM build_sources WHERE id = ?",
+			     1, p);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_next(c, e)) != 1) {
+		store_cursor_free(c);
+		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "build source %lld does not exist", (long long)source_id);
+	}
+	static const char *names[] = { "total", "found", "not_found", "filtered", "invalid", "duplicates" };
+	json_t *stats = json_object();
+	for (int i = 0; i < 6; i++)
+		json_object_set_new(stats, names[i], json_integer(store_col_int(c, i + 1)));
+	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", "SOURCE_UPDATE", "source_id", (json_int_t)source_id,
+			       "status", store_col_text(c, 0), "message", message ? message : "", "stats", stats);
+	store_cursor_free(c);
+	rc = events_emit(s, "SOURCE_UPDATE", 0, source_id, ev, e);
+	json_decref(ev);
+	return rc;
+}

@@ -1,0 +1,214 @@
+/*
+ * validate_repo: one repository of a build source. The repository is looked
+ * up once, then its pending builds in batches through ci_runs_lookup() (which
+ * pages through the run list instead of one request per build where the
+ * provider allows). Each batch is written in one transaction: runs and jobs
+ * upserted into the warehouse, rows moved from pending to found, filtered or
+ * not_found. A batch that failed transiently leaves its rows pending and the
+ * job fails retryably, so a retry (or `source validate`) resumes there.
+ */
+#include "pipeline/jobs_phase0.h"
+#include "pipeline/events.h"
+#include "pipeline/providers.h"
+#include "pipeline/source.h"
+#include "pipeline/warehouse.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include <stdio.h>
+#include <string.h>
+
+#define BATCH 500
+
+struct repo_job {
+	struct store *s;
+	struct ci_provider *p;
+	int64_t source_id, repo_id;
+	const char *provider, *repo;
+};
+
+static int mark_rows(struct repo_job *j, const char *status, const char *reason, struct err *e)
+{
+	/* Bulk pending -> not_found, an edge of the source-build transition table (store/status.c). */
+	struct store_val p[] = { sv_text(status), sv_text(reason), sv_int(utc_now()), sv_int(j->source_id),
+				 sv_text(j->provider), sv_text(j->repo) };
+	return store_exec(j->s, e, NULL,
+			  "UPDATE source_builds SET status = ?, reason = ?, updated_at = ? WHERE source_id = ?"
+			  " AND ci_provider = ? AND repo_name_from_source = ? AND status = 'pending'",
+			  6, p);
+}
+
+static int pending_ids(struct repo_job *j, struct strvec *ids, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(j->source_id), sv_text(j->provider), sv_text(j->repo) };
+	int rc = store_query(j->s, &c, e,
+			     "SELECT build_id_from_source FROM source_builds WHERE source_id = ? AND ci_provider = ?"
+			     " AND repo_name_from_source = ? AND status = 'pending' ORDER BY id",
+			     3, p);
+	if (rc < 0)
+		return rc;
+	while ((rc = store_next(c, e)) == 1)
+		strvec_push(ids, store_col_text(c, 0));
+	store_cursor_free(c);
+	return rc;
+}
+
+static int set_row(struct repo_job *j, const char *build_id, const char *status, const char *reason, int64_t run_id,
+		   struct err *e)
+{
+	struct store_val p[] = { sv_text(status), sv_text(reason), sv_int(j->repo_id),
+				 run_id ? sv_int(run_id) : sv_null(), sv_int(utc_now()), sv_int(j->source_id),
+				 sv_text(j->provider), sv_text(j->repo), sv_text(build_id) };
+	return store_exec(j->s, e, NULL,
+			  "UPDATE source_builds SET status = ?, reason = ?, raw_repo_id = ?, raw_run_id = ?, updated_at = ?"
+			  " WHERE source_id = ? AND ci_provider = ? AND repo_name_from_source = ?"
+			  " AND build_id_from_source = ? AND status = 'pending'",
+			  9, p);
+}
+
+/* Stores one found run with its jobs and decides its row. */
+static int store_found(struct repo_job *j, struct ci_lookup *it, struct err *e)
+{
+	struct ci_job *jobs = it->run.jobs;
+	size_t njobs = it->run.n_jobs;
+	struct ci_job *fetched = NULL;
+	int rc = 0;
+	if (!jobs) {
+		rc = ci_jobs_list(j->p, &fetched, &njobs, j->repo, it->run.ci_run_id, e);
+		if (rc < 0)
+			return rc;
+		jobs = fetched;
+	}
+	int64_t run_id = 0;
+	rc = warehouse_upsert_run(j->s, j->provider, j->repo_id, &it->run, &run_id, e);
+	if (rc == 0)
+		rc = warehouse_upsert_jobs(j->s, run_id, jobs, njobs, e);
+	if (rc == 0) {
+		const char *why = warehouse_filter_reason(&it->run);
+		rc = set_row(j, it->run_id, why ? "filtered" : "found", why, run_id, e);
+	}
+	if (fetched)
+		ci_jobs_free(fetched, njobs);
+	return rc;
+}
+
+static int run_batch(struct repo_job *j, char **ids, size_t n, int *transient, struct err *e)
+{
+	struct ci_lookup *items = xcalloc(n, sizeof(*items));
+	for (size_t i = 0; i < n; i++)
+		items[i].run_id = ids[i];
+	int rc = ci_runs_lookup(j->p, j->repo, items, n, e);
+	if (rc == 0)
+		rc = store_begin(j->s, e);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct ci_lookup *it = &items[i];
+		if (it->rc == 0) {
+			struct err je = ERR_INIT;
+			int jrc = store_found(j, it, &je);
+			if (jrc < 0 && ci_err_is_transient(jrc))
+				*transient = 1; /* jobs list failed: the row stays pending for the retry */
+			else if (jrc < 0 && jrc != ERR_DB && jrc != ERR_CONFLICT)
+				rc = set_row(j, it->run_id, "not_found", je.msg, 0, e);
+			else if (jrc < 0)
+				rc = err_copy(e, &je);
+		} else if (it->rc == CI_ERR_NOT_FOUND) {
+			rc = set_row(j, it->run_id, "not_found", "the provider has no such build in this repository", 0, e);
+		} else if (ci_err_is_transient(it->rc)) {
+			*transient = 1;
+		} else {
+			rc = set_row(j, it->run_id, "not_found", it->err.msg, 0, e);
+		}
+	}
+	if (store_in_tx(j->s))
+		rc = store_tx_end(j->s, rc, e);
+	for (size_t i = 0; i < n; i++)
+		if (items[i].rc == 0)
+			ci_run_release(&items[i].run);
+	free(items);
+	return rc;
+}
+
+static int validate_repo(struct job_ctx *ctx, struct err *e)
+{
+	struct repo_job j = { .s = ctx->store, .source_id = core_json_int(ctx->payload, "source_id", 0),
+			      .provider = core_json_str(ctx->payload, "provider", NULL),
+			      .repo = core_json_str(ctx->payload, "repo", NULL) };
+	if (!j.source_id || !j.provider || !j.repo)
+		return err_set(e, ERR_PERMANENT, "validate_repo: payload lacks source_id, provider or repo");
+	char *archive = NULL;
+	struct store_val sp[] = { sv_int(j.source_id) };
+	int rc = store_query_text(j.s, &archive, e, "SELECT archive_dir FROM build_sources WHERE id = ?", 1, sp);
+	if (rc == ERR_NOT_FOUND)
+		return err_set(e, ERR_PERMANENT, "build source %lld was deleted", (long long)j.source_id);
+	if (rc == 0)
+		rc = pipeline_provider_open(&j.p, j.provider, archive, e);
+	free(archive);
+	if (rc < 0)
+		return rc;
+
+	struct ci_repo repo = CI_REPO_INIT;
+	rc = ci_repo_get(j.p, &repo, j.repo, e);
+	if (rc == CI_ERR_NOT_FOUND) {
+		char reason[256];
+		snprintf(reason, sizeof(reason), "repository %s not found at %s", j.repo, j.provider);
+		rc = mark_rows(&j, "not_found", reason, e);
+	} else if (rc == 0) {
+		rc = warehouse_upsert_repo(j.s, j.provider, &repo, &j.repo_id, e);
+		struct strvec ids = STRVEC_INIT;
+		if (rc == 0)
+			rc = pending_ids(&j, &ids, e);
+		int transient = 0;
+		for (size_t i = 0; rc == 0 && i < ids.n; i += BATCH) {
+			if (job_ctx_cancelled(ctx)) {
+				rc = err_set(e, ERR_CANCELLED, "validation of %s stopped (timeout or lost lease)", j.repo);
+				break;
+			}
+			size_t n = ids.n - i < BATCH ? ids.n - i : BATCH;
+			rc = run_batch(&j, ids.v + i, n, &transient, e);
+			if (rc == 0)
+				rc = source_refresh_stats(j.s, j.source_id, e);
+			if (rc == 0)
+				rc = events_source_update(j.s, j.source_id, j.repo, e);
+		}
+		strvec_clear(&ids);
+		if (rc == 0 && transient)
+			rc = err_set(e, ERR_NETWORK, "some builds of %s could not be looked up yet; they stay pending", j.repo);
+	}
+	ci_repo_release(&repo);
+	ci_provider_free(j.p);
+	return rc;
+}
+
+static int validate_finish(struct job_ctx *ctx, struct err *e)
+{
+	int64_t id = core_json_int(ctx->payload, "source_id", 0);
+	struct store *s = ctx->store;
+	int rc = store_begin(s, e);
+	if (rc == 0)
+		rc = source_refresh_stats(s, id, e);
+	int64_t pending = 0;
+	struct store_val p[] = { sv_int(id) };
+	if (rc == 0)
+		rc = store_query_int(s, &pending, e,
+				     "SELECT COUNT(*) FROM source_builds WHERE source_id = ? AND status = 'pending'", 1, p);
+	char msg[256] = "validation completed";
+	if (rc == 0 && pending > 0) {
+		snprintf(msg, sizeof(msg),
+			 "%lld rows are still pending after their validation jobs ended; run 'ciminer source validate %lld'"
+			 " to retry them",
+			 (long long)pending, (long long)id);
+		struct store_val q[] = { sv_text(msg), sv_int(id) };
+		rc = store_exec(s, e, NULL, "UPDATE build_sources SET error_message = ? WHERE id = ?", 2, q);
+	}
+	if (rc == 0)
+		rc = source_set_status(s, id, pending > 0 ? "failed" : "completed", e);
+	if (rc == 0)
+		rc = events_source_update(s, id, msg, e);
+	return store_tx_end(s, rc, e);
+}
+
+const struct job_kind job_kind_validate_repo = { "validate_repo", "validation", 600, 5, validate_repo };
+const struct job_kind job_kind_validate_finish = { "validate_finish", "validation", 600, 5, validate_finish };
