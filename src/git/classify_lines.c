@@ -59,16 +59,23 @@ static int starts(const char *p, const char *end, const char *tok)
 	return (size_t)(end - p) >= n && memcmp(p, tok, n) == 0;
 }
 
+/* First occurrence of tok in [p, end), or NULL: memchr on its first byte. */
 static const char *find_tok(const char *p, const char *end, const char *tok)
 {
 	size_t n = strlen(tok);
-	if ((size_t)(end - p) < n)
-		return NULL;
-	return memmem(p, (size_t)(end - p), tok, n);
+	while (p < end) {
+		const char *c = memchr(p, tok[0], (size_t)(end - p));
+		if (!c || (size_t)(end - c) < n)
+			return NULL;
+		if (memcmp(c, tok, n) == 0)
+			return c;
+		p = c + 1;
+	}
+	return NULL;
 }
 
 /* Which block opener (0/1) starts at p, or -1. Lua's "--[[" is tried before
- * its line comment "--" because it is listed as a block opener. */
+ * its line comment "--" because openers are checked first. */
 static int block_open_at(const struct comment_syntax *cs, const char *p, const char *end)
 {
 	for (int i = 0; i < 2; i++)
@@ -85,63 +92,80 @@ static int line_comment_at(const struct comment_syntax *cs, const char *p, const
 	return 0;
 }
 
+/* After code on a line only a block opener changes anything (a comment or
+ * string that runs into later lines), unless a line comment comes first.
+ * Returns the earliest opener's position and index in *which, or NULL. */
+static const char *next_opener(const struct comment_syntax *cs, const char *p, const char *end, int *which)
+{
+	const char *best = NULL;
+	for (int i = 0; i < 2; i++) {
+		const char *c = cs->open[i] ? find_tok(p, best ? best : end, cs->open[i]) : NULL;
+		if (c && (!best || c < best)) {
+			best = c;
+			*which = i;
+		}
+	}
+	if (!best)
+		return NULL;
+	for (int i = 0; i < 2; i++) {
+		const char *c = cs->line[i] ? find_tok(p, best, cs->line[i]) : NULL;
+		/* "--" is a prefix of Lua's "--[[": an opener at the same place wins */
+		if (c && c < best)
+			return NULL;
+	}
+	return best;
+}
+
 /*
- * Classifies one line; *in_block carries the open block (opener index + 1, 0
- * when none) across lines. Returns 0 blank, 1 comment, 2 code.
+ * Classifies one line; *in_block carries what is open across lines: 0
+ * nothing, k > 0 block comment k-1, k < 0 a triple-quoted string (-k-1).
+ * Returns 0 blank, 1 comment, 2 code.
  */
 static int scan_line(const struct comment_syntax *cs, const char *p, const char *end, int *in_block)
 {
-	int has_code = 0, has_comment = 0, first = 1;
+	int has_code = 0, has_comment = 0, at_start = 1;
 	while (p < end) {
-		if (*in_block < 0) {
-			/* inside a triple-quoted string that followed code: code */
-			const char *close = cs->close[-*in_block - 1];
-			const char *c = find_tok(p, end, close);
-			if (!c)
-				return 2;
-			p = c + strlen(close);
-			*in_block = 0;
-			has_code = 1;
-			first = 0;
-			continue;
-		}
 		if (*in_block) {
-			has_comment = 1;
-			const char *close = cs->close[*in_block - 1];
+			int k = *in_block > 0 ? *in_block - 1 : -*in_block - 1;
+			const char *close = cs->close[k];
 			const char *c = find_tok(p, end, close);
+			if (*in_block > 0)
+				has_comment = 1;
+			else
+				has_code = 1; /* inside a string that followed code */
 			if (!c)
 				return has_code ? 2 : 1;
 			p = c + strlen(close);
 			*in_block = 0;
-			first = 0;
+			at_start = 0;
 			continue;
 		}
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v') {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f' || *p == '\v'))
 			p++;
-			continue;
-		}
-		int b = block_open_at(cs, p, end);
-		if (b >= 0 && cs->block_at_line_start_only && !(first && !has_code)) {
-			if (strcmp(cs->open[b], cs->close[b]) == 0) {
-				/* x = """...: a string, not a docstring */
+		if (p == end)
+			break;
+		if (!has_code) {
+			int b = block_open_at(cs, p, end);
+			if (b >= 0 && (!cs->block_at_line_start_only || at_start)) {
+				has_comment = 1;
 				p += strlen(cs->open[b]);
-				*in_block = -(b + 1);
-				has_code = 1;
+				*in_block = b + 1;
 				continue;
 			}
-			b = -1;
+			if (line_comment_at(cs, p, end))
+				return 1;
+			has_code = 1;
+			at_start = 0;
 		}
-		if (b >= 0) {
-			has_comment = 1;
-			p += strlen(cs->open[b]);
-			*in_block = b + 1;
-			continue;
-		}
-		if (line_comment_at(cs, p, end))
-			return has_code ? 2 : 1;
-		has_code = 1;
-		first = 0;
-		p++;
+		int which = 0;
+		const char *o = next_opener(cs, p, end, &which);
+		if (!o)
+			return 2;
+		p = o + strlen(cs->open[which]);
+		if (!cs->block_at_line_start_only)
+			*in_block = which + 1;
+		else if (strcmp(cs->open[which], cs->close[which]) == 0)
+			*in_block = -(which + 1); /* x = """...: a string, not a docstring */
 	}
 	if (has_code)
 		return 2;

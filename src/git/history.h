@@ -109,7 +109,7 @@ struct git_history;
 /* Counters of one git_history_update() call. */
 struct git_history_update_stats {
 	uint32_t commits_added;
-	uint32_t blobs_read;
+	uint32_t blobs_counted;
 	uint32_t blob_diffs;
 	uint32_t renames;
 	int64_t usec;

@@ -7,7 +7,7 @@
 #include "core/xalloc.h"
 #include <string.h>
 
-static int blob_fail(struct err *e, const git_oid *oid)
+int git_history_blob_fail(struct err *e, const git_oid *oid)
 {
 	const git_error *ge = git_error_last();
 	return err_set(e, ERR_IO, "reading blob %s: %s", git_oid_tostr_s(oid),
@@ -48,11 +48,11 @@ int git_history_blob_stat(struct git_history *h, struct git_history_update_stats
 	git_blob *mine = NULL;
 	if (!loaded) {
 		if (git_blob_lookup(&mine, h->repo, oid) < 0)
-			return blob_fail(e, oid);
+			return git_history_blob_fail(e, oid);
 		loaded = mine;
-		st->blobs_read++;
 	}
 	count_blob(h, loaded, lang, need_tests, out);
+	st->blobs_counted++;
 	git_blob_free(mine);
 	if (!cached) {
 		xgrow((void **)&h->blobs, &h->blobs_cap, h->nblobs + 1, sizeof(*h->blobs));
@@ -91,9 +91,9 @@ static int on_line(const git_diff_delta *d, const git_diff_hunk *hk, const git_d
 	return 0;
 }
 
-int git_history_blob_diff(struct git_history *h, struct git_history_update_stats *st,
-			  const struct git_history_path *op, const git_oid *old_oid, const struct git_history_path *np,
-			  const git_oid *new_oid, struct git_history_change *ch, struct err *e)
+int git_history_blob_diff(struct git_history *h, const struct git_history_path *op, const git_blob *ob, int old_fb,
+			  const struct git_history_path *np, const git_blob *nb, int new_fb,
+			  struct git_history_change *ch, struct err *e)
 {
 	struct line_ctx x;
 	memset(&x, 0, sizeof(x));
@@ -103,30 +103,14 @@ int git_history_blob_diff(struct git_history *h, struct git_history_update_stats
 	x.new_test = np->cls.cls == GIT_CLASS_TEST;
 	x.old_lang = op->cls.lang;
 	x.new_lang = np->cls.lang;
-	struct git_history_blob b;
-	/* The pattern choice (JUnit 4 annotations or JUnit 3 names) is each
-	 * side's blob's own; both were counted just before. */
-	if (x.old_test && git_history_blob_stat(h, st, old_oid, x.old_lang, 1, NULL, &b, e) == 0)
-		x.old_fb = b.use_fallback;
-	if (x.new_test && git_history_blob_stat(h, st, new_oid, x.new_lang, 1, NULL, &b, e) == 0)
-		x.new_fb = b.use_fallback;
-	git_blob *ob = NULL, *nb = NULL;
-	if (git_blob_lookup(&ob, h->repo, old_oid) < 0)
-		return blob_fail(e, old_oid);
-	if (git_blob_lookup(&nb, h->repo, new_oid) < 0) {
-		git_blob_free(ob);
-		return blob_fail(e, new_oid);
-	}
+	x.old_fb = old_fb;
+	x.new_fb = new_fb;
 	git_diff_options o;
 	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
 	o.context_lines = 0;
 	o.interhunk_lines = 0;
 	o.flags = GIT_DIFF_FORCE_TEXT; /* binary blobs never get here (count_change) */
-	int rc = git_diff_blobs(ob, NULL, nb, NULL, &o, NULL, NULL, NULL, on_line, &x);
-	git_blob_free(ob);
-	git_blob_free(nb);
-	st->blob_diffs++;
-	if (rc < 0) {
+	if (git_diff_blobs(ob, NULL, nb, NULL, &o, NULL, NULL, NULL, on_line, &x) < 0) {
 		const git_error *ge = git_error_last();
 		return err_set(e, ERR_IO, "diffing %s: %s", np->path, ge && ge->message ? ge->message : "libgit2 error");
 	}

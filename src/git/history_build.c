@@ -319,17 +319,37 @@ static int count_change(struct pass *p, const struct raw_change *r, struct git_h
 		apply_blob(p, op, &ob, -1);
 		return 0;
 	}
-	if ((rc = side_stat(p, np, &r->new_oid, &nb)) < 0)
-		return rc;
-	apply_blob(p, op, &ob, -1);
-	apply_blob(p, np, &nb, +1);
-	if (ob.binary || nb.binary) {
-		ch->flags = GIT_HISTORY_F_BINARY;
+	if (git_oid_equal(&r->old_oid, &r->new_oid)) { /* a pure rename */
+		nb = ob;
+		if (op->cls.lang != np->cls.lang || op->cls.cls != np->cls.cls)
+			if ((rc = side_stat(p, np, &r->new_oid, &nb)) < 0)
+				return rc;
+		apply_blob(p, op, &ob, -1);
+		apply_blob(p, np, &nb, +1);
+		ch->flags = (ob.binary || nb.binary) ? GIT_HISTORY_F_BINARY : 0;
 		return 0;
 	}
-	if (git_oid_equal(&r->old_oid, &r->new_oid))
-		return 0; /* a pure rename */
-	return git_history_blob_diff(h, p->st, op, &r->old_oid, np, &r->new_oid, ch, p->e);
+	/* Blobs are not in libgit2's object cache: load the new side once for
+	 * both its counts and the diff. */
+	git_blob *oblob = NULL, *nblob = NULL;
+	if (git_blob_lookup(&nblob, h->repo, &r->new_oid) < 0)
+		return git_history_blob_fail(p->e, &r->new_oid);
+	rc = git_history_blob_stat(h, p->st, &r->new_oid, np->cls.lang, np->cls.cls == GIT_CLASS_TEST, nblob, &nb, p->e);
+	if (rc == 0) {
+		apply_blob(p, op, &ob, -1);
+		apply_blob(p, np, &nb, +1);
+		if (ob.binary || nb.binary) {
+			ch->flags = GIT_HISTORY_F_BINARY;
+		} else if (git_blob_lookup(&oblob, h->repo, &r->old_oid) < 0) {
+			rc = git_history_blob_fail(p->e, &r->old_oid);
+		} else {
+			rc = git_history_blob_diff(h, op, oblob, ob.use_fallback, np, nblob, nb.use_fallback, ch, p->e);
+			p->st->blob_diffs++;
+		}
+	}
+	git_blob_free(oblob);
+	git_blob_free(nblob);
+	return rc;
 }
 
 static void store_totals(struct pass *p, struct git_history_commit *cm)

@@ -67,10 +67,13 @@ void git_history_sorted_insert(const struct git_history *h, uint32_t **list, uin
  */
 int git_history_blob_stat(struct git_history *h, struct git_history_update_stats *st, const git_oid *oid, int lang,
 			  int need_tests, const git_blob *loaded, struct git_history_blob *out, struct err *e);
+/* Sets a "reading blob <id>: <libgit2 message>" error. */
+int git_history_blob_fail(struct err *e, const git_oid *oid);
 /* Fills ch->added/deleted/tests_added/tests_deleted from the line diff of two
- * text blobs (libgit2's xdiff, no context lines). */
-int git_history_blob_diff(struct git_history *h, struct git_history_update_stats *st,
-			  const struct git_history_path *op, const git_oid *old_oid, const struct git_history_path *np,
-			  const git_oid *new_oid, struct git_history_change *ch, struct err *e);
+ * loaded text blobs (libgit2's xdiff, no context lines). old_fb/new_fb: the
+ * test-case pattern choice of each side (git_history_blob.use_fallback). */
+int git_history_blob_diff(struct git_history *h, const struct git_history_path *op, const git_blob *ob, int old_fb,
+			  const struct git_history_path *np, const git_blob *nb, int new_fb,
+			  struct git_history_change *ch, struct err *e);
 
 #endif

@@ -145,7 +145,7 @@ Test(history, reads_each_blob_once)
 	build_world(&w);
 	/* 13 distinct blobs: 6 in C0, then one new version in each of
 	 * C1, C2, C3, F1, M1, P1, R1 (renames and deletions reuse cached counts). */
-	cr_assert_eq(w.st.blobs_read, 13, "read %u", w.st.blobs_read);
+	cr_assert_eq(w.st.blobs_counted, 13, "read %u", w.st.blobs_counted);
 	free_world(&w);
 }
 

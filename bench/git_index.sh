@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The git history index (issue 6, Performance): generates a repository of
+# 20,000 commits / 50 authors / ~2,000 files, times `git log --numstat
+# --no-renames` over all of its refs (the floor for churn), then the one-time
+# index and the per-build query mix over 5,000 build points, and peak memory.
+# Targets: index <= 2x git log; memory < 1 GiB.
+# Usage: bench/git_index.sh BUILD_DIR   (env: GIT_BENCH_COMMITS, GIT_BENCH_BUILDS)
+set -euo pipefail
+build=$(cd "${1:-build}" && pwd)
+bin=$build/bench/bench_git
+commits=${GIT_BENCH_COMMITS:-20000}
+builds=${GIT_BENCH_BUILDS:-5000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-bench-git.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+repo=$work/repo.git
+
+t0=$(date +%s.%N)
+"$bin" gen "$repo" "$commits" 50 2000
+t1=$(date +%s.%N)
+awk -v a="$t0" -v b="$t1" 'BEGIN { printf "generation: %.1f s\n", b - a }'
+
+# Reference: the same history (every ref, merges against their first parent,
+# as the index diffs them). Run twice; the second, warm run is the reference.
+git -C "$repo" log --all --numstat --no-renames --diff-merges=first-parent --format=%H >/dev/null
+t0=$(date +%s.%N)
+git -C "$repo" log --all --numstat --no-renames --diff-merges=first-parent --format=%H >/dev/null
+t1=$(date +%s.%N)
+ref=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+printf 'git log --numstat --no-renames: %.2f s\n' "$ref"
+
+out=$("$bin" index "$repo" "$builds")
+echo "$out" | grep -v '^[a-z_]*='
+idx=$(echo "$out" | sed -n 's/^index_seconds=//p')
+bps=$(echo "$out" | sed -n 's/^builds_per_second=//p')
+mem=$(echo "$out" | sed -n 's/^peak_rss_mib=//p')
+awk -v i="$idx" -v r="$ref" -v q="$bps" -v m="$mem" 'BEGIN {
+	printf "RESULT index %.2f s vs git log %.2f s = %.2fx (target <= 2x); queries %s builds/s; peak %s MiB (target < 1024)\n", i, r, i / r, q, m }'
