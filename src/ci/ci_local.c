@@ -191,9 +191,10 @@ static int local_load(struct local *L, json_t **out, const char *repo, const cha
 		return ERR_INPUT;
 	full = core_json_str(core_json_path(*out, "repository"), "full_name", "");
 	if (strcasecmp(full, repo)) {
-		json_decref(*out);
+		err_set(e, CI_ERR_NOT_FOUND, "run %s belongs to %s, not %s", id, full, repo);
+		json_decref(*out); /* full points into it */
 		*out = NULL;
-		return err_set(e, CI_ERR_NOT_FOUND, "run %s belongs to %s, not %s", id, full, repo);
+		return CI_ERR_NOT_FOUND;
 	}
 	return 0;
 }

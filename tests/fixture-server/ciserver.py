@@ -21,7 +21,8 @@ charged), and scripted faults (5xx bursts, secondary-limit 403 with
 Retry-After, dropped connections, 404/410 logs, oversized logs).
 
 Control (not counted):  GET /_fixture/stats, POST /_fixture/reset,
-                        POST /_fixture/config (JSON merged into the config)
+                        POST /_fixture/config (JSON merged into the config),
+                        GET /_fixture/world?repo=o/r (run ids, pipeline ids, job ids)
 
 Usage:
   ciserver.py [--port 0] [--world DIR] [--generate repos=20,runs=10000,seed=1]
@@ -198,6 +199,9 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.dumps(st.stats).encode()
             self.control = True
             return self.send(200, body)
+        if self.path.startswith("/_fixture/world"):
+            self.control = True
+            return self.send(200, self.world_index())
         t0 = time.perf_counter()
         with st.lock:
             st.active += 1
@@ -211,6 +215,15 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.active -= 1
                 st.stats["served_usec"] += int((time.perf_counter() - t0) * 1e6)
+
+    def world_index(self):
+        """/_fixture/world?repo=o/r: each run's id, CircleCI pipeline id and job ids, newest first."""
+        q = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        w = self.state.world
+        ids = w.repo_runs.get(q.get("repo", "").lower(), [])
+        return {"runs": [{"id": i, "pipeline": W.uuid_of("pipeline", i), "conclusion": w.runs[i].get("conclusion"),
+                          "status": w.runs[i].get("status"),
+                          "jobs": [j["id"] for j in w.run_jobs.get(i, [])]} for i in ids]}
 
     # ---- policy: faults, auth, rate limits ----
 

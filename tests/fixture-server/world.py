@@ -65,7 +65,6 @@ class World:
         self.log_pool = []       # real logs assigned round-robin to jobs without one
         self.pipelines = {}      # circleci pipeline uuid -> run id
         self.workflows = {}      # circleci workflow uuid -> (run id, job index)
-        self.circle_jobs = {}    # circleci job number -> job id
 
     # ---- loading ----
 
@@ -97,7 +96,6 @@ class World:
             self.pipelines[uuid_of("pipeline", rid)] = rid
             for k, j in enumerate(self.run_jobs.get(rid, [])):
                 self.workflows[uuid_of("workflow", j["id"])] = (rid, k)
-                self.circle_jobs[int(j["id"])] = int(j["id"])
         if self.log_pool:
             k = 0
             for jid in sorted(self.jobs):
