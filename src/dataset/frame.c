@@ -303,7 +303,8 @@ static size_t col_push(struct dataset_col *c)
 void dataset_col_append_i64(struct dataset_col *c, int64_t v)
 {
 	type_check(c, DATASET_INT64, DATASET_TIMESTAMP);
-	c->i64[col_push(c)] = v;
+	size_t r = col_push(c); /* before reading c->i64: the push may move it */
+	c->i64[r] = v;
 }
 
 void dataset_col_append_f64(struct dataset_col *c, double v)
@@ -318,7 +319,8 @@ void dataset_col_append_f64(struct dataset_col *c, double v)
 void dataset_col_append_bool(struct dataset_col *c, int v)
 {
 	type_check(c, DATASET_BOOL, DATASET_BOOL);
-	c->b[col_push(c)] = v != 0;
+	size_t r = col_push(c);
+	c->b[r] = v != 0;
 }
 
 void dataset_col_append_str(struct dataset_col *c, const char *s)
@@ -329,7 +331,8 @@ void dataset_col_append_str(struct dataset_col *c, const char *s)
 		return;
 	}
 	uint32_t code = dataset_col_intern(c, s);
-	c->code[col_push(c)] = code;
+	size_t r = col_push(c);
+	c->code[r] = code;
 }
 
 void dataset_col_append_null(struct dataset_col *c)
