@@ -13,15 +13,18 @@
  */
 #include "logs/internal.h"
 #include "core/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define BLOOM_BITS 16
 #define TABLE_BITS 10
 
 struct needle {
-	uint32_t key;    /* first four bytes */
+	uint32_t key;    /* the four bytes at offset off */
 	uint16_t parser; /* index in logs_parser_defs */
 	uint8_t bit;     /* index in the parser's needles */
+	uint8_t off;
 	const char *s;
 	size_t len;
 	int32_t next;    /* next needle in the same table bucket, -1 ends */
@@ -35,8 +38,8 @@ struct logs_dispatch {
 	void **states;
 	void **shared;
 	unsigned *hits;        /* per parser, bits of needles seen in the current line */
-	unsigned char *want_all;
-	size_t n_want_all;
+	uint64_t touched;      /* parsers with hits in the current line (bit i = parser i) */
+	uint64_t wanting;      /* parsers that asked for every line */
 	struct logs_acc *acc;
 };
 
@@ -52,39 +55,76 @@ static inline uint32_t mix(uint32_t k)
 	return k * 2654435761u;
 }
 
+/* How rare a byte is in a build log (higher: rarer), to pick each needle's window. */
+static int rarity(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return 1;
+	if (c == ' ')
+		return 1;
+	if (c >= 'A' && c <= 'Z')
+		return 3;
+	if (c >= '0' && c <= '9')
+		return 2;
+	return c >= 0x80 ? 6 : 5;
+}
+
+static void add_key(struct logs_dispatch *d, const char *s, size_t len, size_t off, size_t parser, unsigned bit)
+{
+	struct needle *x = &d->needles[d->n_needles];
+	x->s = s;
+	x->len = len;
+	x->off = (uint8_t)off;
+	x->key = load32(s + off);
+	x->parser = (uint16_t)parser;
+	x->bit = (uint8_t)bit;
+	uint32_t h = mix(x->key);
+	d->bloom[(h >> (32 - BLOOM_BITS)) / 64] |= 1ull << ((h >> (32 - BLOOM_BITS)) % 64);
+	uint32_t t = h >> (32 - TABLE_BITS);
+	x->next = d->head[t];
+	d->head[t] = (int32_t)d->n_needles;
+	d->n_needles++;
+}
+
 struct logs_dispatch *logs_dispatch_new(void)
 {
 	struct logs_dispatch *d = xcalloc(1, sizeof(*d));
 	size_t np = logs_parser_defs_n, cap = 0;
+	if (np > 64) { /* the touched/wanting sets are 64-bit masks */
+		fprintf(stderr, "logs: %zu parsers, at most 64 supported\n", np);
+		abort();
+	}
 	for (size_t i = 0; i < np; i++)
 		for (const char *const *n = logs_parser_defs[i]->needles; n && *n; n++)
-			cap++;
+			cap += 2;
 	d->needles = xcalloc(cap ? cap : 1, sizeof(*d->needles));
 	for (size_t i = 0; i < (1u << TABLE_BITS); i++)
 		d->head[i] = -1;
 	for (size_t i = 0; i < np; i++) {
 		const char *const *n = logs_parser_defs[i]->needles;
 		for (unsigned b = 0; n && n[b]; b++) {
-			struct needle *x = &d->needles[d->n_needles];
-			x->s = n[b];
-			x->len = strlen(n[b]);
-			if (x->len < 4 || b >= LOGS_NEEDLES_MAX)
-				continue; /* a programming error caught by test_logs_dispatch */
-			x->key = load32(n[b]);
-			x->parser = (uint16_t)i;
-			x->bit = (uint8_t)b;
-			uint32_t h = mix(x->key);
-			d->bloom[(h >> (32 - BLOOM_BITS)) / 64] |= 1ull << ((h >> (32 - BLOOM_BITS)) % 64);
-			uint32_t t = h >> (32 - TABLE_BITS);
-			x->next = d->head[t];
-			d->head[t] = (int32_t)d->n_needles;
-			d->n_needles++;
+			size_t len = strlen(n[b]);
+			if (len < 5 || len > 255 || b >= LOGS_NEEDLES_MAX)
+				continue; /* a programming error caught by test_dispatch */
+			/* the rarest window that has a successor window inside the needle */
+			size_t best = 0;
+			int best_score = -1;
+			for (size_t o = 0; o + 5 <= len; o++) {
+				int sc = 0;
+				for (size_t k = 0; k < 4; k++)
+					sc += rarity((unsigned char)n[b][o + k]);
+				if (sc >= best_score) {
+					best_score = sc;
+					best = o;
+				}
+			}
+			add_key(d, n[b], len, best, i, b);
+			add_key(d, n[b], len, best + 1, i, b);
 		}
 	}
 	d->states = xcalloc(np, sizeof(void *));
 	d->shared = xcalloc(np, sizeof(void *));
 	d->hits = xcalloc(np, sizeof(unsigned));
-	d->want_all = xcalloc(np, 1);
 	for (size_t i = 0; i < np; i++) {
 		const struct logs_parser_def *def = logs_parser_defs[i];
 		d->states[i] = xcalloc(1, def->state_size ? def->state_size : 1);
@@ -106,7 +146,6 @@ void logs_dispatch_free(struct logs_dispatch *d)
 	free(d->states);
 	free(d->shared);
 	free(d->hits);
-	free(d->want_all);
 	free(d->needles);
 	free(d);
 }
@@ -117,31 +156,62 @@ void logs_dispatch_begin(struct logs_dispatch *d, struct logs_acc *a)
 	for (size_t i = 0; i < logs_parser_defs_n; i++) {
 		const struct logs_parser_def *def = logs_parser_defs[i];
 		memset(d->states[i], 0, def->state_size ? def->state_size : 1);
-		d->want_all[i] = 0;
+		d->hits[i] = 0;
 	}
-	d->n_want_all = 0;
+	d->touched = d->wanting = 0;
 }
 
-/* Marks the parsers whose needles occur in s. Returns 1 when any did. */
+/*
+ * Marks the parsers whose needles occur in s. Windows are hashed at even
+ * offsets only: a needle occurring at offset p has its window (at p + off) or
+ * the next one (at p + off + 1) at an even offset, and both are registered.
+ * Returns 1 when any needle occurred.
+ */
+static int probe(struct logs_dispatch *d, const char *s, size_t len, size_t i, uint32_t k)
+{
+	int any = 0;
+	for (int32_t j = d->head[mix(k) >> (32 - TABLE_BITS)]; j >= 0; j = d->needles[j].next) {
+		const struct needle *x = &d->needles[j];
+		if (x->key != k || i < x->off)
+			continue;
+		size_t st = i - x->off;
+		if (len - st < x->len || memcmp(s + st, x->s, x->len) != 0)
+			continue;
+		d->hits[x->parser] |= 1u << x->bit;
+		d->touched |= 1ull << x->parser;
+		any = 1;
+	}
+	return any;
+}
+
+static inline int bloom_has(const uint64_t *bloom, uint32_t k)
+{
+	uint32_t b = mix(k) >> (32 - BLOOM_BITS);
+	return (bloom[b / 64] >> (b % 64)) & 1;
+}
+
 static int scan(struct logs_dispatch *d, const char *s, size_t len)
 {
 	int any = 0;
-	if (len < 4)
+	if (len < 5)
 		return 0;
 	const uint64_t *bloom = d->bloom;
-	for (size_t i = 0; i + 4 <= len; i++) {
-		uint32_t k = load32(s + i);
-		uint32_t h = mix(k);
-		uint32_t b = h >> (32 - BLOOM_BITS);
-		if (!(bloom[b / 64] & (1ull << (b % 64))))
+	size_t i = 0;
+	/* two windows per step: independent work the CPU overlaps */
+	for (; i + 6 <= len; i += 4) {
+		uint32_t k0 = load32(s + i), k1 = load32(s + i + 2);
+		int h0 = bloom_has(bloom, k0), h1 = bloom_has(bloom, k1);
+		if (__builtin_expect(!(h0 | h1), 1))
 			continue;
-		for (int32_t j = d->head[h >> (32 - TABLE_BITS)]; j >= 0; j = d->needles[j].next) {
-			const struct needle *x = &d->needles[j];
-			if (x->key != k || len - i < x->len || memcmp(s + i + 4, x->s + 4, x->len - 4) != 0)
-				continue;
-			d->hits[x->parser] |= 1u << x->bit;
-			any = 1;
-		}
+		if (h0)
+			any |= probe(d, s, len, i, k0);
+		if (h1)
+			any |= probe(d, s, len, i + 2, k1);
+	}
+	for (; i + 4 <= len; i += 2) {
+		uint32_t k = load32(s + i);
+		if (bloom_has(bloom, k))
+			any |= probe(d, s, len, i, k);
 	}
 	return any;
 }
@@ -149,24 +219,23 @@ static int scan(struct logs_dispatch *d, const char *s, size_t len)
 void logs_dispatch_line(struct logs_dispatch *d, const struct logs_line *ln)
 {
 	int any = scan(d, ln->s, ln->len);
-	if (!any && d->n_want_all == 0)
+	if (!any && !d->wanting)
 		return;
-	for (size_t i = 0; i < logs_parser_defs_n; i++) {
+	uint64_t todo = d->touched | d->wanting;
+	d->touched = 0;
+	while (todo) {
+		size_t i = (size_t)__builtin_ctzll(todo);
+		todo &= todo - 1;
 		unsigned hits = d->hits[i];
-		if (!hits && !d->want_all[i])
-			continue;
 		d->hits[i] = 0;
 		const struct logs_parser_def *def = logs_parser_defs[i];
 		if (ln->in_fold && !def->sees_folds)
 			continue;
 		int want = def->line(d->states[i], d->shared[i], d->acc, ln, hits) ? 1 : 0;
-		if (want != d->want_all[i]) {
-			d->want_all[i] = (unsigned char)want;
-			if (want)
-				d->n_want_all++;
-			else
-				d->n_want_all--;
-		}
+		if (want)
+			d->wanting |= 1ull << i;
+		else
+			d->wanting &= ~(1ull << i);
 	}
 }
 

@@ -19,7 +19,7 @@
 enum logs_provider { LOGS_PROV_PLAIN = 0, LOGS_PROV_GHA, LOGS_PROV_TRAVIS };
 
 struct logs_line {
-	const char *s;     /* normalised text (no ANSI, no timestamp, no CR/LF); s[len] == 0 */
+	const char *s;     /* normalised text (no ANSI, no timestamp, no CR/LF); not NUL-terminated */
 	size_t len;
 	int in_fold;       /* inside a Travis fold (whose output the reference analyzers ignore) */
 	int in_group;      /* inside a GitHub ##[group] */

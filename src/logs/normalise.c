@@ -3,9 +3,11 @@
  *
  * Per line: GitHub's "2022-06-06T06:52:18.9945789Z " prefix is cut (its text
  * is kept for durations), the line is split at carriage returns, ANSI escape
- * sequences and NUL bytes are dropped, Travis markers (travis_fold,
+ * sequences are dropped, Travis markers (travis_fold,
  * travis_time) are consumed and GitHub markers (##[group], ##[endgroup]) update
- * the group state. A lone CR separates lines, as in the reference analyzers
+ * the group state. NUL bytes and invalid UTF-8 are kept as bytes: every
+ * parser works on lengths, never stops at a NUL, and names are made valid
+ * UTF-8 only when written as JSON. A lone CR separates lines, as in the reference analyzers
  * (which read logs with universal newlines) and in old Travis logs that use
  * no LF at all; but a CR followed by an erase-line escape (ESC[K, ESC[2K) is
  * a progress frame being redrawn, and the frame before it is dropped.
@@ -17,6 +19,9 @@
 #include "logs/internal.h"
 #include "core/xalloc.h"
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 struct logs_norm {
 	struct logs_dispatch *d;
@@ -83,7 +88,7 @@ static size_t gha_stamp(const char *s, size_t len)
 	return 0;
 }
 
-/* Copies s into out without ANSI escapes and NUL bytes; returns the new length. */
+/* Copies s into out without ANSI escapes; returns the new length. */
 static size_t clean(char *out, const char *s, size_t len)
 {
 	size_t o = 0;
@@ -106,8 +111,6 @@ static size_t clean(char *out, const char *s, size_t len)
 			}
 			continue;
 		}
-		if (c == 0)
-			continue;
 		out[o++] = (char)c;
 	}
 	out[o] = 0;
@@ -165,20 +168,17 @@ static size_t compose_prefix(const char *s, size_t len)
 	return j + 1 < len ? j + 2 : j + 1;
 }
 
-/* One segment of text (between CRs), already without CR/LF. */
-static void segment(struct logs_norm *n, const char *s, size_t len)
+/* One segment of text (between CRs), already without CR/LF; esc: it may hold ESC. */
+static void segment(struct logs_norm *n, const char *s, size_t len, int esc)
 {
-	size_t l;
-	if (memchr(s, 0x1b, len) || memchr(s, 0, len)) {
+	size_t l = len;
+	const char *t = s;
+	if (esc && memchr(s, 0x1b, len)) {
 		l = clean(n->line, s, len);
-	} else {
-		memcpy(n->line, s, len);
-		n->line[len] = 0;
-		l = len;
+		t = n->line;
 	}
 	if (l == 0)
 		return;
-	const char *t = n->line;
 	size_t cp = compose_prefix(t, l);
 	t += cp;
 	l -= cp;
@@ -199,6 +199,35 @@ static void segment(struct logs_norm *n, const char *s, size_t len)
 	struct logs_line ln = { t, l, n->in_fold, n->in_group, n->ts[0] ? n->ts : NULL };
 	n->a->res->lines++;
 	logs_dispatch_line(n->d, &ln);
+}
+
+/* Which of CR (1) and ESC (2) occur in s: one pass instead of two memchr calls per line. */
+static unsigned specials(const char *s, size_t len)
+{
+	unsigned f = 0;
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i cr = _mm_set1_epi8('\r'), esc = _mm_set1_epi8(0x1b);
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, esc));
+		if (__builtin_expect(_mm_movemask_epi8(m) != 0, 0)) {
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)))
+				f |= 1;
+			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, esc)))
+				f |= 2;
+			if (f == 3)
+				return f;
+		}
+	}
+#endif
+	for (; i < len; i++) {
+		if (s[i] == '\r')
+			f |= 1;
+		else if (s[i] == 0x1b)
+			f |= 2;
+	}
+	return f;
 }
 
 static int erases_line(const char *s, size_t len)
@@ -226,12 +255,12 @@ static void raw_line(struct logs_norm *n, const char *s, size_t len)
 		s += st;
 		len -= st;
 	}
-	const char *cr = memchr(s, '\r', len);
-	if (!cr) {
-		segment(n, s, len);
+	unsigned f = specials(s, len);
+	if (!(f & 1)) {
+		segment(n, s, len, (int)(f & 2));
 		return;
 	}
-	const char *end = s + len;
+	const char *end = s + len, *cr;
 	while (s < end) {
 		cr = memchr(s, '\r', (size_t)(end - s));
 		const char *se = cr ? cr : end;
@@ -242,7 +271,7 @@ static void raw_line(struct logs_norm *n, const char *s, size_t len)
 			m += m[2] == 'K' ? 3 : 4;
 		int redrawn = cr && erases_line(next, (size_t)(end - next)) && !logs_starts(m, (size_t)(se - m), "travis_");
 		if (!redrawn)
-			segment(n, s, (size_t)(se - s));
+			segment(n, s, (size_t)(se - s), 1);
 		s = next;
 	}
 }

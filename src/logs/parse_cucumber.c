@@ -37,7 +37,7 @@ static int line(void *stp, const void *sh, struct logs_acc *a, const struct logs
 		long long n = logs_read_int(&p, end);
 		size_t pl = (size_t)(end - p);
 		if (n >= 0 && (logs_starts(p, pl, " scenarios") || logs_starts(p, pl, " scenario")) &&
-		    (p[9] == 0 || p[9] == ' ' || p[9] == 's')) {
+		    (pl == 9 || p[9] == ' ' || p[9] == 's')) {
 			const char *q = p + (logs_starts(p, pl, " scenarios") ? 10 : 9);
 			q = logs_skip_ws(q, end);
 			if (q == end || *q == '(') {

@@ -11,7 +11,7 @@
 #include "logs/internal.h"
 #include <string.h>
 
-static const char *const needles[] = { "Tests:", "Time:", "\xe2\x97\x8f ", NULL };
+static const char *const needles[] = { "Tests:", "Time:", "  \xe2\x97\x8f ", NULL };
 enum { N_TESTS, N_TIME, N_BULLET };
 
 struct state {
@@ -61,6 +61,7 @@ static int line(void *stp, const void *sh, struct logs_acc *a, const struct logs
 		st->time_lines = 0;
 		return 0;
 	}
+	/* "  ● Suite › test" (jest indents it; the needle has the indent so that it is 5 bytes) */
 	if ((hits & (1u << N_BULLET)) && logs_starts(b, bl, "\xe2\x97\x8f ")) {
 		const char *name = b + 4;
 		size_t nl = (size_t)(end - name);

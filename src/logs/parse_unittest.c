@@ -15,8 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const needles[] = { "Ran ", "FAIL: ", "ERROR: ", NULL };
-enum { N_RAN, N_FAIL, N_ERROR };
+static const char *const needles[] = { " tests in ", "FAIL: ", "ERROR: ", " test in ", NULL };
+enum { N_RAN, N_FAIL, N_ERROR, N_RAN1 };
 
 struct state {
 	int after_ran; /* lines left in which the OK/FAILED verdict may come */
@@ -69,8 +69,8 @@ static int line(void *stp, const void *sh, struct logs_acc *a, const struct logs
 {
 	struct state *st = stp;
 	const char *s = ln->s, *end = s + ln->len;
-	if (hits & (1u << N_RAN)) {
-		const char *p = logs_find(s, ln->len, "Ran ");
+	const char *p = (hits & ((1u << N_RAN) | (1u << N_RAN1))) ? logs_find(s, ln->len, "Ran ") : NULL;
+	if (p) {
 		const char *q = p + 4;
 		long long n = logs_read_int(&q, end);
 		if (n >= 0 && (logs_starts(q, (size_t)(end - q), " tests in ") || logs_starts(q, (size_t)(end - q), " test in "))) {
