@@ -424,6 +424,7 @@ static int index_main(const char *dir, int nbuilds)
 	printf("index: %u commits, %u paths, %u identities in %.2f s (%.0f commits/s; %u blobs counted, %u blob diffs, %u renames)\n",
 	       n, git_history_path_count(h), git_history_ident_count(h), secs(st.usec), n / secs(st.usec), st.blobs_counted,
 	       st.blob_diffs, st.renames);
+	printf("index tables: %.1f MiB\n", git_history_memory(h) / 1048576.0);
 	printf("index_seconds=%.3f\n", secs(st.usec));
 
 	/* Build points: nbuilds commits spread over history, processed oldest first. */

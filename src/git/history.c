@@ -131,6 +131,23 @@ uint32_t git_history_count(const struct git_history *h)
 	return (uint32_t)h->ncommits;
 }
 
+size_t git_history_memory(const struct git_history *h)
+{
+	size_t n = sizeof(*h);
+	n += h->commits_cap * sizeof(*h->commits) + h->parents_cap * sizeof(uint32_t);
+	n += h->changes_cap * sizeof(*h->changes) + h->totals_cap * sizeof(*h->totals);
+	n += (size_t)h->by_time_cap * sizeof(uint32_t) + h->has_child_cap;
+	n += h->commit_ids.cap * sizeof(struct git_oidtab_slot) + h->blob_ids.cap * sizeof(struct git_oidtab_slot);
+	n += h->blobs_cap * sizeof(*h->blobs);
+	n += h->paths_cap * sizeof(*h->paths) + h->path_ids.cap * sizeof(struct strmap_entry);
+	for (size_t i = 0; i < h->npaths; i++)
+		n += 2 * (strlen(h->paths[i].path) + 1) + h->paths[i].cap * sizeof(uint32_t);
+	n += h->idents_cap * sizeof(*h->idents) + h->ident_ids.cap * sizeof(struct strmap_entry);
+	for (size_t i = 0; i < h->nidents; i++)
+		n += strlen(h->idents[i].name) + 2 * strlen(h->idents[i].email) + 3 + h->idents[i].cap * sizeof(uint32_t);
+	return n;
+}
+
 uint32_t git_history_find(const struct git_history *h, const git_oid *oid)
 {
 	uint32_t v;

@@ -130,6 +130,8 @@ int git_history_update(struct git_history *h, struct git_history_update_stats *s
 
 /* --- look-ups (borrowed pointers; valid until the next update or free) --- */
 uint32_t git_history_count(const struct git_history *h);
+/* Bytes held by the index itself (not libgit2's object cache). */
+size_t git_history_memory(const struct git_history *h);
 /* Commit index of an id, or GIT_HISTORY_NONE when not indexed. */
 uint32_t git_history_find(const struct git_history *h, const git_oid *oid);
 /* Same from 40 hex digits; GIT_HISTORY_NONE also for a malformed string. */
