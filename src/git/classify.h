@@ -146,4 +146,12 @@ struct git_line_counts {
 };
 void git_classify_count_lines(struct git_line_counts *out, int lang, const char *data, size_t len);
 
+/*
+ * A fingerprint of the rules: the patterns, and the classification and line
+ * counts of a fixed set of probe paths and snippets. Anything stored with
+ * values derived from the rules (the history index cache) is keyed by it, so
+ * a changed rule invalidates it.
+ */
+uint64_t git_classify_fingerprint(void);
+
 #endif

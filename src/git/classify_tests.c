@@ -6,6 +6,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "git/classify.h"
+#include "core/buf.h"
 #include "core/xalloc.h"
 #include <pcre2.h>
 #include <string.h>
@@ -153,4 +154,37 @@ int git_classify_line_is_case(struct git_classify_ctx *c, int lang, int use_fall
 	if (!re)
 		return 0;
 	return pcre2_match(re, (PCRE2_SPTR)line, len, 0, 0, c->md, NULL) >= 0;
+}
+
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+	return (h ^ hash_fnv1a(p, n)) * 0x100000001b3ull;
+}
+
+uint64_t git_classify_fingerprint(void)
+{
+	static const char *const probes[] = {
+		"src/a.py", "tests/test_a.py", "a_test.go", "src/test/java/A.java", "AT.java", "spec/a_spec.rb",
+		"lib/test/a.rb", "a.test.ts", "__tests__/a.js", "tests/a.rs", "test/a.c", "a_unittest.cc",
+		"X.Tests/A.cs", "tests/ATest.php", "Tests/A.swift", "README.md", "docs/a.png", "requirements.txt",
+		".github/workflows/a.yml", "Dockerfile", "build.gradle.kts", "main.tf", "k8s/a.yaml", "x.bin",
+	};
+	static const char snippet[] = "/* c */\n# h\n\"\"\"d\n\"\"\"\nx = 1 // t\n-- l\n\n{- h -}\n";
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (int l = 0; l < GIT_LANG_COUNT; l++) {
+		const char *pats[3] = { patterns[l].cases, patterns[l].fallback, patterns[l].asserts };
+		for (int k = 0; k < 3; k++)
+			if (pats[k])
+				h = mix(h, pats[k], strlen(pats[k]));
+		struct git_line_counts lc;
+		git_classify_count_lines(&lc, l, snippet, sizeof(snippet) - 1);
+		h = mix(h, &lc, sizeof(lc));
+	}
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		struct git_classification c;
+		git_classify_path(&c, probes[i]);
+		uint32_t v[3] = { c.cls, c.lang, c.tools };
+		h = mix(h, v, sizeof(v));
+	}
+	return h;
 }

@@ -29,10 +29,8 @@ int git_history_new(struct git_history **out, git_repository *repo, struct err *
 	return 0;
 }
 
-void git_history_free(struct git_history *h)
+void git_history_release_tables(struct git_history *h)
 {
-	if (!h)
-		return;
 	for (size_t i = 0; i < h->npaths; i++) {
 		free(h->paths[i].path);
 		free(h->paths[i].commits);
@@ -55,6 +53,13 @@ void git_history_free(struct git_history *h)
 	free(h->blobs);
 	git_oidtab_release(&h->commit_ids);
 	git_oidtab_release(&h->blob_ids);
+}
+
+void git_history_free(struct git_history *h)
+{
+	if (!h)
+		return;
+	git_history_release_tables(h);
 	git_classify_ctx_free(h->cls);
 	free(h);
 	git_libgit2_shutdown();
@@ -124,6 +129,32 @@ void git_history_sorted_insert(const struct git_history *h, uint32_t **list, uin
 	}
 	(*list)[i] = c;
 	(*n)++;
+}
+
+void git_history_link_commit(struct git_history *h, uint32_t c)
+{
+	const struct git_history_commit *cm = &h->commits[c];
+	git_oidtab_put(&h->commit_ids, &cm->oid, c);
+	if (c + 1 > h->has_child_cap) {
+		size_t old = h->has_child_cap;
+		xgrow((void **)&h->has_child, &h->has_child_cap, (size_t)c + 1, 1);
+		memset(h->has_child + old, 0, h->has_child_cap - old);
+	}
+	h->has_child[c] = 0;
+	for (uint32_t k = 0; k < cm->nparents; k++)
+		h->has_child[h->parents[cm->parents_off + k]] = 1;
+	for (uint32_t i = 0; i < cm->nchanges; i++) {
+		const struct git_history_change *ch = &h->changes[cm->changes_off + i];
+		struct git_history_path *pp = &h->paths[ch->path];
+		git_history_sorted_insert(h, &pp->commits, &pp->ncommits, &pp->cap, c, 0);
+		if (ch->old_path != GIT_HISTORY_NONE) {
+			pp = &h->paths[ch->old_path];
+			git_history_sorted_insert(h, &pp->commits, &pp->ncommits, &pp->cap, c, 0);
+		}
+	}
+	struct git_history_ident *id = &h->idents[cm->author];
+	git_history_sorted_insert(h, &id->commits, &id->ncommits, &id->cap, c, 1);
+	git_history_sorted_insert(h, &h->by_time, &h->nby_time, &h->by_time_cap, c, 0);
 }
 
 uint32_t git_history_count(const struct git_history *h)

@@ -128,6 +128,24 @@ void git_history_free(struct git_history *h);
  */
 int git_history_update(struct git_history *h, struct git_history_update_stats *stats, struct err *e);
 
+/*
+ * A cache file, so that a restarted worker indexes only what was fetched
+ * since (default place: "<mirror>/ciminer-history.idx"). The file is keyed by
+ * its format, record layout and the classification rules' fingerprint; a
+ * stale or damaged file is ignored, never trusted.
+ *
+ * git_history_open(): a new index, loaded from cache_path when it holds a
+ * usable file (NULL: no cache), updated from the refs, and saved back when
+ * the update added commits (or nothing was loaded). A cache whose commits the
+ * repository cannot walk is dropped and the index rebuilt. stats may be NULL.
+ * git_history_load() fills an EMPTY index (*loaded = 0 when the file is
+ * missing or unusable: not an error). git_history_save() writes atomically.
+ */
+int git_history_open(struct git_history **out, git_repository *repo, const char *cache_path,
+		     struct git_history_update_stats *stats, struct err *e);
+int git_history_load(struct git_history *h, const char *path, int *loaded, struct err *e);
+int git_history_save(const struct git_history *h, const char *path, struct err *e);
+
 /* --- look-ups (borrowed pointers; valid until the next update or free) --- */
 uint32_t git_history_count(const struct git_history *h);
 /* Bytes held by the index itself (not libgit2's object cache). */

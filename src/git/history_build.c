@@ -363,6 +363,7 @@ static void store_totals(struct pass *p, struct git_history_commit *cm)
 			continue;
 		xgrow((void **)&h->totals, &h->totals_cap, h->ntotals + 1, sizeof(*h->totals));
 		struct git_history_langtotals *lt = &h->totals[h->ntotals++];
+		memset(lt, 0, sizeof(*lt)); /* padding too: the cache file writes it */
 		lt->lang = (uint8_t)l;
 		lt->src_files = (uint32_t)(t[T_SRC_FILES] > 0 ? t[T_SRC_FILES] : 0);
 		lt->src_sloc = (uint32_t)(t[T_SRC_SLOC] > 0 ? t[T_SRC_SLOC] : 0);
@@ -433,7 +434,6 @@ static int index_commit(struct pass *p, const git_oid *oid)
 		cm->nparents++;
 		if (h->commits[pi].first_time < cm->first_time)
 			cm->first_time = h->commits[pi].first_time;
-		h->has_child[pi] = 1;
 	}
 	git_commit_free(commit);
 
@@ -466,19 +466,7 @@ static int index_commit(struct pass *p, const git_oid *oid)
 
 	/* Everything below only appends: the commit now becomes visible. */
 	h->ncommits++;
-	git_oidtab_put(&h->commit_ids, oid, c);
-	for (uint32_t i = 0; i < cm->nchanges; i++) {
-		const struct git_history_change *ch = &h->changes[cm->changes_off + i];
-		struct git_history_path *pp = &h->paths[ch->path];
-		git_history_sorted_insert(h, &pp->commits, &pp->ncommits, &pp->cap, c, 0);
-		if (ch->old_path != GIT_HISTORY_NONE) {
-			pp = &h->paths[ch->old_path];
-			git_history_sorted_insert(h, &pp->commits, &pp->ncommits, &pp->cap, c, 0);
-		}
-	}
-	struct git_history_ident *id = &h->idents[cm->author];
-	git_history_sorted_insert(h, &id->commits, &id->ncommits, &id->cap, c, 1);
-	git_history_sorted_insert(h, &h->by_time, &h->nby_time, &h->by_time_cap, c, 0);
+	git_history_link_commit(h, c);
 	p->st->commits_added++;
 	return 0;
 }
@@ -540,12 +528,6 @@ int git_history_update(struct git_history *h, struct git_history_update_stats *s
 	while ((wr = git_revwalk_next(&oid, walk)) == 0) {
 		if (git_history_find(h, &oid) != GIT_HISTORY_NONE)
 			continue;
-		size_t need = h->ncommits + 1;
-		if (need > h->has_child_cap) {
-			size_t old = h->has_child_cap;
-			xgrow((void **)&h->has_child, &h->has_child_cap, need, 1);
-			memset(h->has_child + old, 0, h->has_child_cap - old);
-		}
 		if ((rc = index_commit(&p, &oid)) < 0)
 			goto out;
 	}

@@ -50,10 +50,16 @@ struct git_history {
 	struct git_oidtab blob_ids;
 };
 
+/* Frees every table (not the classify context, not the struct). */
+void git_history_release_tables(struct git_history *h);
 /* Interns a path (computing its class once); returns its id. */
 uint32_t git_history_intern_path(struct git_history *h, const char *path);
 /* Interns an identity by e-mail (name when the e-mail is empty). */
 uint32_t git_history_intern_ident(struct git_history *h, const char *name, const char *email);
+/* Enters commit c (already in h->commits, parents and changes stored) into
+ * the look-up tables: id table, child marks, time order, author and path
+ * commit lists. Used by the indexing pass and by the cache loader. */
+void git_history_link_commit(struct git_history *h, uint32_t c);
 /* Inserts c into a list of commit indexes kept sorted by key(c) (stable:
  * equal keys keep insertion order). by_author selects author_time. */
 void git_history_sorted_insert(const struct git_history *h, uint32_t **list, uint32_t *n, uint32_t *cap,
