@@ -73,11 +73,54 @@ static uint32_t next_epoch(uint32_t *epoch, uint32_t *stamps, size_t cap)
 	return *epoch;
 }
 
+/*
+ * Builds are processed oldest first, so the next trigger commit usually
+ * descends from the previous one: then only the commits between them need
+ * marking. Sweep down from c marking new ancestors (2 = found, not yet
+ * expanded); commits already in the view have all their ancestors in it
+ * (a view is closed under parents), so expansion stops there. If the sweep
+ * passes the old commit without having reached it, c does not descend from it
+ * and the caller recomputes from scratch. Returns 1 when extended.
+ */
+static int view_extend(struct git_history_view *v, uint32_t c)
+{
+	const struct git_history *h = v->h;
+	uint32_t prev = v->commit, pending = 1, added = 0;
+	int reached = 0;
+	v->in[c] = 2;
+	for (uint32_t i = c + 1; i-- > 0 && (pending || i >= prev);) {
+		if (i == prev && !reached)
+			return 0;
+		if (v->in[i] != 2)
+			continue;
+		v->in[i] = 1;
+		pending--;
+		added++;
+		const struct git_history_commit *cm = &h->commits[i];
+		for (uint32_t k = 0; k < cm->nparents; k++) {
+			uint32_t p = h->parents[cm->parents_off + k];
+			reached |= p == prev;
+			if (!v->in[p]) {
+				v->in[p] = 2;
+				pending++;
+			}
+		}
+	}
+	v->size += added;
+	return 1;
+}
+
 void git_history_view_set(struct git_history_view *v, uint32_t c)
 {
 	const struct git_history *h = v->h;
 	grow_zero((void **)&v->in, &v->in_cap, h->ncommits, 1);
-	memset(v->in, 0, h->ncommits);
+	if (c < h->ncommits && v->commit != GIT_HISTORY_NONE && v->commit < c && view_extend(v, c)) {
+		v->commit = c;
+		return;
+	}
+	if (c < h->ncommits && c == v->commit)
+		return;
+	memset(v->in, 0, v->in_cap);
 	v->commit = c;
 	v->size = 0;
 	if (c >= h->ncommits)

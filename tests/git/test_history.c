@@ -351,6 +351,29 @@ Test(history, views_see_only_ancestors)
 	free_world(&w);
 }
 
+Test(history, moving_a_view_gives_the_same_history_as_a_fresh_one)
+{
+	struct world w;
+	build_world(&w);
+	uint32_t n = git_history_count(w.h);
+	struct git_history_view *moving = git_history_view_new(w.h), *fresh = git_history_view_new(w.h);
+	for (uint32_t a = 0; a < n; a++) {
+		for (uint32_t b = 0; b < n; b++) {
+			git_history_view_set(moving, a);
+			git_history_view_set(moving, b);
+			git_history_view_set(fresh, GIT_HISTORY_NONE);
+			git_history_view_set(fresh, b);
+			cr_assert_eq(git_history_view_size(moving), git_history_view_size(fresh), "%u then %u", a, b);
+			for (uint32_t c = 0; c < n; c++)
+				cr_assert_eq(git_history_view_contains(moving, c), git_history_view_contains(fresh, c),
+					     "%u then %u: commit %u", a, b, c);
+		}
+	}
+	git_history_view_free(moving);
+	git_history_view_free(fresh);
+	free_world(&w);
+}
+
 Test(history, counts_commits_on_touched_files_in_a_window)
 {
 	struct world w;
