@@ -82,8 +82,8 @@ void logs_acc_failed_name(struct logs_acc *a, const char *name, size_t len)
 		len = FAILED_NAME_LEN_MAX;
 	char *s = xstrndup(name, len);
 	for (char *p = s; *p; p++)
-		if (*p == '#') /* '#' joins names in tr_log_tests_failed */
-			*p = '_';
+		if (*p == '#') /* '#' joins names in tr_log_tests_failed: Class#test becomes Class.test */
+			*p = '.';
 	if (!strmap_has(&a->failed_seen, s)) {
 		strmap_put(&a->failed_seen, s, NULL);
 		strvec_push(&a->res->failed_names, s);

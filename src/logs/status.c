@@ -58,7 +58,7 @@ static int line(void *stp, const void *sh, struct logs_acc *a, const struct logs
 			st->gha_cancelled = 1;
 		else if (hits & (1u << N_GHA_TIMEOUT))
 			st->gha_timeout = 1;
-		else if (!ln->in_group && logs_starts(m, ml, "Process completed with exit code "))
+		else if (logs_starts(m, ml, "Process completed with exit code ")) /* the runner's own, even in an unclosed group */
 			st->gha_last = from_code(m + strlen("Process completed with exit code "), end);
 		else if (!ln->in_group && logs_find(m, ml, "failed"))
 			st->gha_last = LOGS_STATUS_BROKEN;

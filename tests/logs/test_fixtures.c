@@ -2,7 +2,7 @@
  * The data-driven test over ../shared/fixtures/logs/: every labelled job log
  * (GitHub Actions and Travis, with the values BugSwarm's and TravisTorrent's
  * analyzers computed) is parsed and compared on frameworks, tests run,
- * failed and skipped, wherever the reference gives a value (null = not
+ * failed and skipped, and the job status, wherever the reference gives a value (null = not
  * asserted). Targets (issue 5): run and failed agree on at least 98% of the
  * logs that carry them, skipped on at least 95%.
  *
@@ -119,7 +119,7 @@ Test(logs_fixtures, agree_with_the_reference_analyzers)
 	size_t nov = load_overrides(&ov);
 	FILE *f = fopen(root, "r");
 	cr_assert_not_null(f);
-	struct tally run = { 0, 0, 0 }, failed = { 0, 0, 0 }, skipped = { 0, 0, 0 }, fw = { 0, 0, 0 };
+	struct tally run = { 0, 0, 0 }, failed = { 0, 0, 0 }, skipped = { 0, 0, 0 }, fw = { 0, 0, 0 }, st = { 0, 0, 0 };
 	struct logs_parser *p = logs_parser_new();
 	char *line = NULL;
 	size_t cap = 0;
@@ -155,6 +155,10 @@ Test(logs_fixtures, agree_with_the_reference_analyzers)
 			check(&fw, find_override(ov, nov, rel, "frameworks"), rel, "frameworks", json_string_value(fv), key);
 			free(key);
 		}
+		json_t *sv = json_object_get(exp, "status");
+		if (json_is_string(sv) && strcmp(json_string_value(sv), "unknown") != 0)
+			check(&st, find_override(ov, nov, rel, "status"), rel, "status", json_string_value(sv),
+			      logs_status_name(r.status));
 		logs_result_release(&r);
 		json_decref(exp);
 		free(path);
@@ -167,11 +171,13 @@ Test(logs_fixtures, agree_with_the_reference_analyzers)
 		"  tests run:     %d/%d with DISAGREEMENTS.md (%.1f%%), %d/%d raw reference (%.1f%%)\n"
 		"  tests failed:  %d/%d (%.1f%%), raw %d/%d (%.1f%%)\n"
 		"  tests skipped: %d/%d (%.1f%%), raw %d/%d (%.1f%%)\n"
-		"  frameworks:    %d/%d (%.1f%%), raw %d/%d (%.1f%%)\n",
+		"  frameworks:    %d/%d (%.1f%%), raw %d/%d (%.1f%%)\n"
+		"  status:        %d/%d (%.1f%%), raw %d/%d (%.1f%%)\n",
 		logs, run.ok, run.n, 100.0 * run.ok / run.n, run.raw, run.n, 100.0 * run.raw / run.n, failed.ok, failed.n,
 		100.0 * failed.ok / failed.n, failed.raw, failed.n, 100.0 * failed.raw / failed.n, skipped.ok, skipped.n,
 		100.0 * skipped.ok / skipped.n, skipped.raw, skipped.n, 100.0 * skipped.raw / skipped.n, fw.ok, fw.n,
-		100.0 * fw.ok / fw.n, fw.raw, fw.n, 100.0 * fw.raw / fw.n);
+		100.0 * fw.ok / fw.n, fw.raw, fw.n, 100.0 * fw.raw / fw.n, st.ok, st.n, 100.0 * st.ok / st.n, st.raw, st.n,
+		100.0 * st.raw / st.n);
 	for (size_t i = 0; i < nov; i++)
 		cr_expect(ov[i].used, "DISAGREEMENTS.md names %s %s, which expected.jsonl does not assert", ov[i].path,
 			  ov[i].field);
@@ -181,6 +187,7 @@ Test(logs_fixtures, agree_with_the_reference_analyzers)
 	cr_expect(skipped.n > 0 && skipped.ok * 100 >= skipped.n * 95, "tests skipped agree on %d of %d, below 95%%",
 		  skipped.ok, skipped.n);
 	cr_expect(fw.n > 0 && fw.ok * 100 >= fw.n * 95, "frameworks agree on %d of %d, below 95%%", fw.ok, fw.n);
+	cr_expect(st.n > 0 && st.ok * 100 >= st.n * 95, "status agrees on %d of %d, below 95%%", st.ok, st.n);
 	free(ov);
 	free(root);
 }
