@@ -55,7 +55,7 @@ static int line(void *stp, const void *sh, struct logs_acc *a, const struct logs
 			if (in) {
 				set_tool(a, "gradle");
 				double sec = logs_parse_duration(in + 4, (size_t)(end - in - 4));
-				if (sec >= 0)
+				if (sec >= 0 && sec < 1e8)
 					a->res->build_duration_sec = sec;
 			}
 		}
@@ -74,7 +74,7 @@ static int line(void *stp, const void *sh, struct logs_acc *a, const struct logs
 			pre += 7;
 		if (t == pre) {
 			double sec = logs_parse_duration(t + 12, (size_t)(end - t - 12));
-			if (sec >= 0)
+			if (sec >= 0 && sec < 1e8)
 				a->res->build_duration_sec = sec;
 		}
 	}

@@ -5,6 +5,7 @@
 #include "logs/internal.h"
 #include "core/json.h"
 #include "core/xalloc.h"
+#include <math.h>
 #include <string.h>
 
 void logs_result_init(struct logs_result *r)
@@ -43,23 +44,32 @@ void logs_acc_framework(struct logs_acc *a, const char *fw)
 		strvec_push(&a->res->frameworks, fw);
 }
 
+/* Counts saturate here: no log has 10^15 tests, and a hostile one must not overflow a sum. */
+#define COUNT_MAX 1000000000000000LL
+
+static void add_count(long long *to, long long v)
+{
+	if (v > 0)
+		*to = v > COUNT_MAX - *to ? COUNT_MAX : *to + v;
+}
+
 void logs_acc_counts(struct logs_acc *a, const char *fw, long long run, long long failed,
 		     long long skipped)
 {
 	struct logs_result *r = a->res;
 	logs_acc_framework(a, fw);
 	r->tests_recognised = 1;
-	if (run > 0)
-		r->tests_run += run;
-	if (failed > 0)
-		r->tests_failed += failed;
-	if (skipped > 0)
-		r->tests_skipped += skipped;
+	add_count(&r->tests_run, run);
+	add_count(&r->tests_failed, failed);
+	add_count(&r->tests_skipped, skipped);
 }
+
+/* No job runs a year; a larger figure is a misread (found by fuzzing) and would overflow sums. */
+#define DURATION_MAX (365.0 * 86400)
 
 void logs_acc_duration(struct logs_acc *a, double sec)
 {
-	if (sec < 0)
+	if (!(sec >= 0 && sec <= DURATION_MAX))
 		return;
 	a->duration = (a->duration < 0 ? 0 : a->duration) + sec;
 }
@@ -111,10 +121,10 @@ void logs_result_merge(struct logs_result *into, const struct logs_result *job)
 		if (strvec_find(&into->failed_names, job->failed_names.v[i]) < 0)
 			strvec_push(&into->failed_names, job->failed_names.v[i]);
 	into->tests_recognised |= job->tests_recognised;
-	into->tests_run += job->tests_run;
-	into->tests_ok += job->tests_ok;
-	into->tests_failed += job->tests_failed;
-	into->tests_skipped += job->tests_skipped;
+	add_count(&into->tests_run, job->tests_run);
+	add_count(&into->tests_ok, job->tests_ok);
+	add_count(&into->tests_failed, job->tests_failed);
+	add_count(&into->tests_skipped, job->tests_skipped);
 	double *dst[3] = { &into->test_duration_sec, &into->setup_time_sec, &into->build_duration_sec };
 	const double src[3] = { job->test_duration_sec, job->setup_time_sec, job->build_duration_sec };
 	for (int i = 0; i < 3; i++)
@@ -165,9 +175,9 @@ static char *utf8_clean(const char *s)
 
 static json_t *num_or_null(double v)
 {
-	if (v < 0)
+	if (!(v >= 0) || v > 1e12)
 		return json_null();
-	return json_real((double)(long long)(v * 1000 + 0.5) / 1000);
+	return json_real(round(v * 1000) / 1000);
 }
 
 json_t *logs_result_to_json(const struct logs_result *r)

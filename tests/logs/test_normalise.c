@@ -241,3 +241,18 @@ Test(status, travis_terminated_timeout_and_last_command)
 	logs_result_release(&c);
 	logs_result_release(&d);
 }
+
+Test(bad_input, absurd_durations_and_counts_do_not_overflow)
+{
+	/* found by the fuzzer: a duration of 10^20 s used to overflow when written as JSON */
+	struct logs_result r = parse_str("Time: 666666666666666666666600:0..123, Memory: 1.00 MB\n"
+					 "Tests: 999999999999999999999, Assertions: 1, Failures: 999999999999999999999.\n"
+					 "Tests: 999999999999999999999, Assertions: 1, Failures: 999999999999999999999.\n");
+	cr_expect(r.test_duration_sec < 0, "duration %f", r.test_duration_sec);
+	cr_expect(r.tests_run > 0 && r.tests_run <= 1000000000000000LL);
+	cr_expect_eq(r.tests_ok, r.tests_run - r.tests_failed);
+	json_t *j = logs_result_to_json(&r);
+	cr_expect(json_is_null(json_object_get(j, "test_duration_sec")));
+	json_decref(j);
+	logs_result_release(&r);
+}
