@@ -7,6 +7,7 @@
  * config; "origin" is still recorded at clone time for people who inspect it.
  */
 #include "git/mirror.h"
+#include "core/buf.h"
 #include "core/fs.h"
 #include "core/xalloc.h"
 #include "core/log.h"
@@ -296,6 +297,85 @@ static size_t check_all(struct git_mirror *m, const git_oid *oids, size_t n, uin
 	return missing;
 }
 
+static void refresh(struct git_mirror *m)
+{
+	git_odb *odb = NULL;
+	if (git_repository_odb(&odb, m->repo) == 0) {
+		git_odb_refresh(odb);
+		git_odb_free(odb);
+	}
+}
+
+/*
+ * Asks the server for the still-missing commits by id (a commit force-pushed
+ * away upstream is no longer under any ref, but servers that advertise
+ * allow-reachable-sha1-in-want, as GitHub's smart HTTP does, still serve it).
+ * A refusal is not an error: those commits stay missing. libgit2's local
+ * transport (file:// and paths) serves only advertised refs, so there this
+ * never finds anything.
+ */
+static void fetch_by_id(struct git_mirror *m, const git_oid *oids, size_t n, const uint8_t *present)
+{
+	struct strvec specs = STRVEC_INIT;
+	for (size_t i = 0; i < n; i++)
+		if (!present[i]) {
+			char hex[GIT_OID_HEXSZ + 1];
+			git_oid_tostr(hex, sizeof(hex), &oids[i]);
+			strvec_pushf(&specs, "+%s:refs/ciminer/keep/%s", hex, hex);
+		}
+	git_remote *remote = NULL;
+	git_fetch_options fo;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.prune = GIT_FETCH_NO_PRUNE;
+	fo.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE;
+	git_strarray arr = { specs.v, specs.n };
+	if (git_remote_create_anonymous(&remote, m->repo, m->url) < 0 ||
+	    git_remote_fetch(remote, &arr, &fo, "ciminer fetch by id") < 0) {
+		const git_error *ge = git_error_last();
+		log_debug("fetching %zu commit(s) by id from %s: %s", specs.n, m->url, ge ? ge->message : "?");
+	}
+	git_remote_free(remote);
+	strvec_clear(&specs);
+}
+
+/*
+ * Pins each present commit with refs/ciminer/keep/<id>: the history index
+ * walks refs, and a later force-push upstream (which moves refs/heads/...)
+ * must not make a commit a build names disappear from it.
+ */
+static int pin(struct git_mirror *m, const git_oid *oids, size_t n, const uint8_t *present, struct err *e)
+{
+	size_t made = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!present[i])
+			continue;
+		char name[64];
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), &oids[i]);
+		snprintf(name, sizeof(name), "refs/ciminer/keep/%s", hex);
+		git_reference *ref = NULL;
+		if (git_reference_lookup(&ref, m->repo, name) == 0) {
+			git_reference_free(ref);
+			continue;
+		}
+		int cr = git_reference_create(&ref, m->repo, name, &oids[i], 0, "ciminer: a build names this commit");
+		if (cr == 0)
+			made++;
+		else if (cr != GIT_EEXISTS)
+			rc = lg_fail(e, ERR_IO, "pinning commit", hex);
+		git_reference_free(ref);
+	}
+	if (made) { /* thousands of loose ref files would slow every ref walk */
+		git_refdb *db = NULL;
+		if (git_repository_refdb(&db, m->repo) == 0) {
+			git_refdb_compress(db);
+			git_refdb_free(db);
+		}
+	}
+	return rc;
+}
+
 int git_mirror_ensure_commits(struct git_mirror *m, const char *const *shas, size_t n, uint8_t *present_out,
 			      int *fetched, struct err *e)
 {
@@ -311,12 +391,28 @@ int git_mirror_ensure_commits(struct git_mirror *m, const char *const *shas, siz
 	}
 	int rc = 0;
 	if (check_all(m, oids, n, present_out) > 0) {
-		rc = git_mirror_fetch(m, e);
-		if (fetched)
-			*fetched = rc == 0;
-		if (rc == 0)
-			check_all(m, oids, n, present_out);
+		int fd = lock_take(m->lock_path, e);
+		if (fd < 0) {
+			free(oids);
+			return fd;
+		}
+		/* another process may have fetched while we waited */
+		refresh(m);
+		if (check_all(m, oids, n, present_out) > 0) {
+			rc = fetch_into(m->repo, m->url, e);
+			if (fetched)
+				*fetched = rc == 0;
+			refresh(m);
+			if (rc == 0 && check_all(m, oids, n, present_out) > 0) {
+				fetch_by_id(m, oids, n, present_out);
+				refresh(m);
+				check_all(m, oids, n, present_out);
+			}
+		}
+		lock_release(fd);
 	}
+	if (rc == 0)
+		rc = pin(m, oids, n, present_out, e);
 	free(oids);
 	return rc;
 }

@@ -6,6 +6,7 @@
  * Fetched (forced, never pruned, so a commit once fetched stays reachable):
  * every branch, every tag, and refs/pull/<N>/head and refs/pull/<N>/merge
  * (the fork commits that pull-request builds test), as mirror.c's refspecs.
+ * ciminer's own refs live under refs/ciminer/ (pinned commits).
  *
  * Concurrency: cloning and fetching take an exclusive flock() on
  * <data-dir>/repos/<owner>/<name>.git.lock, so threads and processes that
@@ -46,12 +47,15 @@ int git_mirror_fetch(struct git_mirror *m, struct err *e);
 
 /*
  * Makes sure the given commits (40-hex ids) are in the mirror: when any is
- * absent, fetches once, then checks again. present_out[i] is 1 when shas[i]
- * is a commit in the mirror afterwards, 0 when it is missing (the caller's
- * missing_resource: not retryable). *fetched (may be NULL) tells whether a
- * fetch ran. Returns ERR_INPUT for a malformed id (nothing fetched),
- * ERR_NETWORK when the fetch failed (retryable; present_out then holds the
- * state before the fetch).
+ * absent, fetches all refs once; commits still absent are then asked for by
+ * id (servers that allow it serve commits force-pushed away from every ref).
+ * present_out[i] is 1 when shas[i] is a commit in the mirror afterwards, 0
+ * when it is missing (the caller's missing_resource: not retryable). Every
+ * present commit is pinned by refs/ciminer/keep/<id>, so it stays reachable
+ * from a ref (and so in the history index) whatever happens upstream.
+ * *fetched (may be NULL) tells whether a fetch ran. Returns ERR_INPUT for a
+ * malformed id (nothing fetched), ERR_NETWORK when the fetch failed
+ * (retryable; present_out then holds the state before the fetch).
  */
 int git_mirror_ensure_commits(struct git_mirror *m, const char *const *shas, size_t n, uint8_t *present_out,
 			      int *fetched, struct err *e);
