@@ -14,7 +14,9 @@ static const struct cli_command *const commands[] = {
 	&cmd_init,
 	&cmd_worker,
 	&cmd_source,
+	&cmd_scenario,
 	&cmd_logs,
+	&cmd_features,
 };
 
 static const char *usage_top =

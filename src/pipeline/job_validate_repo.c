@@ -145,9 +145,10 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 		return err_set(e, ERR_PERMANENT, "build source %lld was deleted", (long long)j.source_id);
 	if (rc == 0)
 		rc = pipeline_provider_open(&j.p, j.provider, archive, e);
-	free(archive);
-	if (rc < 0)
+	if (rc < 0) {
+		free(archive);
 		return rc;
+	}
 
 	struct ci_repo repo = CI_REPO_INIT;
 	rc = ci_repo_get(j.p, &repo, j.repo, e);
@@ -156,7 +157,7 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 		snprintf(reason, sizeof(reason), "repository %s not found at %s", j.repo, j.provider);
 		rc = mark_rows(&j, "not_found", reason, e);
 	} else if (rc == 0) {
-		rc = warehouse_upsert_repo(j.s, j.provider, &repo, &j.repo_id, e);
+		rc = warehouse_upsert_repo(j.s, j.provider, archive, &repo, &j.repo_id, e);
 		struct strvec ids = STRVEC_INIT;
 		if (rc == 0)
 			rc = pending_ids(&j, &ids, e);
@@ -179,6 +180,7 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 	}
 	ci_repo_release(&repo);
 	ci_provider_free(j.p);
+	free(archive);
 	return rc;
 }
 

@@ -6,24 +6,25 @@
 #include <stdio.h>
 #include <string.h>
 
-int warehouse_upsert_repo(struct store *s, const char *provider, const struct ci_repo *r, int64_t *id_out,
-			  struct err *e)
+int warehouse_upsert_repo(struct store *s, const char *provider, const char *archive_dir, const struct ci_repo *r,
+			  int64_t *id_out, struct err *e)
 {
 	char idbuf[32];
 	snprintf(idbuf, sizeof(idbuf), "%lld", (long long)r->id);
 	int64_t now = utc_now();
 	struct store_val p[] = { sv_text(provider), sv_text(r->full_name), sv_text(r->id ? idbuf : NULL),
 				 sv_text(r->default_branch), sv_text(r->language), sv_int(r->is_private),
-				 sv_text(r->git_url), sv_text(r->raw_json ? r->raw_json : "{}"), sv_int(now), sv_int(now) };
+				 sv_text(r->git_url), sv_text(archive_dir), sv_text(r->raw_json ? r->raw_json : "{}"),
+				 sv_int(now), sv_int(now) };
 	return store_query_int(s, id_out, e,
 			       "INSERT INTO raw_repositories (ci_provider, full_name, provider_repo_id, default_branch,"
-			       " main_lang, is_private, clone_url, metadata, created_at, updated_at)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ci_provider, full_name) DO UPDATE SET"
+			       " main_lang, is_private, clone_url, archive_dir, metadata, created_at, updated_at)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ci_provider, full_name) DO UPDATE SET"
 			       " provider_repo_id = excluded.provider_repo_id, default_branch = excluded.default_branch,"
 			       " main_lang = excluded.main_lang, is_private = excluded.is_private,"
-			       " clone_url = excluded.clone_url, metadata = excluded.metadata,"
+			       " clone_url = excluded.clone_url, archive_dir = excluded.archive_dir, metadata = excluded.metadata,"
 			       " updated_at = excluded.updated_at RETURNING id",
-			       10, p);
+			       11, p);
 }
 
 static char *pr_json(const struct ci_run *r)

@@ -11,8 +11,9 @@
 #include "ci/provider.h"
 #include "store/store.h"
 
-int warehouse_upsert_repo(struct store *s, const char *provider, const struct ci_repo *r, int64_t *id_out,
-			  struct err *e);
+/* archive_dir: the local provider's archive (kept so ingestion can read its logs), else NULL. */
+int warehouse_upsert_repo(struct store *s, const char *provider, const char *archive_dir, const struct ci_repo *r,
+			  int64_t *id_out, struct err *e);
 int warehouse_upsert_run(struct store *s, const char *provider, int64_t repo_id, const struct ci_run *r,
 			 int64_t *id_out, struct err *e);
 int warehouse_upsert_jobs(struct store *s, int64_t run_id, const struct ci_job *jobs, size_t n, struct err *e);

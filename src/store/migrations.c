@@ -26,7 +26,7 @@ static const char v1[] =
 	/* Warehouse: repositories and runs as the providers describe them. */
 	"CREATE TABLE raw_repositories ("
 	" id {{PK}}, ci_provider TEXT NOT NULL, full_name TEXT NOT NULL, provider_repo_id TEXT,"
-	" default_branch TEXT, main_lang TEXT, is_private BIGINT NOT NULL DEFAULT 0, clone_url TEXT,"
+	" default_branch TEXT, main_lang TEXT, is_private BIGINT NOT NULL DEFAULT 0, clone_url TEXT, archive_dir TEXT,"
 	" metadata TEXT NOT NULL DEFAULT '{}', created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);"
 	"CREATE UNIQUE INDEX raw_repositories_key ON raw_repositories (ci_provider, full_name);"
 	"CREATE INDEX raw_repositories_lang ON raw_repositories (main_lang);"

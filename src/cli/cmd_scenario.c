@@ -1,0 +1,249 @@
+/* `ciminer scenario ...`: training scenarios, Phases 1-3. */
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/scenario_phases.h"
+#include "cli/wait.h"
+#include "core/json.h"
+#include "core/xalloc.h"
+#include "pipeline/scenario.h"
+#include "pipeline/scenario_config.h"
+#include "store/store.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: ciminer scenario create FILE.(json|yaml)      prints the new scenario's id\n"
+	"       ciminer scenario preview FILE.(json|yaml)     counts of matching builds\n"
+	"       ciminer scenario list | show ID | delete ID\n"
+	"       ciminer scenario ingest ID [--wait]           Phase 1: filter + git/logs\n"
+	"       ciminer scenario process ID [--wait]          Phase 2: feature vectors\n"
+	"       ciminer scenario generate ID [--wait]         Phase 3: train/val/test files\n"
+	"       ciminer scenario retry-ingestion ID [--wait] | retry-processing ID [--wait]\n"
+	"       ciminer scenario builds ID --phase ingestion|enrichment [--status S] [--limit N]\n"
+	"       ciminer scenario splits ID\n"
+	"\n"
+	"A scenario file (JSON or YAML) has name, description, version and the sections\n"
+	"data_source_config, feature_config, splitting_config, preprocessing_config and\n"
+	"output_config (README.md explains every key). Validation is strict: unknown keys,\n"
+	"wrong types and impossible values are refused with the JSON path of the problem.\n"
+	"--wait runs the phase's jobs in this process with a progress bar; without it,\n"
+	"'ciminer worker' (or 'ciminer serve') runs them.\n";
+
+static int load_config(const char *path, json_t **out, struct err *e)
+{
+	return scenario_config_load(out, path, scenario_features_check, e);
+}
+
+static int cmd_create(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	if (argc != 2)
+		return err_set(e, ERR_USAGE, "scenario create takes one scenario file");
+	json_t *cfg = NULL;
+	struct store *s;
+	int64_t id = 0;
+	int rc = load_config(argv[1], &cfg, e);
+	if (rc == 0)
+		rc = cli_store(ctx, &s, e);
+	if (rc == 0)
+		rc = scenario_create(s, cfg, &id, e);
+	json_decref(cfg);
+	if (rc < 0)
+		return rc;
+	if (ctx->json) {
+		json_t *o = scenario_load(s, id, e);
+		out_print_json(o);
+		json_decref(o);
+	} else {
+		printf("%lld\n", (long long)id);
+	}
+	return 0;
+}
+
+static int cmd_preview(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	if (argc != 2)
+		return err_set(e, ERR_USAGE, "scenario preview takes one scenario file");
+	json_t *cfg = NULL;
+	struct store *s;
+	int rc = load_config(argv[1], &cfg, e);
+	if (rc == 0)
+		rc = cli_store(ctx, &s, e);
+	json_t *pv = rc == 0 ? scenario_preview(s, cfg, e) : NULL;
+	json_decref(cfg);
+	if (!pv)
+		return rc < 0 ? rc : e->code;
+	if (ctx->json) {
+		out_print_json(pv);
+	} else {
+		printf("builds:       %lld in %lld repositories\n", (long long)json_integer_value(json_object_get(pv, "total_builds")),
+		       (long long)json_integer_value(json_object_get(pv, "repositories")));
+		printf("success:      %lld (%.1f%%)\n", (long long)json_integer_value(json_object_get(pv, "success")),
+		       json_real_value(json_object_get(pv, "success_pct")));
+		printf("failure:      %lld (%.1f%%)\n", (long long)json_integer_value(json_object_get(pv, "failure")),
+		       json_real_value(json_object_get(pv, "failure_pct")));
+		printf("date span:    %s .. %s\n", core_json_str(pv, "date_start", "-"), core_json_str(pv, "date_end", "-"));
+		static const struct out_col cols[] = { { "repo_name", 's' }, { "builds", 'i' }, { "success", 'i' },
+						       { "failure", 'i' } };
+		out_print_table(json_object_get(pv, "per_repository"), cols, 4);
+	}
+	json_decref(pv);
+	return 0;
+}
+
+static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	if (argc > 1)
+		return err_set(e, ERR_USAGE, "scenario list takes no argument, got '%s'", argv[1]);
+	static const struct out_col cols[] = { { "id", 'i' },
+					       { "name", 's' },
+					       { "status", 's' },
+					       { "builds_total", 'i' },
+					       { "builds_ingested", 'i' },
+					       { "builds_missing_resource", 'i' },
+					       { "builds_failed", 'i' },
+					       { "builds_processed", 'i' },
+					       { "created_at", 't' } };
+	struct store *s;
+	struct store_cursor *c;
+	int rc = cli_store(ctx, &s, e);
+	if (rc == 0)
+		rc = store_query(s, &c, e,
+				 "SELECT id, name, status, builds_total, builds_ingested, builds_missing_resource, builds_failed,"
+				 " builds_processed, created_at FROM training_scenarios ORDER BY id",
+				 0, NULL);
+	if (rc < 0)
+		return rc;
+	json_t *rows = out_rows_json(c, cols, 9, e);
+	store_cursor_free(c);
+	if (!rows)
+		return e->code;
+	if (ctx->json)
+		out_print_json(rows);
+	else
+		out_print_table(rows, cols, 9);
+	json_decref(rows);
+	return 0;
+}
+
+int scenario_cli_id(int argc, char **argv, const char *sub, int64_t *id, int *wait, struct err *e)
+{
+	int have = 0;
+	*wait = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--wait") == 0)
+			*wait = 1;
+		else if (have)
+			return err_set(e, ERR_USAGE, "unexpected argument '%s' for scenario %s", argv[i], sub);
+		else if (cli_parse_id(argv[i], "scenario", id, e) < 0)
+			return ERR_USAGE;
+		else
+			have = 1;
+	}
+	if (!have)
+		return err_set(e, ERR_USAGE, "scenario %s needs a scenario id", sub);
+	return 0;
+}
+
+static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	int64_t id;
+	int wait;
+	struct store *s;
+	int rc = scenario_cli_id(argc, argv, "show", &id, &wait, e);
+	if (rc == 0 && wait)
+		rc = err_set(e, ERR_USAGE, "scenario show takes no --wait");
+	if (rc == 0)
+		rc = cli_store(ctx, &s, e);
+	if (rc < 0)
+		return rc;
+	json_t *o = scenario_load(s, id, e);
+	if (!o)
+		return e->code;
+	if (ctx->json)
+		out_print_json(o);
+	else
+		out_print_object(o);
+	json_decref(o);
+	return 0;
+}
+
+static int cmd_delete(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	int64_t id;
+	int wait;
+	struct store *s;
+	int rc = scenario_cli_id(argc, argv, "delete", &id, &wait, e);
+	if (rc == 0)
+		rc = cli_store(ctx, &s, e);
+	if (rc == 0)
+		rc = scenario_delete(s, ctx->data_dir, id, e);
+	if (rc < 0)
+		return rc;
+	if (ctx->json)
+		printf("{\"deleted\":%lld}\n", (long long)id);
+	else
+		printf("deleted scenario %lld and its files (warehouse rows kept)\n", (long long)id);
+	return 0;
+}
+
+static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	static const struct option opts[] = { { "phase", 1, 0, 'p' }, { "status", 1, 0, 's' }, { "limit", 1, 0, 'l' },
+					      { 0, 0, 0, 0 } };
+	const char *phase = NULL, *status = NULL;
+	long limit = -1;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'p')
+			phase = optarg;
+		else if (c == 's')
+			status = optarg;
+		else if (c == 'l')
+			limit = strtol(optarg, NULL, 10);
+		else
+			return err_set(e, ERR_USAGE, "unknown option '%s' for scenario builds", argv[optind - 1]);
+	}
+	if (!phase || (strcmp(phase, "ingestion") != 0 && strcmp(phase, "enrichment") != 0))
+		return err_set(e, ERR_USAGE, "scenario builds needs --phase ingestion or --phase enrichment");
+	if (optind != argc - 1)
+		return err_set(e, ERR_USAGE, "scenario builds needs one scenario id");
+	int64_t id;
+	struct store *s;
+	int rc = cli_parse_id(argv[optind], "scenario", &id, e);
+	if (rc == 0)
+		rc = cli_store(ctx, &s, e);
+	if (rc < 0)
+		return rc;
+	json_t *sc = scenario_load(s, id, e);
+	if (!sc)
+		return e->code;
+	json_decref(sc);
+	return scenario_cli_builds(ctx, s, id, phase, status, limit, e);
+}
+
+static const struct cli_sub subs[] = {
+	{ "create", cmd_create },
+	{ "preview", cmd_preview },
+	{ "list", cmd_list },
+	{ "show", cmd_show },
+	{ "delete", cmd_delete },
+	{ "builds", cmd_builds },
+	{ "ingest", scenario_cli_ingest },
+	{ "retry-ingestion", scenario_cli_retry_ingestion },
+	{ "process", scenario_cli_process },
+	{ "retry-processing", scenario_cli_retry_processing },
+	{ "generate", scenario_cli_generate },
+	{ "splits", scenario_cli_splits },
+	{ NULL, NULL },
+};
+
+static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	return cli_dispatch(ctx, "scenario", usage, subs, argc, argv, e);
+}
+
+const struct cli_command cmd_scenario = { "scenario", "define scenarios and run Phases 1-3", usage, run };

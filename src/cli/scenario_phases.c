@@ -1,0 +1,216 @@
+/* Phase commands of `ciminer scenario`: start, retry, wait with progress, list builds and splits. */
+#include "cli/scenario_phases.h"
+#include "cli/output.h"
+#include "cli/wait.h"
+#include "core/json.h"
+#include "pipeline/scenario.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *const ingestion_queue[] = { "ingestion" };
+static const char *const processing_queue[] = { "processing" };
+
+struct phase_arg {
+	int64_t id;
+	const char *table, *status_col, *done_list;
+};
+
+static int progress_phase(struct store *s, void *arg, int64_t *done, int64_t *total, struct err *e)
+{
+	struct phase_arg *a = arg;
+	char sql[256];
+	struct store_val p[] = { sv_int(a->id) };
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE scenario_id = ?", a->table);
+	int rc = store_query_int(s, total, e, sql, 1, p);
+	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE scenario_id = ? AND %s IN (%s)", a->table, a->status_col,
+		 a->done_list);
+	if (rc == 0)
+		rc = store_query_int(s, done, e, sql, 1, p);
+	return rc;
+}
+
+static void print_state(struct cli_ctx *ctx, struct store *s, int64_t id)
+{
+	struct err e = ERR_INIT;
+	json_t *o = scenario_load(s, id, &e);
+	if (!o)
+		return;
+	if (ctx->json) {
+		out_print_json(o);
+	} else {
+		printf("scenario %lld: %s  (builds %lld: ingested %lld, missing_resource %lld, failed %lld;"
+		       " processed %lld, partial %lld, processing failed %lld)\n",
+		       (long long)id, core_json_str(o, "status", "?"), (long long)core_json_int(o, "builds_total", 0),
+		       (long long)core_json_int(o, "builds_ingested", 0), (long long)core_json_int(o, "builds_missing_resource", 0),
+		       (long long)core_json_int(o, "builds_failed", 0), (long long)core_json_int(o, "builds_processed", 0),
+		       (long long)core_json_int(o, "builds_partial", 0), (long long)core_json_int(o, "builds_processing_failed", 0));
+		const char *msg = core_json_str(o, "error_message", NULL);
+		if (msg)
+			printf("  %s\n", msg);
+	}
+	json_decref(o);
+}
+
+int scenario_cli_wait_phase(struct cli_ctx *ctx, int64_t id, const char *phase, struct err *e)
+{
+	struct phase_arg a = { id, "training_ingestion_builds", "status", "'ingested', 'missing_resource', 'failed'" };
+	struct cli_wait_spec w = { "ingestion", ingestion_queue, 1, progress_phase, &a };
+	if (strcmp(phase, "processing") == 0) {
+		a = (struct phase_arg){ id, "training_enrichment_builds", "extraction_status", "'completed', 'partial', 'failed'" };
+		w = (struct cli_wait_spec){ "processing", processing_queue, 1, progress_phase, &a };
+	} else if (strcmp(phase, "generation") == 0) {
+		w = (struct cli_wait_spec){ "generation", processing_queue, 1, NULL, NULL };
+	}
+	return cli_wait(ctx, &w, e);
+}
+
+typedef int (*phase_fn)(struct store *s, int64_t id, struct err *e);
+
+static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub, phase_fn start, const char *phase,
+		     struct err *e)
+{
+	int64_t id;
+	int wait;
+	struct store *s;
+	int rc = scenario_cli_id(argc, argv, sub, &id, &wait, e);
+	if (rc == 0)
+		rc = cli_store(ctx, &s, e);
+	if (rc == 0)
+		rc = start(s, id, e);
+	if (rc == 0 && wait)
+		rc = scenario_cli_wait_phase(ctx, id, phase, e);
+	if (rc < 0)
+		return rc;
+	if (!wait && !ctx->json)
+		printf("scenario %lld: %s queued; run 'ciminer worker' (or pass --wait) to run it\n", (long long)id, phase);
+	print_state(ctx, s, id);
+	json_t *o = scenario_load(s, id, e);
+	int failed = o && strcmp(core_json_str(o, "status", ""), "failed") == 0;
+	json_decref(o);
+	if (wait && failed)
+		return err_set(e, ERR_PERMANENT, "scenario %lld failed during %s", (long long)id, phase);
+	return 0;
+}
+
+int scenario_cli_ingest(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	return run_phase(ctx, argc, argv, "ingest", scenario_ingest_start, "ingestion", e);
+}
+
+int scenario_cli_retry_ingestion(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	return run_phase(ctx, argc, argv, "retry-ingestion", scenario_retry_ingestion, "ingestion", e);
+}
+
+int scenario_cli_process(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	return run_phase(ctx, argc, argv, "process", scenario_process_start, "processing", e);
+}
+
+int scenario_cli_retry_processing(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	return run_phase(ctx, argc, argv, "retry-processing", scenario_retry_processing, "processing", e);
+}
+
+int scenario_cli_generate(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	int rc = run_phase(ctx, argc, argv, "generate", scenario_generate_start, "generation", e);
+	if (rc == 0 && !ctx->json) {
+		int64_t id;
+		int wait;
+		if (scenario_cli_id(argc, argv, "generate", &id, &wait, e) == 0 && wait)
+			printf("files: %s/datasets/%lld/ (see manifest.json)\n", ctx->data_dir, (long long)id);
+	}
+	return rc;
+}
+
+int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	int64_t id;
+	int wait;
+	struct store *s;
+	int rc = scenario_cli_id(argc, argv, "splits", &id, &wait, e);
+	if (rc == 0)
+		rc = cli_store(ctx, &s, e);
+	if (rc < 0)
+		return rc;
+	json_t *sc = scenario_load(s, id, e);
+	if (!sc)
+		return e->code;
+	json_decref(sc);
+	static const struct out_col cols[] = { { "fold", 's' },          { "split_type", 's' },      { "file_format", 's' },
+					       { "record_count", 'i' },  { "feature_count", 'i' },   { "file_size_bytes", 'i' },
+					       { "class_distribution", 'j' }, { "group_distribution", 'j' }, { "sha256", 's' },
+					       { "file_path", 's' },     { "generated_at", 't' },    { "duration_ms", 'i' } };
+	struct store_val p[] = { sv_int(id) };
+	struct store_cursor *c;
+	rc = store_query(s, &c, e,
+			 "SELECT fold, split_type, file_format, record_count, feature_count, file_size_bytes,"
+			 " class_distribution, group_distribution, sha256, file_path, generated_at, duration_ms"
+			 " FROM training_dataset_splits WHERE scenario_id = ? ORDER BY fold,"
+			 " CASE split_type WHEN 'train' THEN 0 WHEN 'val' THEN 1 ELSE 2 END, file_format",
+			 1, p);
+	if (rc < 0)
+		return rc;
+	json_t *rows = out_rows_json(c, cols, 12, e);
+	store_cursor_free(c);
+	if (!rows)
+		return e->code;
+	if (ctx->json)
+		out_print_json(rows);
+	else
+		out_print_table(rows, cols, 8);
+	json_decref(rows);
+	return 0;
+}
+
+int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const char *phase, const char *status,
+			long limit, struct err *e)
+{
+	int ingestion = strcmp(phase, "ingestion") == 0;
+	static const struct out_col icols[] = { { "id", 'i' },          { "ci_run_id", 's' },      { "repo_name", 's' },
+						{ "commit_sha", 's' },  { "started_at", 't' },     { "status", 's' },
+						{ "resource_status", 'j' }, { "error_message", 's' } };
+	static const struct out_col ecols[] = { { "id", 'i' },         { "ci_run_id", 's' },   { "repo_name", 's' },
+						{ "started_at", 't' }, { "extraction_status", 's' }, { "feature_count", 'i' },
+						{ "error_message", 's' }, { "missing_resources", 'j' },
+						{ "skipped_features", 'j' }, { "features", 'j' } };
+	char sql[1024];
+	if (ingestion)
+		snprintf(sql, sizeof(sql),
+			 "SELECT b.id, r.ci_run_id, p.full_name, b.commit_sha, b.started_at, b.status, b.resource_status,"
+			 " b.error_message FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
+			 " JOIN raw_repositories p ON p.id = b.raw_repo_id WHERE b.scenario_id = ?%s"
+			 " ORDER BY p.full_name, b.started_at, b.id%s",
+			 status ? " AND b.status = ?" : "", limit > 0 ? " LIMIT ?" : "");
+	else
+		snprintf(sql, sizeof(sql),
+			 "SELECT b.id, r.ci_run_id, p.full_name, b.started_at, b.extraction_status, b.feature_count,"
+			 " b.error_message, v.missing_resources, v.skipped_features, v.feature_values"
+			 " FROM training_enrichment_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
+			 " JOIN raw_repositories p ON p.id = b.raw_repo_id LEFT JOIN feature_vectors v ON v.id = b.feature_vector_id"
+			 " WHERE b.scenario_id = ?%s ORDER BY p.full_name, b.started_at, b.id%s",
+			 status ? " AND b.extraction_status = ?" : "", limit > 0 ? " LIMIT ?" : "");
+	struct store_val p[3] = { sv_int(id) };
+	size_t n = 1;
+	if (status)
+		p[n++] = sv_text(status);
+	if (limit > 0)
+		p[n++] = sv_int(limit);
+	struct store_cursor *c;
+	int rc = store_query(s, &c, e, sql, n, p);
+	if (rc < 0)
+		return rc;
+	const struct out_col *cols = ingestion ? icols : ecols;
+	size_t nc = ingestion ? 8 : 10;
+	json_t *rows = out_rows_json(c, cols, nc, e);
+	store_cursor_free(c);
+	if (!rows)
+		return e->code;
+	if (ctx->json)
+		out_print_json(rows);
+	else
+		out_print_table(rows, cols, ingestion ? 6 : 7);
+	json_decref(rows);
+	return 0;
+}

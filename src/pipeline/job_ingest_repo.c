@@ -1,0 +1,367 @@
+/*
+ * ingest_repo: the resources one repository's builds need for Phase 2.
+ *  - git_history: the bare mirror (cloned once, shared by all scenarios),
+ *    fetched when a build's commit is absent; a commit still absent after
+ *    the fetch is missing_resource.
+ *  - build_logs: every job log not yet in the blob store, downloaded N at a
+ *    time and stored zstd-compressed by content; 404/410 is missing, other
+ *    failures leave the build failed (retry-ingestion re-runs it).
+ *  - git_worktree: skipped (features read trees from the mirror).
+ * A clone or fetch that fails transiently fails the job retryably; its builds
+ * stay 'ingesting' and the job engine runs it again.
+ */
+#include "pipeline/jobs_phase1.h"
+#include "pipeline/providers.h"
+#include "pipeline/registry.h"
+#include "pipeline/scenario.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include "git/mirror.h"
+#include "store/blobs.h"
+#include "store/status.h"
+#include "pipeline/events.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+size_t ingest_log_cap(void)
+{
+	const char *env = getenv("CIMINER_LOG_CAP");
+	long long v = env ? atoll(env) : 0;
+	return v > 0 ? (size_t)v : (size_t)64 << 20;
+}
+
+struct ibuild {
+	int64_t id, run_id;
+	char *sha;
+	int commit_present;
+	int logs_total, logs_ok, logs_missing, logs_failed;
+	char *error;
+};
+
+struct ijob {
+	int64_t id, run_id;
+	char *ci_job_id;
+	int need; /* not yet in the blob store */
+	const char *status; /* ok | missing | failed after this run */
+	char *error;
+};
+
+struct ingest {
+	struct job_ctx *ctx;
+	struct store *s;
+	const struct pipeline_app *app;
+	int64_t scenario_id, repo_id;
+	char *full_name, *provider, *clone_url, *archive_dir;
+	struct ibuild *b;
+	size_t nb;
+	struct ijob *j;
+	size_t nj;
+};
+
+static int load_repo(struct ingest *g, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(g->repo_id) };
+	int rc = store_query(g->s, &c, e,
+			     "SELECT full_name, ci_provider, clone_url, archive_dir FROM raw_repositories WHERE id = ?", 1, p);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_next(c, e)) == 1) {
+		g->full_name = xstrdup(store_col_text(c, 0));
+		g->provider = xstrdup(store_col_text(c, 1));
+		g->clone_url = store_col_text(c, 2) ? xstrdup(store_col_text(c, 2)) : NULL;
+		g->archive_dir = store_col_text(c, 3) ? xstrdup(store_col_text(c, 3)) : NULL;
+		rc = 0;
+	} else if (rc == 0) {
+		rc = err_set(e, ERR_PERMANENT, "repository %lld is not in the warehouse", (long long)g->repo_id);
+	}
+	store_cursor_free(c);
+	return rc;
+}
+
+static int load_builds(struct ingest *g, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(g->scenario_id), sv_int(g->repo_id) };
+	int rc = store_query(g->s, &c, e,
+			     "SELECT id, raw_run_id, commit_sha FROM training_ingestion_builds WHERE scenario_id = ?"
+			     " AND raw_repo_id = ? AND status IN ('pending', 'ingesting') ORDER BY started_at, id",
+			     2, p);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0;
+	while ((rc = store_next(c, e)) == 1) {
+		xgrow((void **)&g->b, &cap, g->nb + 1, sizeof(*g->b));
+		struct ibuild *b = &g->b[g->nb++];
+		memset(b, 0, sizeof(*b));
+		b->id = store_col_int(c, 0);
+		b->run_id = store_col_int(c, 1);
+		b->sha = xstrdup(store_col_text(c, 2) ? store_col_text(c, 2) : "");
+	}
+	store_cursor_free(c);
+	return rc;
+}
+
+static int load_jobs(struct ingest *g, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(g->scenario_id), sv_int(g->repo_id) };
+	int rc = store_query(g->s, &c, e,
+			     "SELECT j.id, j.raw_run_id, j.ci_job_id, COALESCE(j.log_status, '') FROM raw_build_jobs j"
+			     " JOIN training_ingestion_builds b ON b.raw_run_id = j.raw_run_id WHERE b.scenario_id = ?"
+			     " AND b.raw_repo_id = ? AND b.status IN ('pending', 'ingesting') ORDER BY j.id",
+			     2, p);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0;
+	while ((rc = store_next(c, e)) == 1) {
+		xgrow((void **)&g->j, &cap, g->nj + 1, sizeof(*g->j));
+		struct ijob *j = &g->j[g->nj++];
+		memset(j, 0, sizeof(*j));
+		j->id = store_col_int(c, 0);
+		j->run_id = store_col_int(c, 1);
+		j->ci_job_id = xstrdup(store_col_text(c, 2));
+		const char *st = store_col_text(c, 3);
+		j->need = strcmp(st, "ok") != 0 && strcmp(st, "missing") != 0;
+		j->status = j->need ? "failed" : (strcmp(st, "ok") == 0 ? "ok" : "missing");
+	}
+	store_cursor_free(c);
+	return rc;
+}
+
+static int mark_ingesting(struct ingest *g, struct err *e)
+{
+	struct store_val p[] = { sv_int(utc_now()), sv_int(g->scenario_id), sv_int(g->repo_id) };
+	return store_exec(g->s, e, NULL,
+			  "UPDATE training_ingestion_builds SET status = 'ingesting', updated_at = ? WHERE scenario_id = ?"
+			  " AND raw_repo_id = ? AND status = 'pending'",
+			  3, p);
+}
+
+static int ingest_git(struct ingest *g, struct err *e)
+{
+	if (!g->clone_url)
+		return err_set(e, ERR_PERMANENT, "repository %s has no clone URL in the warehouse", g->full_name);
+	struct git_mirror *m = NULL;
+	int rc = git_mirror_open(&m, NULL, g->app->data_dir, g->full_name, g->clone_url, e);
+	if (rc < 0)
+		return rc;
+	const char **shas = xcalloc(g->nb ? g->nb : 1, sizeof(*shas));
+	uint8_t *present = xcalloc(g->nb ? g->nb : 1, 1);
+	size_t n = 0;
+	for (size_t i = 0; i < g->nb; i++)
+		if (strlen(g->b[i].sha) == 40)
+			shas[n++] = g->b[i].sha;
+	rc = git_mirror_ensure_commits(m, shas, n, present, NULL, e);
+	for (size_t i = 0, k = 0; rc == 0 && i < g->nb; i++)
+		g->b[i].commit_present = strlen(g->b[i].sha) == 40 ? present[k++] : 0;
+	free(shas);
+	free(present);
+	git_mirror_free(m);
+	return rc;
+}
+
+static int store_log(struct ingest *g, struct ijob *j, struct buf *data, int truncated, struct err *e)
+{
+	char hex[SHA256_HEX_LEN];
+	size_t stored = 0;
+	int rc = blob_put(g->app->data_dir, data->data ? data->data : "", data->len, hex, &stored, e);
+	if (rc < 0)
+		return rc;
+	struct store_val p[] = { sv_text(hex), sv_int((int64_t)data->len), sv_int((int64_t)stored), sv_int(truncated),
+				 sv_int(utc_now()), sv_int(j->id) };
+	return store_exec(g->s, e, NULL,
+			  "UPDATE raw_build_jobs SET log_status = 'ok', log_sha256 = ?, log_size_raw = ?, log_size_stored = ?,"
+			  " log_truncated = ?, log_error = NULL, log_fetched_at = ? WHERE id = ?",
+			  6, p);
+}
+
+static int ingest_logs(struct ingest *g, struct err *e)
+{
+	struct ci_provider *p = NULL;
+	int rc = pipeline_provider_open(&p, g->provider, g->archive_dir, e);
+	if (rc < 0)
+		return rc;
+	size_t cap = ingest_log_cap(), batch = 16;
+	for (size_t i = 0; rc == 0 && i < g->nj; i += batch) {
+		if (job_ctx_cancelled(g->ctx))
+			return err_set(e, ERR_CANCELLED, "ingestion of %s stopped (timeout or lost lease)", g->full_name);
+		size_t n = g->nj - i < batch ? g->nj - i : batch;
+		struct ci_log_req *reqs = xcalloc(n, sizeof(*reqs));
+		struct buf *bufs = xcalloc(n, sizeof(*bufs));
+		size_t k = 0;
+		struct ijob *which[16];
+		for (size_t x = i; x < i + n; x++) {
+			if (!g->j[x].need)
+				continue;
+			which[k] = &g->j[x];
+			reqs[k].job_id = g->j[x].ci_job_id;
+			reqs[k].sink = ci_sink_buf(&bufs[k]);
+			k++;
+		}
+		if (k)
+			rc = ci_logs_fetch(p, g->full_name, reqs, k, cap, e);
+		for (size_t x = 0; rc == 0 && x < k; x++) {
+			struct ijob *j = which[x];
+			if (reqs[x].rc == 0) {
+				rc = store_log(g, j, &bufs[x], reqs[x].truncated, e);
+				j->status = "ok";
+			} else {
+				j->status = ci_err_is_missing(reqs[x].rc) ? "missing" : "failed";
+				j->error = xstrdup(reqs[x].err.msg);
+				struct store_val q[] = { sv_text(j->status), sv_text(j->error), sv_int(utc_now()), sv_int(j->id) };
+				rc = store_exec(g->s, e, NULL,
+						"UPDATE raw_build_jobs SET log_status = ?, log_error = ?, log_fetched_at = ?"
+						" WHERE id = ?",
+						4, q);
+			}
+		}
+		for (size_t x = 0; x < n; x++)
+			buf_release(&bufs[x]);
+		free(bufs);
+		free(reqs);
+	}
+	ci_provider_free(p);
+	return rc;
+}
+
+/* Decides each build's status from its resources and writes it with resource_status. */
+static int decide(struct ingest *g, struct err *e)
+{
+	int rc = store_begin(g->s, e);
+	for (size_t i = 0; rc == 0 && i < g->nb; i++) {
+		struct ibuild *b = &g->b[i];
+		const char *err_msg = NULL;
+		for (size_t x = 0; x < g->nj; x++) {
+			struct ijob *j = &g->j[x];
+			if (j->run_id != b->run_id)
+				continue;
+			b->logs_total++;
+			if (strcmp(j->status, "ok") == 0)
+				b->logs_ok++;
+			else if (strcmp(j->status, "missing") == 0)
+				b->logs_missing++;
+			else {
+				b->logs_failed++;
+				err_msg = j->error;
+			}
+		}
+		const char *logs = b->logs_failed ? "failed" : b->logs_missing ? "missing" : "ok";
+		const char *status = b->logs_failed ? "failed" : (!b->commit_present || b->logs_missing) ? "missing_resource"
+													: "ingested";
+		char msg[512] = "";
+		if (!b->commit_present)
+			snprintf(msg, sizeof(msg), "commit %s is not in %s, even after fetching pull-request refs", b->sha,
+				 g->full_name);
+		else if (b->logs_failed)
+			snprintf(msg, sizeof(msg), "log download failed: %s", err_msg ? err_msg : "?");
+		else if (b->logs_missing)
+			snprintf(msg, sizeof(msg), "%d of %d job logs expired or absent", b->logs_missing, b->logs_total);
+		json_t *res = json_pack("{s:{s:s, s:s?}, s:{s:s, s:i, s:i, s:i, s:i}, s:{s:s}}", "git_history", "status",
+					b->commit_present ? "ok" : "missing", "error",
+					b->commit_present ? NULL : msg, "build_logs", "status", logs, "jobs", b->logs_total,
+					"ok", b->logs_ok, "missing", b->logs_missing, "failed", b->logs_failed,
+					"git_worktree", "status", "skipped");
+		char *rs = core_json_dumps(res);
+		json_decref(res);
+		struct store_val p[] = { sv_text(status), sv_text(rs), msg[0] ? sv_text(msg) : sv_null(), sv_int(utc_now()),
+					 sv_int(b->id) };
+		rc = store_exec(g->s, e, NULL,
+				"UPDATE training_ingestion_builds SET status = ?, resource_status = ?, error_message = ?,"
+				" updated_at = ? WHERE id = ? AND status = 'ingesting'",
+				5, p);
+		free(rs);
+	}
+	if (rc == 0) {
+		char m[300];
+		snprintf(m, sizeof(m), "ingested %s", g->full_name);
+		rc = scenario_refresh_ingestion_counters(g->s, g->scenario_id, m, e);
+	}
+	return store_tx_end(g->s, rc, e);
+}
+
+static void release(struct ingest *g)
+{
+	for (size_t i = 0; i < g->nb; i++)
+		free(g->b[i].sha);
+	for (size_t i = 0; i < g->nj; i++) {
+		free(g->j[i].ci_job_id);
+		free(g->j[i].error);
+	}
+	free(g->b);
+	free(g->j);
+	free(g->full_name);
+	free(g->provider);
+	free(g->clone_url);
+	free(g->archive_dir);
+}
+
+static int ingest_repo(struct job_ctx *ctx, struct err *e)
+{
+	struct ingest g = { .ctx = ctx, .s = ctx->store, .app = ctx->app,
+			    .scenario_id = core_json_int(ctx->payload, "scenario_id", 0),
+			    .repo_id = core_json_int(ctx->payload, "raw_repo_id", 0) };
+	int rc = load_repo(&g, e);
+	if (rc == 0)
+		rc = mark_ingesting(&g, e);
+	if (rc == 0)
+		rc = load_builds(&g, e);
+	if (rc == 0 && g.nb > 0) {
+		rc = load_jobs(&g, e);
+		if (rc == 0)
+			rc = ingest_git(&g, e);
+		if (rc == 0)
+			rc = ingest_logs(&g, e);
+		if (rc == 0)
+			rc = decide(&g, e);
+		if (rc < 0)
+			err_prefix(e, "%s", g.full_name ? g.full_name : "repository");
+	}
+	release(&g);
+	return rc;
+}
+
+static int ingest_finish(struct job_ctx *ctx, struct err *e)
+{
+	struct store *s = ctx->store;
+	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
+	int rc = store_begin(s, e);
+	/* Builds whose repository job died (attempts exhausted) are failed with that job's error. */
+	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, NULL,
+				"UPDATE training_ingestion_builds SET status = 'failed', updated_at = ?, error_message ="
+				" COALESCE((SELECT last_error FROM jobs WHERE kind = 'ingest_repo' AND state IN ('dead', 'failed')"
+				" AND payload = '{\"raw_repo_id\":' || training_ingestion_builds.raw_repo_id || ',\"scenario_id\":'"
+				" || training_ingestion_builds.scenario_id || '}'"
+				" ORDER BY id DESC LIMIT 1), 'the repository job did not finish')"
+				" WHERE scenario_id = ? AND status IN ('pending', 'ingesting')",
+				2, p);
+	if (rc == 0)
+		rc = scenario_refresh_ingestion_counters(s, id, "ingestion finished", e);
+	int64_t usable = 0;
+	struct store_val q[] = { sv_int(id) };
+	if (rc == 0)
+		rc = store_query_int(s, &usable, e,
+				     "SELECT builds_ingested + builds_missing_resource FROM training_scenarios WHERE id = ?", 1, q);
+	if (rc == 0 && usable == 0) {
+		rc = scenario_fail(s, id,
+				   "nothing could be ingested: every build failed (see 'ciminer scenario builds ID --phase"
+				   " ingestion'); fix the cause and run retry-ingestion",
+				   e);
+	} else if (rc == 0) {
+		rc = store_status_set(s, ENT_SCENARIO, id, "ingesting", "ingested", e);
+		struct store_val r[] = { sv_int(utc_now()), sv_int(id) };
+		if (rc == 0)
+			rc = store_exec(s, e, NULL, "UPDATE training_scenarios SET ingestion_completed_at = ? WHERE id = ?", 2, r);
+		if (rc == 0)
+			rc = events_scenario_update(s, id, "ingestion completed", e);
+	}
+	return store_tx_end(s, rc, e);
+}
+
+const struct job_kind job_kind_ingest_repo = { "ingest_repo", "ingestion", 3600, 5, ingest_repo };
+const struct job_kind job_kind_ingest_finish = { "ingest_finish", "ingestion", 600, 5, ingest_finish };

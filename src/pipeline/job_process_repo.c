@@ -1,0 +1,221 @@
+/*
+ * process_repo: one repository's enrichment builds, oldest to newest. The
+ * repository's inputs (every warehouse build, the mirror's history index,
+ * logs on demand) are loaded once; each build's vector is computed by the
+ * feature engine and stored with its enrichment status. Builds are written in
+ * batches, each in one transaction, and already-finished builds are skipped,
+ * so a job killed mid-way resumes at the first unprocessed build.
+ */
+#include "pipeline/jobs_phase2.h"
+#include "pipeline/events.h"
+#include "pipeline/process_inputs.h"
+#include "pipeline/registry.h"
+#include "pipeline/scenario.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include "features/engine.h"
+#include "store/status.h"
+#include <stdio.h>
+#include <string.h>
+
+#define BATCH 64
+
+struct pbuild {
+	int64_t id, raw_run_id;
+};
+
+static int load_plan(struct store *s, int64_t scenario_id, struct feat_plan **plan, struct err *e)
+{
+	char *fc = NULL, *oc = NULL;
+	struct store_val p[] = { sv_int(scenario_id) };
+	int rc = store_query_text(s, &fc, e, "SELECT feature_config FROM training_scenarios WHERE id = ?", 1, p);
+	if (rc == 0)
+		rc = store_query_text(s, &oc, e, "SELECT output_config FROM training_scenarios WHERE id = ?", 1, p);
+	json_t *fj = fc ? json_loads(fc, 0, NULL) : NULL, *oj = oc ? json_loads(oc, 0, NULL) : NULL;
+	struct feat_plan_config pc;
+	feat_plan_config_init(&pc);
+	if (rc == 0)
+		rc = feat_plan_config_from_json(&pc, fj, oj, e);
+	if (rc == 0)
+		rc = feat_plan_new(plan, feat_catalogue_default(), &pc, e);
+	feat_plan_config_release(&pc);
+	json_decref(fj);
+	json_decref(oj);
+	free(fc);
+	free(oc);
+	if (rc < 0)
+		err_prefix(e, "scenario %lld feature_config", (long long)scenario_id);
+	return rc;
+}
+
+static int pending_builds(struct store *s, int64_t scenario_id, int64_t repo_id, struct pbuild **out, size_t *n,
+			  struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(scenario_id), sv_int(repo_id) };
+	int rc = store_query(s, &c, e,
+			     "SELECT id, raw_run_id FROM training_enrichment_builds WHERE scenario_id = ? AND raw_repo_id = ?"
+			     " AND extraction_status IN ('pending', 'in_progress') ORDER BY started_at, id",
+			     2, p);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0;
+	*n = 0;
+	while ((rc = store_next(c, e)) == 1) {
+		xgrow((void **)out, &cap, *n + 1, sizeof(**out));
+		(*out)[*n].id = store_col_int(c, 0);
+		(*out)[(*n)++].raw_run_id = store_col_int(c, 1);
+	}
+	store_cursor_free(c);
+	return rc;
+}
+
+static int store_vector(struct store *s, int64_t scenario_id, const struct pbuild *b, int64_t repo_id,
+			const struct feat_vector *v, struct err *e)
+{
+	json_t *vals = feat_vector_values_json(v);
+	char *values = json_dumps(vals, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(vals);
+	json_t *mr = json_array(), *sk = json_array();
+	for (size_t i = 0; i < v->missing_resources.n; i++)
+		json_array_append_new(mr, json_string(v->missing_resources.v[i]));
+	for (size_t i = 0; i < v->skipped_features.n; i++)
+		json_array_append_new(sk, json_string(v->skipped_features.v[i]));
+	char *mrs = json_dumps(mr, JSON_COMPACT), *sks = json_dumps(sk, JSON_COMPACT);
+	json_decref(mr);
+	json_decref(sk);
+	int64_t vid = 0, now = utc_now();
+	const char *status = feat_vector_status(v);
+	int64_t count = (int64_t)(v->n - v->skipped_features.n);
+	struct store_val p[] = { sv_int(scenario_id), sv_int(b->raw_run_id), sv_int(repo_id), sv_text(status),
+				 sv_text(values), sv_int(count), sv_text(mrs), sv_text(sks),
+				 sv_text(feat_catalogue_version()), sv_int(now) };
+	int rc = store_query_int(s, &vid, e,
+				 "INSERT INTO feature_vectors (scenario_id, raw_run_id, raw_repo_id, status, feature_values,"
+				 " feature_count, missing_resources, skipped_features, catalogue_version, computed_at)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scenario_id, raw_run_id) DO UPDATE SET"
+				 " status = excluded.status, feature_values = excluded.feature_values,"
+				 " feature_count = excluded.feature_count, missing_resources = excluded.missing_resources,"
+				 " skipped_features = excluded.skipped_features, catalogue_version = excluded.catalogue_version,"
+				 " computed_at = excluded.computed_at RETURNING id",
+				 10, p);
+	struct store_val q[] = { sv_text(status), sv_int(vid), sv_int(count), sv_int(now), sv_int(b->id) };
+	if (rc == 0)
+		rc = store_exec(s, e, NULL,
+				"UPDATE training_enrichment_builds SET extraction_status = ?, feature_vector_id = ?,"
+				" feature_count = ?, error_message = NULL, updated_at = ? WHERE id = ?",
+				5, q);
+	free(values);
+	free(mrs);
+	free(sks);
+	return rc;
+}
+
+static int fail_build(struct store *s, const struct pbuild *b, const char *msg, struct err *e)
+{
+	struct store_val p[] = { sv_text(msg), sv_int(utc_now()), sv_int(b->id) };
+	return store_exec(s, e, NULL,
+			  "UPDATE training_enrichment_builds SET extraction_status = 'failed', error_message = ?,"
+			  " updated_at = ? WHERE id = ?",
+			  3, p);
+}
+
+static int process_repo(struct job_ctx *ctx, struct err *e)
+{
+	struct store *s = ctx->store;
+	const struct pipeline_app *app = ctx->app;
+	int64_t sid = core_json_int(ctx->payload, "scenario_id", 0), rid = core_json_int(ctx->payload, "raw_repo_id", 0);
+	struct feat_plan *plan = NULL;
+	struct pbuild *builds = NULL;
+	size_t nb = 0;
+	struct repo_inputs ri;
+	memset(&ri, 0, sizeof(ri));
+	int rc = load_plan(s, sid, &plan, e);
+	if (rc == 0)
+		rc = pending_builds(s, sid, rid, &builds, &nb, e);
+	if (rc == 0 && nb > 0)
+		rc = repo_inputs_load(&ri, s, app->data_dir, rid, (feat_plan_inputs(plan) & FEAT_IN_GIT) != 0, e);
+	struct feat_session *sess = rc == 0 && nb > 0 ? feat_session_new(plan) : NULL;
+	int want_logs = plan && (feat_plan_inputs(plan) & (FEAT_IN_LOGS | FEAT_IN_PREV_LOGS)) != 0;
+	for (size_t i = 0; rc == 0 && i < nb; i += BATCH) {
+		if (job_ctx_cancelled(ctx)) {
+			rc = err_set(e, ERR_CANCELLED, "processing of %s stopped (timeout or lost lease)", ri.repo.full_name);
+			break;
+		}
+		rc = store_begin(s, e);
+		for (size_t k = i; rc == 0 && k < nb && k < i + BATCH; k++) {
+			long r = repo_inputs_find(&ri, builds[k].raw_run_id);
+			if (r < 0) {
+				rc = fail_build(s, &builds[k], "the build is no longer in the warehouse", e);
+				continue;
+			}
+			if (want_logs) /* the previous builds' logs too, for prev_log_* */
+				for (long h = 0; h <= r; h++)
+					repo_inputs_log(&ri, s, app->data_dir, (size_t)h, e);
+			struct feat_input in = { .build = &ri.runs[r].b, .repo = &ri.repo, .history = &ri.history,
+						 .git = ri.git, .log = ri.runs[r].log_state > 0 ? &ri.runs[r].log : NULL };
+			struct feat_vector v = FEAT_VECTOR_INIT;
+			struct err fe = ERR_INIT;
+			if (feat_compute(&v, sess, &in, &fe) < 0)
+				rc = fail_build(s, &builds[k], fe.msg, e);
+			else
+				rc = store_vector(s, sid, &builds[k], rid, &v, e);
+			feat_vector_release(&v);
+		}
+		if (rc == 0) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "extracting features of %s", ri.repo.full_name);
+			rc = scenario_refresh_processing_counters(s, sid, msg, e);
+		}
+		rc = store_tx_end(s, rc, e);
+	}
+	feat_session_free(sess);
+	repo_inputs_release(&ri);
+	free(builds);
+	feat_plan_free(plan);
+	return rc;
+}
+
+static int process_finish(struct job_ctx *ctx, struct err *e)
+{
+	struct store *s = ctx->store;
+	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
+	int rc = store_begin(s, e);
+	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, NULL,
+				"UPDATE training_enrichment_builds SET extraction_status = 'failed', updated_at = ?,"
+				" error_message = COALESCE((SELECT last_error FROM jobs WHERE kind = 'process_repo'"
+				" AND state IN ('dead', 'failed') AND payload = '{\"raw_repo_id\":' ||"
+				" training_enrichment_builds.raw_repo_id || ',\"scenario_id\":' ||"
+				" training_enrichment_builds.scenario_id || '}' ORDER BY id DESC LIMIT 1),"
+				" 'the repository job did not finish')"
+				" WHERE scenario_id = ? AND extraction_status IN ('pending', 'in_progress')",
+				2, p);
+	if (rc == 0)
+		rc = scenario_refresh_processing_counters(s, id, "processing finished", e);
+	int64_t done = 0;
+	struct store_val q[] = { sv_int(id) };
+	if (rc == 0)
+		rc = store_query_int(s, &done, e, "SELECT builds_processed FROM training_scenarios WHERE id = ?", 1, q);
+	if (rc == 0 && done == 0) {
+		rc = scenario_fail(s, id,
+				   "no feature vector could be computed (see 'ciminer scenario builds ID --phase enrichment');"
+				   " fix the cause and run retry-processing",
+				   e);
+	} else if (rc == 0) {
+		rc = store_status_set(s, ENT_SCENARIO, id, "processing", "processed", e);
+		struct store_val r[] = { sv_int(utc_now()), sv_int(id) };
+		if (rc == 0)
+			rc = store_exec(s, e, NULL, "UPDATE training_scenarios SET processing_completed_at = ? WHERE id = ?", 2,
+					r);
+		if (rc == 0)
+			rc = events_scenario_update(s, id, "processing completed", e);
+	}
+	return store_tx_end(s, rc, e);
+}
+
+const struct job_kind job_kind_process_repo = { "process_repo", "processing", 3600, 5, process_repo };
+const struct job_kind job_kind_process_finish = { "process_finish", "processing", 600, 5, process_finish };

@@ -1,0 +1,434 @@
+/*
+ * Phase 3: dataset generation. `scenario generate` moves the scenario to
+ * SPLITTING and queues one generate_dataset job, which builds the frame from
+ * the stored feature vectors, hands it to the dataset layer (preprocessing
+ * fitted on train only, leakage-safe splits, writers, baselines), writes
+ * manifest.json, and records one TrainingDatasetSplit row per file.
+ *
+ * Files are written into a fresh temporary folder beside the final one and
+ * moved into place only when everything succeeded, so a crash never leaves a
+ * half-written dataset under <data-dir>/datasets/<id>/.
+ */
+#include "pipeline/scenario.h"
+#include "pipeline/events.h"
+#include "pipeline/jobs_phase3.h"
+#include "pipeline/registry.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include "dataset/generate.h"
+#include "features/engine.h"
+#include "jobs/queue.h"
+#include "store/status.h"
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+int scenario_generate_start(struct store *s, int64_t id, struct err *e)
+{
+	int rc = store_begin(s, e);
+	char *status = NULL;
+	if (rc == 0)
+		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
+	if (rc == 0 && strcmp(status, "processed") != 0 && strcmp(status, "completed") != 0 &&
+	    strcmp(status, "failed") != 0)
+		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; generation starts once it is processed", (long long)id,
+			     status);
+	free(status);
+	int64_t vectors = 0;
+	struct store_val p[] = { sv_int(id) };
+	if (rc == 0)
+		rc = store_query_int(s, &vectors, e, "SELECT COUNT(*) FROM feature_vectors WHERE scenario_id = ?", 1, p);
+	if (rc == 0 && vectors == 0)
+		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no feature vectors; run 'ciminer scenario process %lld'",
+			     (long long)id, (long long)id);
+	if (rc == 0)
+		rc = store_status_set(s, ENT_SCENARIO, id, NULL, "splitting", e);
+	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, NULL,
+				"UPDATE training_scenarios SET generation_started_at = ?, generation_completed_at = NULL,"
+				" error_message = NULL WHERE id = ?",
+				2, q);
+	if (rc == 0)
+		rc = events_scenario_update(s, id, "generating the dataset", e);
+	char payload[64];
+	snprintf(payload, sizeof(payload), "{\"scenario_id\":%lld}", (long long)id);
+	struct jobs_enqueue_opts o = { .queue = "processing", .kind = "generate_dataset", .payload = payload,
+				       .max_attempts = 3 };
+	if (rc == 0)
+		rc = jobs_enqueue(s, &o, NULL, e);
+	return store_tx_end(s, rc, e);
+}
+
+static enum dataset_type frame_type(enum feat_type t)
+{
+	switch (t) {
+	case FEAT_INT: return DATASET_INT64;
+	case FEAT_FLOAT: return DATASET_FLOAT64;
+	case FEAT_BOOL: return DATASET_BOOL;
+	case FEAT_TIMESTAMP: return DATASET_TIMESTAMP;
+	default: return DATASET_STRING;
+	}
+}
+
+static void set_value(struct dataset_frame *f, size_t col, size_t r, enum dataset_type t, json_t *v)
+{
+	if (!v || json_is_null(v))
+		return; /* rows start null */
+	switch (t) {
+	case DATASET_INT64:
+		if (json_is_number(v))
+			dataset_frame_set_i64(f, col, r, (int64_t)json_number_value(v));
+		break;
+	case DATASET_FLOAT64:
+		if (json_is_number(v))
+			dataset_frame_set_f64(f, col, r, json_number_value(v));
+		break;
+	case DATASET_BOOL:
+		dataset_frame_set_bool(f, col, r, json_is_true(v) || (json_is_integer(v) && json_integer_value(v)));
+		break;
+	case DATASET_TIMESTAMP: {
+		int64_t t;
+		if (json_is_string(v) && utc_parse(&t, json_string_value(v), NULL) == 0)
+			dataset_frame_set_time(f, col, r, t);
+		else if (json_is_integer(v))
+			dataset_frame_set_time(f, col, r, json_integer_value(v));
+		break;
+	}
+	default:
+		if (json_is_string(v)) {
+			dataset_frame_set_str(f, col, r, json_string_value(v));
+		} else if (json_is_array(v)) { /* a string list: '#'-joined as TravisTorrent does */
+			struct buf b = BUF_INIT;
+			size_t i;
+			json_t *it;
+			json_array_foreach(v, i, it) {
+				if (i)
+					buf_addch(&b, '#');
+				buf_addstr(&b, json_is_string(it) ? json_string_value(it) : "");
+			}
+			dataset_frame_set_str(f, col, r, buf_cstr(&b));
+			buf_release(&b);
+		}
+	}
+}
+
+struct frame_build {
+	struct dataset_frame *f;
+	const struct feat_plan *plan;
+	size_t nfeat;
+	int cols_meta[6], col_outcome, col_prev, col_rate, col_concl;
+	int64_t unlabelled;
+};
+
+static int add_columns(struct frame_build *fb, int tt_naming, struct err *e)
+{
+	int rc = 0;
+	for (size_t i = 0; rc >= 0 && i < fb->nfeat; i++)
+		rc = dataset_frame_add_column(fb->f, feat_plan_name(fb->plan, i), frame_type(feat_plan_type(fb->plan, i)),
+					      DATASET_ROLE_FEATURE, e);
+	if (rc >= 0)
+		rc = fb->col_outcome = dataset_frame_add_column(fb->f, "outcome", DATASET_INT64, DATASET_ROLE_LABEL, e);
+	static const char *meta[] = { "build_id", "repo_name", "commit_sha", "ci_provider", "started_at", "language" };
+	for (int i = 0; rc >= 0 && i < 6; i++) {
+		const char *name = i == 0 && tt_naming ? "tr_build_id" : meta[i];
+		rc = fb->cols_meta[i] = dataset_frame_add_column(fb->f, name, i == 4 ? DATASET_TIMESTAMP : DATASET_STRING,
+								DATASET_ROLE_META, e);
+	}
+	if (rc >= 0)
+		rc = fb->col_prev = dataset_frame_add_column(fb->f, "prev_outcome", DATASET_INT64, DATASET_ROLE_KEY, e);
+	if (rc >= 0)
+		rc = fb->col_rate = dataset_frame_add_column(fb->f, "repo_fail_rate", DATASET_FLOAT64, DATASET_ROLE_KEY, e);
+	if (rc >= 0)
+		rc = fb->col_concl = dataset_frame_add_column(fb->f, "conclusion", DATASET_STRING, DATASET_ROLE_KEY, e);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * The Parrot and fail-rate-so-far keys, point in time like the features: the
+ * previous build of the repository that had finished before this one started.
+ */
+static void history_keys(struct frame_build *fb, size_t r, struct store *s, int64_t repo_id, int64_t start,
+			 struct err *e)
+{
+	struct store_val p[] = { sv_int(repo_id), sv_int(start) };
+	struct store_cursor *c;
+	if (store_query(s, &c, e,
+			"SELECT conclusion FROM raw_build_runs WHERE raw_repo_id = ? AND completed_at < ?"
+			" AND conclusion IN ('success', 'failure', 'timed_out', 'startup_failure')"
+			" ORDER BY completed_at DESC, id DESC",
+			2, p) < 0)
+		return;
+	int64_t n = 0, failed = 0;
+	while (store_next(c, e) == 1) {
+		int out = feat_outcome_of(store_col_text(c, 0));
+		if (n == 0)
+			dataset_frame_set_i64(fb->f, (size_t)fb->col_prev, r, out);
+		n++;
+		failed += out == 1;
+	}
+	store_cursor_free(c);
+	if (n > 0)
+		dataset_frame_set_f64(fb->f, (size_t)fb->col_rate, r, (double)failed / (double)n);
+}
+
+static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int strict, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(sid) };
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		 "SELECT v.feature_values, r.ci_run_id, p.full_name, r.commit_sha, r.ci_provider,"
+		 " COALESCE(r.started_at, r.created_at), p.main_lang, r.conclusion, r.raw_repo_id"
+		 " FROM training_enrichment_builds b JOIN feature_vectors v ON v.id = b.feature_vector_id"
+		 " JOIN raw_build_runs r ON r.id = b.raw_run_id JOIN raw_repositories p ON p.id = r.raw_repo_id"
+		 " WHERE b.scenario_id = ? AND b.extraction_status IN (%s)"
+		 " ORDER BY p.full_name, COALESCE(r.started_at, r.created_at), r.id",
+		 strict ? "'completed'" : "'completed', 'partial'");
+	int rc = store_query(s, &c, e, sql, 1, p);
+	if (rc < 0)
+		return rc;
+	while ((rc = store_next(c, e)) == 1) {
+		int outcome = feat_outcome_of(store_col_text(c, 7));
+		if (outcome < 0) {
+			fb->unlabelled++;
+			continue;
+		}
+		json_t *vals = json_loads(store_col_text(c, 0), 0, NULL);
+		size_t r = dataset_frame_add_row(fb->f);
+		for (size_t i = 0; i < fb->nfeat; i++)
+			set_value(fb->f, i, r, frame_type(feat_plan_type(fb->plan, i)),
+				  json_object_get(vals, feat_plan_name(fb->plan, i)));
+		json_decref(vals);
+		dataset_frame_set_i64(fb->f, (size_t)fb->col_outcome, r, outcome);
+		for (int m = 0; m < 6; m++) {
+			int col = m < 4 ? m + 1 : (m == 4 ? 5 : 6);
+			if (store_col_isnull(c, col))
+				continue;
+			if (m == 4)
+				dataset_frame_set_time(fb->f, (size_t)fb->cols_meta[m], r, store_col_int(c, col));
+			else if (m == 5) { /* language lower-case, as the scenario filters compare it */
+				char *l = xstrdup(store_col_text(c, col));
+				for (char *q = l; *q; q++)
+					*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+				dataset_frame_set_str(fb->f, (size_t)fb->cols_meta[m], r, l);
+				free(l);
+			} else
+				dataset_frame_set_str(fb->f, (size_t)fb->cols_meta[m], r, store_col_text(c, col));
+		}
+		dataset_frame_set_str(fb->f, (size_t)fb->col_concl, r, store_col_text(c, 7));
+		history_keys(fb, r, s, store_col_int(c, 8), store_col_int(c, 5), e);
+	}
+	store_cursor_free(c);
+	return rc < 0 ? rc : dataset_frame_check(fb->f, e);
+}
+
+static json_t *warnings_for(const struct feat_plan *plan)
+{
+	json_t *w = json_array();
+	for (size_t i = 0; i < feat_plan_count(plan); i++) {
+		const struct feat_def *d = feat_plan_feature(plan, i);
+		if (d->avail == FEAT_POST_BUILD) {
+			char msg[400];
+			snprintf(msg, sizeof(msg),
+				 "%s is post_build: it is known only after the build ran (fine for failure diagnosis,"
+				 " label leakage for failure prediction)",
+				 feat_plan_name(plan, i));
+			json_array_append_new(w, json_string(msg));
+		}
+	}
+	return w;
+}
+
+static int write_manifest(const char *dir, json_t *m, struct err *e)
+{
+	char *txt = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *path = fs_join(dir, "manifest.json");
+	int rc = fs_write_atomic(path, txt, strlen(txt), e);
+	free(txt);
+	free(path);
+	return rc;
+}
+
+static json_t *build_manifest(json_t *scenario, const struct feat_plan *plan, struct dataset_generate_result *res,
+			      int64_t unlabelled, const struct dataset_generate_config *cfg)
+{
+	json_t *m = json_object();
+	json_object_set_new(m, "ciminer_version", json_string(CIMINER_VERSION));
+	json_object_set_new(m, "scenario_id", json_incref(json_object_get(scenario, "id")));
+	json_object_set_new(m, "scenario_name", json_incref(json_object_get(scenario, "name")));
+	json_object_set_new(m, "feature_catalogue_version", json_string(feat_catalogue_version()));
+	json_object_set_new(m, "seed", json_integer((json_int_t)cfg->split.seed));
+	json_t *conf = json_object();
+	static const char *secs[] = { "data_source_config", "feature_config", "splitting_config", "preprocessing_config",
+				      "output_config" };
+	for (int i = 0; i < 5; i++)
+		json_object_set(conf, secs[i], json_object_get(scenario, secs[i]));
+	json_object_set_new(m, "configuration", conf);
+	json_t *feats = feat_plan_manifest(plan);
+	size_t i;
+	json_t *f;
+	json_array_foreach(feats, i, f)
+		json_object_set_new(f, "selected", json_true());
+	json_object_set_new(m, "features", feats);
+	json_object_set_new(m, "label", json_pack("{s:s, s:s}", "name", "outcome", "meaning", "1 = the build failed, 0 = it passed"));
+	json_object_set_new(m, "rows_without_outcome", json_integer(unlabelled));
+	const char *k;
+	json_t *v;
+	json_object_foreach(res->manifest, k, v)
+		json_object_set(m, k, v);
+	json_t *warn = json_object_get(m, "warnings");
+	json_t *mine = warnings_for(plan);
+	if (!json_is_array(warn)) {
+		json_object_set(m, "warnings", mine);
+	} else {
+		json_t *all = json_copy(warn);
+		json_array_extend(all, mine);
+		json_object_set_new(m, "warnings", all);
+	}
+	json_decref(mine);
+	json_t *files = json_array();
+	for (size_t n = 0; n < res->nfiles; n++) {
+		struct dataset_output_file *of = &res->files[n];
+		json_array_append_new(files, json_pack("{s:s, s:s, s:s, s:I, s:I, s:s}", "path", of->relpath, "split",
+						       dataset_split_names[of->split], "format",
+						       dataset_format_name(of->format), "rows", (json_int_t)of->info.rows,
+						       "bytes", (json_int_t)of->info.bytes, "sha256", of->info.sha256));
+	}
+	json_object_set_new(m, "files", files);
+	return m;
+}
+
+static int record_splits(struct store *s, int64_t sid, const char *final_dir, struct dataset_generate_result *res,
+			 struct err *e)
+{
+	struct store_val p[] = { sv_int(sid) };
+	int rc = store_exec(s, e, NULL, "DELETE FROM training_dataset_splits WHERE scenario_id = ?", 1, p);
+	for (size_t n = 0; rc == 0 && n < res->nfiles; n++) {
+		struct dataset_output_file *of = &res->files[n];
+		char *path = fs_join(final_dir, of->relpath);
+		char *cd = json_dumps(of->class_distribution, JSON_COMPACT | JSON_SORT_KEYS);
+		char *gd = of->group_distribution ? json_dumps(of->group_distribution, JSON_COMPACT | JSON_SORT_KEYS)
+						  : xstrdup("{}");
+		struct store_val q[] = { sv_int(sid), sv_text(of->fold ? of->fold : ""), sv_text(dataset_split_names[of->split]),
+					 sv_text(dataset_format_name(of->format)), sv_text(path),
+					 sv_int((int64_t)of->info.bytes), sv_int((int64_t)of->info.rows),
+					 sv_int((int64_t)of->feature_count), sv_text(cd), sv_text(gd), sv_text(of->info.sha256),
+					 sv_int(utc_now()), sv_int(of->duration_usec / 1000) };
+		rc = store_exec(s, e, NULL,
+				"INSERT INTO training_dataset_splits (scenario_id, fold, split_type, file_format, file_path,"
+				" file_size_bytes, record_count, feature_count, class_distribution, group_distribution, sha256,"
+				" generated_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				13, q);
+		free(path);
+		free(cd);
+		free(gd);
+	}
+	return rc;
+}
+
+static int generate_into(struct store *s, const struct pipeline_app *app, int64_t sid, json_t *scenario,
+			 const char *tmp, struct dataset_generate_result *res, json_t **manifest, struct err *e)
+{
+	struct feat_plan_config pc;
+	struct feat_plan *plan = NULL;
+	struct dataset_generate_config cfg;
+	feat_plan_config_init(&pc);
+	dataset_generate_config_init(&cfg);
+	struct frame_build fb = { .f = dataset_frame_new() };
+	int rc = feat_plan_config_from_json(&pc, json_object_get(scenario, "feature_config"),
+					    json_object_get(scenario, "output_config"), e);
+	if (rc == 0)
+		rc = feat_plan_new(&plan, feat_catalogue_default(), &pc, e);
+	if (rc == 0)
+		rc = dataset_generate_config_from_json(&cfg, scenario, e);
+	int tt = pc.naming == FEAT_NAMING_TRAVISTORRENT;
+	if (rc == 0 && tt) {
+		free(cfg.split.id_col);
+		cfg.split.id_col = xstrdup("tr_build_id");
+	}
+	if (rc == 0) {
+		fb.plan = plan;
+		fb.nfeat = feat_plan_count(plan);
+		rc = add_columns(&fb, tt, e);
+	}
+	int strict = core_json_bool(json_object_get(scenario, "preprocessing_config"), "strict_mode", 0);
+	if (rc == 0)
+		rc = fill_rows(&fb, s, sid, strict, e);
+	if (rc == 0 && fb.f->nrows == 0)
+		rc = err_set(e, ERR_INPUT, "scenario %lld has no labelled feature vector to write (builds with a success or"
+			     " failure conclusion)", (long long)sid);
+	if (rc == 0)
+		rc = fs_mkdirs(tmp, e);
+	if (rc == 0)
+		rc = dataset_generate(res, fb.f, &cfg, tmp, e);
+	if (rc == 0) {
+		*manifest = build_manifest(scenario, plan, res, fb.unlabelled, &cfg);
+		rc = write_manifest(tmp, *manifest, e);
+	}
+	(void)app;
+	dataset_frame_free(fb.f);
+	feat_plan_free(plan);
+	feat_plan_config_release(&pc);
+	dataset_generate_config_release(&cfg);
+	return rc;
+}
+
+static int generate_dataset(struct job_ctx *ctx, struct err *e)
+{
+	struct store *s = ctx->store;
+	const struct pipeline_app *app = ctx->app;
+	int64_t sid = core_json_int(ctx->payload, "scenario_id", 0);
+	json_t *scenario = scenario_load(s, sid, e);
+	if (!scenario)
+		return e->code == ERR_NOT_FOUND ? ERR_PERMANENT : e->code;
+	char *final_dir = xasprintf("%s/datasets/%lld", app->data_dir, (long long)sid);
+	char *tmp = xasprintf("%s.tmp-%d-%lld", final_dir, (int)getpid(), (long long)ctx->id);
+	char *old = xasprintf("%s.old-%d", final_dir, (int)getpid());
+	struct dataset_generate_result res = DATASET_GENERATE_RESULT_INIT;
+	json_t *manifest = NULL;
+	struct err ignore = ERR_INIT;
+	fs_remove_tree(tmp, &ignore);
+	int rc = generate_into(s, app, sid, scenario, tmp, &res, &manifest, e);
+	/* Swap the new folder in; the old one goes only after the rename succeeded. */
+	if (rc == 0 && fs_exists(final_dir) && rename(final_dir, old) != 0)
+		rc = err_set(e, ERR_IO, "cannot move the previous dataset %s aside", final_dir);
+	if (rc == 0 && rename(tmp, final_dir) != 0)
+		rc = err_set(e, ERR_IO, "cannot move the new dataset into %s", final_dir);
+	fs_remove_tree(old, &ignore);
+	if (rc < 0)
+		fs_remove_tree(tmp, &ignore);
+	int64_t sid_ok = rc;
+	if (rc == 0) {
+		rc = store_begin(s, e);
+		if (rc == 0)
+			rc = record_splits(s, sid, final_dir, &res, e);
+		if (rc == 0)
+			rc = store_status_set(s, ENT_SCENARIO, sid, "splitting", "completed", e);
+		struct store_val q[] = { sv_int(utc_now()), sv_int(sid) };
+		if (rc == 0)
+			rc = store_exec(s, e, NULL, "UPDATE training_scenarios SET generation_completed_at = ? WHERE id = ?",
+					2, q);
+		if (rc == 0)
+			rc = events_scenario_update(s, sid, "dataset generated", e);
+		rc = store_tx_end(s, rc, e);
+	} else if (sid_ok == ERR_INPUT || sid_ok == ERR_PERMANENT) {
+		/* A configuration or data problem: retrying cannot help, the scenario fails with the reason. */
+		struct err fe = ERR_INIT;
+		if (store_begin(s, &fe) == 0)
+			store_tx_end(s, scenario_fail(s, sid, e->msg, &fe), &fe);
+		rc = ERR_PERMANENT;
+	}
+	json_decref(manifest);
+	json_decref(scenario);
+	dataset_generate_result_release(&res);
+	free(final_dir);
+	free(tmp);
+	free(old);
+	return rc;
+}
+
+const struct job_kind job_kind_generate_dataset = { "generate_dataset", "processing", 3600, 3, generate_dataset };

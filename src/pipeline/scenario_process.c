@@ -1,0 +1,149 @@
+/*
+ * Phase 2 starts: enrichment builds for every ingested (and missing_resource)
+ * build, one process_repo job per repository (repositories in parallel, each
+ * repository's builds oldest to newest in one job), fan-in to process_finish.
+ */
+#include "pipeline/scenario.h"
+#include "pipeline/events.h"
+#include "core/utc.h"
+#include "jobs/queue.h"
+#include "store/status.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int scenario_refresh_processing_counters(struct store *s, int64_t id, const char *message, struct err *e)
+{
+	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
+	int rc = store_exec(
+		s, e, NULL,
+		"UPDATE training_scenarios SET"
+		" builds_processed = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
+		" AND b.extraction_status IN ('completed', 'partial')),"
+		" builds_partial = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
+		" AND b.extraction_status = 'partial'),"
+		" builds_processing_failed = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
+		" AND b.extraction_status = 'failed'),"
+		" updated_at = ? WHERE id = ?",
+		2, p);
+	if (rc == 0)
+		rc = events_scenario_update(s, id, message, e);
+	return rc;
+}
+
+static int enqueue_processing(struct store *s, int64_t id, struct err *e)
+{
+	char payload[64];
+	snprintf(payload, sizeof(payload), "{\"scenario_id\":%lld}", (long long)id);
+	int64_t finish = 0;
+	struct jobs_enqueue_opts fo = { .queue = "processing", .kind = "process_finish", .payload = payload,
+					.waiting = 1 };
+	int rc = jobs_enqueue(s, &fo, &finish, e);
+	struct store_cursor *c = NULL;
+	struct store_val p[] = { sv_int(id) };
+	if (rc == 0)
+		rc = store_query(s, &c, e,
+				 "SELECT DISTINCT raw_repo_id FROM training_enrichment_builds WHERE scenario_id = ?"
+				 " AND extraction_status = 'pending' ORDER BY raw_repo_id",
+				 1, p);
+	int64_t *repos = NULL;
+	size_t n = 0, cap = 0;
+	while (rc == 0 && (rc = store_next(c, e)) == 1) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			repos = realloc(repos, cap * sizeof(*repos));
+		}
+		repos[n++] = store_col_int(c, 0);
+	}
+	store_cursor_free(c);
+	if (rc > 0)
+		rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char pl[96], key[64];
+		snprintf(pl, sizeof(pl), "{\"raw_repo_id\":%lld,\"scenario_id\":%lld}", (long long)repos[i], (long long)id);
+		/* Temporal order: one job per repository and scenario at a time. */
+		snprintf(key, sizeof(key), "process:%lld:%lld", (long long)id, (long long)repos[i]);
+		struct jobs_enqueue_opts o = { .queue = "processing", .kind = "process_repo", .payload = pl,
+					       .concurrency_key = key, .parent_id = finish };
+		rc = jobs_enqueue(s, &o, NULL, e);
+	}
+	free(repos);
+	if (rc == 0)
+		rc = jobs_release(s, finish, e);
+	return rc;
+}
+
+static int begin_processing(struct store *s, int64_t id, const char *message, struct err *e)
+{
+	int rc = store_status_set(s, ENT_SCENARIO, id, NULL, "processing", e);
+	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, NULL,
+				"UPDATE training_scenarios SET processing_started_at = ?, processing_completed_at = NULL,"
+				" error_message = NULL WHERE id = ?",
+				2, p);
+	if (rc == 0)
+		rc = scenario_refresh_processing_counters(s, id, message, e);
+	if (rc == 0)
+		rc = enqueue_processing(s, id, e);
+	return rc;
+}
+
+int scenario_process_start(struct store *s, int64_t id, struct err *e)
+{
+	int rc = store_begin(s, e);
+	char *status = NULL;
+	if (rc == 0)
+		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
+	if (rc == 0 && strcmp(status, "ingested") != 0 && strcmp(status, "processed") != 0 &&
+	    strcmp(status, "failed") != 0 && strcmp(status, "completed") != 0)
+		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; processing starts once it is ingested", (long long)id,
+			     status);
+	free(status);
+	int64_t now = utc_now(), n = 0;
+	struct store_val p[] = { sv_int(now), sv_int(now), sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, NULL,
+				"INSERT INTO training_enrichment_builds (scenario_id, ingestion_build_id, raw_run_id, raw_repo_id,"
+				" started_at, created_at, updated_at) SELECT scenario_id, id, raw_run_id, raw_repo_id, started_at,"
+				" ?, ? FROM training_ingestion_builds WHERE scenario_id = ?"
+				" AND status IN ('ingested', 'missing_resource')"
+				" ON CONFLICT (scenario_id, raw_run_id) DO NOTHING",
+				3, p);
+	/* Every build is (re)computed: vectors are deterministic, so a re-run rewrites the same values. */
+	struct store_val q[] = { sv_int(now), sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, &n,
+				"UPDATE training_enrichment_builds SET extraction_status = 'pending', error_message = NULL,"
+				" updated_at = ? WHERE scenario_id = ?",
+				2, q);
+	if (rc == 0 && n == 0)
+		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no ingested build to process", (long long)id);
+	if (rc == 0)
+		rc = begin_processing(s, id, "extracting features", e);
+	return store_tx_end(s, rc, e);
+}
+
+int scenario_retry_processing(struct store *s, int64_t id, struct err *e)
+{
+	int rc = store_begin(s, e);
+	char *status = NULL;
+	if (rc == 0)
+		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
+	if (rc == 0 && strcmp(status, "processed") != 0 && strcmp(status, "failed") != 0)
+		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; retry-processing needs a processed or failed scenario",
+			     (long long)id, status);
+	free(status);
+	int64_t n = 0;
+	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, &n,
+				"UPDATE training_enrichment_builds SET extraction_status = 'pending', updated_at = ?"
+				" WHERE scenario_id = ? AND extraction_status IN ('failed', 'in_progress')",
+				2, q);
+	if (rc == 0 && n == 0)
+		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no failed enrichment build to retry", (long long)id);
+	if (rc == 0)
+		rc = begin_processing(s, id, "retrying failed builds", e);
+	return store_tx_end(s, rc, e);
+}
