@@ -82,4 +82,29 @@ int git_history_blob_diff(struct git_history *h, const struct git_history_path *
 			  const struct git_history_path *np, const git_blob *nb, int new_fb,
 			  struct git_history_change *ch, struct err *e);
 
+/* --- the indexing pass (history_build.c, history_diff.c) --- */
+
+/* One changed path found by the tree diff, before line counts. */
+struct git_history_raw {
+	uint32_t path, old_path;
+	git_oid old_oid, new_oid;
+	uint8_t status;
+	uint8_t paired; /* deleted side already consumed by a rename */
+};
+
+struct git_history_pass {
+	struct git_history *h;
+	struct git_history_update_stats *st;
+	struct err *e;
+	struct git_history_raw *raw;
+	size_t nraw, raw_cap;
+	struct buf prefix;
+	int64_t tot[GIT_LANG_COUNT][6]; /* working per-language totals (history_build.c) */
+	int64_t doc, ci, other;
+};
+
+/* Fills p->raw with the changed files between two trees (old NULL: the
+ * empty tree), renames paired. */
+int git_history_diff_commit(struct git_history_pass *p, const git_oid *old_tree, const git_oid *new_tree);
+
 #endif
