@@ -22,7 +22,9 @@ Retry-After, dropped connections, 404/410 logs, oversized logs).
 
 Control (not counted):  GET /_fixture/stats, POST /_fixture/reset,
                         POST /_fixture/config (JSON merged into the config),
-                        GET /_fixture/world?repo=o/r (run ids, pipeline ids, job ids)
+                        GET /_fixture/world[?repo=o/r] (repositories; a repository's run ids,
+                        pipeline ids and job ids),
+                        GET /_fixture/requests (paths answered, when config "record" is on)
 
 Usage:
   ciserver.py [--port 0] [--world DIR] [--generate repos=20,runs=10000,seed=1]
@@ -57,6 +59,7 @@ DEFAULT_CONFIG = {
     "big_logs": {},          # job id -> size of a synthetic log
     "latency_ms": 0,         # added to every answer
     "storage_host": None,    # host of log storage URLs (default: "localhost" when serving on 127.0.0.1)
+    "record": False,         # keep the path of every answered request (GET /_fixture/requests)
 }
 
 
@@ -69,10 +72,12 @@ class State:
         self.reset_stats()
         self.reset_at = math.ceil(time.time() + config["reset_in"])
         self.used = {}
-        self.run_bytes = {}
+        # Serialised once up front, so that a benchmark measures serving, not a cold cache.
+        self.run_bytes = {rid: json.dumps(r, separators=(",", ":")).encode() for rid, r in world.runs.items()}
         self.created = {rid: W.parse_time(r.get("created_at")) or 0 for rid, r in world.runs.items()}
 
     def reset_stats(self):
+        self.recorded_paths = []
         self.stats = {"requests": 0, "by_endpoint": {}, "by_status": {}, "by_token": {},
                       "served_usec": 0, "bytes": 0, "not_modified": 0, "rate_limited": 0, "faults": 0,
                       "max_concurrent": 0}
@@ -116,6 +121,9 @@ def created_range(q):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in one write, without Nagle: otherwise every answer
+    # waits ~40 ms for the client's delayed ACK and the server looks 100x slower.
+    disable_nagle_algorithm = True
     server_version = "ciminer-fixture/1"
     state = None  # set by main()
 
@@ -154,7 +162,11 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in hdrs.items():
             self.send_header(k, str(v))
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
+        self._headers_buffer.append(b"\r\n")
+        if body and len(body) < (1 << 20):
+            self._headers_buffer.append(body)
+            body = b""
+        self.flush_headers()
         if body:
             self.wfile.write(body)
 
@@ -171,6 +183,8 @@ class Handler(BaseHTTPRequestHandler):
             tok = token_of(self.headers) or "(anonymous)"
             s["by_token"][tok] = s["by_token"].get(tok, 0) + 1
             s["bytes"] += nbytes
+            if st.config.get("record"):
+                st.recorded_paths.append(self.path)
             if status == 304:
                 s["not_modified"] += 1
 
@@ -199,6 +213,11 @@ class Handler(BaseHTTPRequestHandler):
                 body = json.dumps(st.stats).encode()
             self.control = True
             return self.send(200, body)
+        if self.path.startswith("/_fixture/requests"):
+            with st.lock:
+                body = json.dumps(st.recorded_paths).encode()
+            self.control = True
+            return self.send(200, body)
         if self.path.startswith("/_fixture/world"):
             self.control = True
             return self.send(200, self.world_index())
@@ -220,6 +239,8 @@ class Handler(BaseHTTPRequestHandler):
         """/_fixture/world?repo=o/r: each run's id, CircleCI pipeline id and job ids, newest first."""
         q = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
         w = self.state.world
+        if "repo" not in q:
+            return {"repos": sorted(r["full_name"] for r in w.repos.values())}
         ids = w.repo_runs.get(q.get("repo", "").lower(), [])
         return {"runs": [{"id": i, "pipeline": W.uuid_of("pipeline", i), "conclusion": w.runs[i].get("conclusion"),
                           "status": w.runs[i].get("status"),
