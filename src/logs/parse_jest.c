@@ -45,9 +45,11 @@ static int line(void *stp, const void *sh, struct logs_acc *a, const struct logs
 	size_t bl = (size_t)(end - b);
 	if (st->time_lines > 0)
 		st->time_lines--;
-	if ((hits & (1u << N_TESTS)) && logs_starts(b, bl, "Tests:") && logs_find(b, bl, " total")) {
+	/* "Tests:" may follow a prefix (lerna's "@scope/pkg: "); the rest must be jest's pairs */
+	const char *tt = (hits & (1u << N_TESTS)) ? logs_find(b, bl, "Tests:") : NULL;
+	if (tt && (tt == b || tt[-1] == ' ') && logs_find(tt, (size_t)(end - tt), " total")) {
 		struct tally t = { 0, 0, 0, -1, 0 };
-		logs_pairs(b + 6, bl - 6, pair, &t);
+		logs_pairs(tt + 6, (size_t)(end - tt - 6), pair, &t);
 		if (t.total >= 0) {
 			logs_acc_counts(a, "jest", t.passed + t.failed, t.failed, t.skipped);
 			st->time_lines = 4;

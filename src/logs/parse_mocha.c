@@ -28,14 +28,31 @@ struct state {
 	int karma_summary; /* lines left of a karma-mocha-reporter summary */
 };
 
-/* "<ws>N word<ws>" or "<ws>N word (dur)<ws>" where word is the given one; returns N or -1. */
+/*
+ * "<ws>N word<ws>" or "<ws>N word (dur)<ws>" where word is the given one, after
+ * an optional runner prefix (lerna's "@scope/pkg: ", "[test] "); returns N or -1.
+ */
 static long long count_line(const char *s, const char *end, const char *word, double *dur)
 {
-	const char *p = logs_skip_ws(s, end);
-	long long n = logs_read_int(&p, end);
-	if (n < 0 || !logs_starts(p, (size_t)(end - p), word))
+	const char *w = logs_find(s, (size_t)(end - s), word);
+	if (!w)
 		return -1;
-	p += strlen(word);
+	const char *p = w;
+	while (p > s && p[-1] >= '0' && p[-1] <= '9')
+		p--;
+	if (p == w)
+		return -1;
+	/* before the count: nothing, or a runner's prefix ending in ':', '|', ']' or '>' and spaces
+	 * (so that RSpec's "2053 examples, 0 failures, 8 pending" is not taken for mocha) */
+	const char *q = p;
+	while (q > s && (q[-1] == ' ' || q[-1] == '\t'))
+		q--;
+	if (q == p && q > s)
+		return -1;
+	if (q > s && q[-1] != ':' && q[-1] != '|' && q[-1] != ']' && q[-1] != '>')
+		return -1;
+	long long n = logs_read_int(&p, end);
+	p = w + strlen(word);
 	if (dur && p < end && *p == ' ' && p + 1 < end && p[1] == '(') {
 		const char *c = memchr(p, ')', (size_t)(end - p));
 		if (!c)

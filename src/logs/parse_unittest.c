@@ -3,6 +3,10 @@
  * "Ran 445 tests in 70.302s" followed within a few lines by "OK",
  * "OK (skipped=3)" or "FAILED (failures=2, errors=8, skipped=2)".
  *
+ * The verdict usually follows "Ran" at once, but a test's late output (or
+ * Django's teardown messages) may come between: a verdict with counts is
+ * taken as long as a "Ran" waits for one.
+ *
  * Counting as the reference analyzers: run = the "Ran" figure (unittest
  * counts skipped tests in it), failed = failures + errors, skipped = skip /
  * skipped. Other keys (expected failures, unexpected successes, numpy's
@@ -15,11 +19,14 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const needles[] = { " tests in ", "FAIL: ", "ERROR: ", " test in ", NULL };
-enum { N_RAN, N_FAIL, N_ERROR, N_RAN1 };
+static const char *const needles[] = { " tests in ", "FAIL: ", "ERROR: ", " test in ", "FAILED (", "skipped=",
+				       "SKIP=", "failures=", "errors=", NULL };
+enum { N_RAN, N_FAIL, N_ERROR, N_RAN1, N_VERDICT, N_V1, N_V2, N_V3, N_V4 };
+#define VERDICT_HITS ((1u << N_VERDICT) | (1u << N_V1) | (1u << N_V2) | (1u << N_V3) | (1u << N_V4))
 
 struct state {
-	int after_ran; /* lines left in which the OK/FAILED verdict may come */
+	int after_ran; /* lines left in which a bare OK/FAILED verdict may come */
+	int pending;   /* a "Ran" still waits for its verdict (which may come after other output) */
 };
 
 static void pair_kv(struct logs_acc *a, const char *s, const char *end)
@@ -80,24 +87,31 @@ static int line(void *stp, const void *sh, struct logs_acc *a, const struct logs
 				logs_acc_counts(a, "unittest", n, 0, 0);
 				logs_acc_duration(a, sec);
 				st->after_ran = 6;
+				st->pending = 1;
 				return 1;
 			}
 		}
 	}
-	if (st->after_ran > 0) {
-		st->after_ran--;
+	/* A verdict with counts carries one of the needles, so it is seen however late it comes;
+	 * a bare "OK" or "FAILED" has nothing to count and only closes the window. */
+	if (st->after_ran > 0 || (st->pending && (hits & VERDICT_HITS))) {
+		if (st->after_ran > 0)
+			st->after_ran--;
 		const char *t = logs_skip_ws(s, end);
 		while (end > t && (end[-1] == ' ' || end[-1] == '\t'))
 			end--;
 		size_t tl = (size_t)(end - t);
 		if (tl == 2 && memcmp(t, "OK", 2) == 0) {
 			st->after_ran = 0;
+			st->pending = 0;
 		} else if ((logs_starts(t, tl, "OK (") || logs_starts(t, tl, "FAILED (")) && end[-1] == ')') {
 			const char *open = memchr(t, '(', tl);
 			pair_kv(a, open + 1, end - 1);
 			st->after_ran = 0;
+			st->pending = 0;
 		} else if (tl == 6 && memcmp(t, "FAILED", 6) == 0) {
 			st->after_ran = 0;
+			st->pending = 0;
 		}
 		if (st->after_ran == 0)
 			return 0;

@@ -256,3 +256,13 @@ Test(bad_input, absurd_durations_and_counts_do_not_overflow)
 	json_decref(j);
 	logs_result_release(&r);
 }
+
+Test(parsers, unittest_verdict_after_other_output_is_still_read)
+{
+	struct logs_result r = parse_str("Ran 12 tests in 0.5s\n\nException ignored in thread\n  a\n  b\n  c\n  d\n  e\n  f\n"
+					 "FAILED (failures=2, skipped=1)\nFAILED (failures=9)\n");
+	cr_expect_eq(r.tests_run, 12);
+	cr_expect_eq(r.tests_failed, 2); /* one verdict per Ran */
+	cr_expect_eq(r.tests_skipped, 1);
+	logs_result_release(&r);
+}
