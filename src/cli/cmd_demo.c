@@ -1,0 +1,229 @@
+/*
+ * `ciminer demo`: the whole pipeline on a generated local world, no token or
+ * network needed. Generates the demo world into <data-dir>/demo-world (kept
+ * and reused on later runs), imports and validates it as a build source, then
+ * creates the demo scenario afresh and runs ingestion, processing and
+ * generation with progress bars, and prints a summary. Re-running is safe:
+ * the world and the source are reused, the scenario is replaced.
+ */
+#include "cli/cli.h"
+#include "cli/output.h"
+#include "cli/scenario_phases.h"
+#include "cli/wait.h"
+#include "core/fs.h"
+#include "core/json.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include "pipeline/demo.h"
+#include "pipeline/scenario.h"
+#include "pipeline/source.h"
+#include "pipeline/world.h"
+#include "store/store.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: ciminer demo [--repos N] [--builds M] [--seed S]\n"
+	"\n"
+	"Runs the whole pipeline on a generated world of git repositories, GitHub\n"
+	"Actions runs and job logs (the local provider; no token, no network):\n"
+	"import + validation, a scenario over every build, ingestion, feature\n"
+	"extraction and dataset generation, then prints a summary and where the\n"
+	"train/val/test files are. Defaults: 4 repositories, 400 builds, seed 1.\n";
+
+static const char *const validation_queue[] = { "validation" };
+
+static int step(struct cli_ctx *ctx, const char *what)
+{
+	if (!ctx->json)
+		fprintf(stderr, "==> %s\n", what);
+	return 0;
+}
+
+static int ensure_world(struct cli_ctx *ctx, const char *dir, const struct world_opts *in, struct err *e)
+{
+	char *marker = fs_join(dir, "builds.csv");
+	int have = fs_exists(marker);
+	free(marker);
+	if (have) {
+		step(ctx, "reusing the demo world");
+		return 0;
+	}
+	step(ctx, "generating the demo world");
+	struct world_opts o = *in;
+	o.out_dir = dir;
+	struct world_summary sum;
+	int rc = world_generate(&o, &sum, e);
+	if (rc == 0 && !ctx->json)
+		fprintf(stderr, "    %d repositories, %lld commits, %lld builds, %lld jobs, %lld logs (%lld expired)\n",
+			sum.repos, sum.commits, sum.builds, sum.jobs, sum.logs, sum.logs_expired);
+	return rc;
+}
+
+static int ensure_source(struct cli_ctx *ctx, struct store *s, const char *world, int64_t *id, struct err *e)
+{
+	int rc = demo_find_source(s, DEMO_SOURCE_NAME, id, e);
+	if (rc < 0)
+		return rc;
+	if (*id == 0) {
+		step(ctx, "importing builds.csv as a build source");
+		char *csv = fs_join(world, "builds.csv");
+		struct source_import_opts o = { .path = csv, .name = DEMO_SOURCE_NAME, .provider = "local",
+						.archive_dir = world,
+						.description = "the generated demo world (ciminer demo)" };
+		struct source_import_result res;
+		rc = source_import(s, &o, &res, e);
+		free(csv);
+		if (rc < 0)
+			return rc;
+		*id = res.source_id;
+	}
+	char *status = NULL;
+	struct store_val p[] = { sv_int(*id) };
+	rc = store_query_text(s, &status, e, "SELECT validation_status FROM build_sources WHERE id = ?", 1, p);
+	int done = rc == 0 && strcmp(status, "completed") == 0;
+	free(status);
+	if (rc < 0 || done)
+		return rc;
+	step(ctx, "validating the builds against the archive");
+	if ((rc = source_validate_start(s, *id, e)) < 0 && rc != ERR_CONFLICT)
+		return rc;
+	struct cli_wait_spec w = { "validation", validation_queue, 1, NULL, NULL };
+	return cli_wait(ctx, &w, e);
+}
+
+static void print_summary(struct cli_ctx *ctx, struct store *s, int64_t sid, const char *world)
+{
+	struct err e = ERR_INIT;
+	json_t *sc = scenario_load(s, sid, &e);
+	char *mpath = xasprintf("%s/datasets/%lld/manifest.json", ctx->data_dir, (long long)sid);
+	json_t *man = json_load_file(mpath, 0, NULL);
+	if (ctx->json) {
+		json_t *o = json_pack("{s:O, s:O*, s:s, s:s}", "scenario", sc, "manifest", man, "world", world,
+				      "dataset_dir", mpath);
+		out_print_json(o);
+		json_decref(o);
+	} else {
+		printf("\nciminer demo: scenario %lld is %s\n", (long long)sid, core_json_str(sc, "status", "?"));
+		printf("  ingestion:  %lld builds: %lld ingested, %lld missing_resource, %lld failed\n",
+		       (long long)core_json_int(sc, "builds_total", 0), (long long)core_json_int(sc, "builds_ingested", 0),
+		       (long long)core_json_int(sc, "builds_missing_resource", 0), (long long)core_json_int(sc, "builds_failed", 0));
+		printf("  processing: %lld feature vectors (%lld partial), %lld failed\n",
+		       (long long)core_json_int(sc, "builds_processed", 0), (long long)core_json_int(sc, "builds_partial", 0),
+		       (long long)core_json_int(sc, "builds_processing_failed", 0));
+		printf("  features:   %zu\n", json_array_size(json_object_get(man, "features")));
+		json_t *cd = json_object_get(man, "class_distribution");
+		json_t *counts = json_object_get(man, "counts");
+		static const char *splits[] = { "train", "val", "test" };
+		for (int i = 0; i < 3; i++) {
+			json_t *d = json_object_get(cd, splits[i]);
+			printf("  %-5s       %lld rows  (passed %lld, failed %lld)\n", splits[i],
+			       (long long)core_json_int(counts, splits[i], 0), (long long)core_json_int(d, "0", 0),
+			       (long long)core_json_int(d, "1", 0));
+		}
+		json_t *bl = json_object_get(man, "baselines");
+		static const char *names[] = { "majority_class", "parrot", "fail_rate_so_far" };
+		for (int i = 0; i < 3; i++) {
+			json_t *b = json_object_get(bl, names[i]);
+			if (!b)
+				continue;
+			json_t *auc = json_object_get(b, "roc_auc");
+			printf("  baseline %-17s accuracy %.3f  F1(failed) %.3f  ROC AUC %s\n", names[i],
+			       core_json_real(b, "accuracy", 0), core_json_real(b, "f1", 0),
+			       json_is_number(auc) ? "" : "n/a");
+			if (json_is_number(auc))
+				printf("\033[A\r  baseline %-17s accuracy %.3f  F1(failed) %.3f  ROC AUC %.3f\n", names[i],
+				       core_json_real(b, "accuracy", 0), core_json_real(b, "f1", 0), json_number_value(auc));
+		}
+		json_t *warn = json_object_get(man, "warnings");
+		size_t i;
+		json_t *w;
+		size_t shown = 0;
+		json_array_foreach(warn, i, w) {
+			if (shown++ < 5)
+				printf("  warning: %s\n", json_string_value(w));
+		}
+		if (json_array_size(warn) > 5)
+			printf("  (%zu more warnings in manifest.json)\n", json_array_size(warn) - 5);
+		printf("  files:      %s/datasets/%lld/ (train/val/test .parquet .csv .pkl, manifest.json)\n", ctx->data_dir,
+		       (long long)sid);
+		printf("  load it:    /usr/bin/python3 -c \"import pandas as pd; print(pd.read_pickle('%s/datasets/%lld/train.pkl').head())\"\n",
+		       ctx->data_dir, (long long)sid);
+	}
+	json_decref(man);
+	json_decref(sc);
+	free(mpath);
+}
+
+static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	static const struct option opts[] = { { "repos", 1, 0, 'r' }, { "builds", 1, 0, 'b' }, { "seed", 1, 0, 's' },
+					      { 0, 0, 0, 0 } };
+	struct world_opts wo;
+	world_opts_init(&wo);
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		char *end;
+		long v = optarg ? strtol(optarg, &end, 10) : 0;
+		if (c == '?' || *end || v <= 0)
+			return err_set(e, ERR_USAGE, "bad option '%s' for demo; run 'ciminer demo --help'", argv[optind - 1]);
+		if (c == 'r')
+			wo.repos = (int)v;
+		else if (c == 'b')
+			wo.builds = (int)v;
+		else
+			wo.seed = (uint64_t)v;
+	}
+	if (optind < argc)
+		return err_set(e, ERR_USAGE, "unexpected argument '%s' for demo", argv[optind]);
+	struct store *s;
+	int rc = cli_store(ctx, &s, e);
+	if (rc < 0)
+		return rc;
+	char *world = xasprintf("%s/demo-world", ctx->data_dir);
+	char *abs = NULL;
+	int64_t source = 0, sid = 0;
+	json_t *cfg = NULL;
+	rc = ensure_world(ctx, world, &wo, e);
+	if (rc == 0) {
+		abs = realpath(world, NULL);
+		rc = ensure_source(ctx, s, abs ? abs : world, &source, e);
+	}
+	if (rc == 0)
+		rc = demo_drop_scenarios(s, ctx->data_dir, DEMO_SCENARIO_NAME, e);
+	if (rc == 0 && !(cfg = demo_scenario_config(source, e)))
+		rc = e->code;
+	if (rc == 0)
+		rc = scenario_create(s, cfg, &sid, e);
+	json_decref(cfg);
+	if (rc == 0 && step(ctx, "Phase 1: filtering and ingestion (git mirrors, job logs)") == 0)
+		rc = scenario_ingest_start(s, sid, e);
+	if (rc == 0)
+		rc = scenario_cli_wait_phase(ctx, sid, "ingestion", e);
+	if (rc == 0 && step(ctx, "Phase 2: feature extraction, oldest to newest per repository") == 0)
+		rc = scenario_process_start(s, sid, e);
+	if (rc == 0)
+		rc = scenario_cli_wait_phase(ctx, sid, "processing", e);
+	if (rc == 0 && step(ctx, "Phase 3: preprocessing, splits, Parquet/CSV/pickle files") == 0)
+		rc = scenario_generate_start(s, sid, e);
+	if (rc == 0)
+		rc = scenario_cli_wait_phase(ctx, sid, "generation", e);
+	if (rc == 0 || sid)
+		print_summary(ctx, s, sid, abs ? abs : world);
+	if (rc == 0) {
+		json_t *o = scenario_load(s, sid, e);
+		if (o && strcmp(core_json_str(o, "status", ""), "completed") != 0)
+			rc = err_set(e, ERR_PERMANENT, "the demo scenario ended %s: %s", core_json_str(o, "status", "?"),
+				     core_json_str(o, "error_message", "see 'ciminer scenario show'"));
+		json_decref(o);
+	}
+	free(world);
+	free(abs);
+	return rc;
+}
+
+const struct cli_command cmd_demo = { "demo", "run the whole pipeline on a generated world", usage, run };

@@ -1,0 +1,61 @@
+/* The demo's scenario and its bookkeeping (see demo.h). */
+#include "pipeline/demo.h"
+#include "pipeline/scenario.h"
+#include "pipeline/scenario_config.h"
+#include "features/engine.h"
+#include <string.h>
+
+json_t *demo_scenario_config(int64_t source_id, struct err *e)
+{
+	const struct feat_catalogue *cat = feat_catalogue_default();
+	json_t *features = json_array();
+	for (size_t i = 0; i < cat->n; i++) {
+		const struct feat_node *n = cat->nodes[i];
+		for (size_t k = 0; k < n->ndefs; k++)
+			if (n->defs[k].avail == FEAT_PRE_BUILD)
+				json_array_append_new(features, json_string(n->defs[k].name));
+	}
+	json_array_append_new(features, json_string("log_*"));
+	json_t *cfg = json_pack(
+		"{s:s, s:s, s:{s:s, s:[I]}, s:{s:o}, s:{s:s, s:s, s:{s:f, s:f, s:f}, s:b, s:i},"
+		" s:{s:s, s:s, s:s}, s:{s:[s, s, s]}}",
+		"name", DEMO_SCENARIO_NAME, "description",
+		"every build of the generated demo world; pre-build catalogue plus log_* (post-build)",
+		"data_source_config", "filter_by", "all", "source_ids", (json_int_t)source_id,
+		"feature_config", "dag_features", features,
+		"splitting_config", "strategy", "stratified_within_group", "group_by", "repo_name", "ratios", "train", 0.7,
+		"val", 0.15, "test", 0.15, "temporal_ordering", 1, "seed", 42,
+		"preprocessing_config", "missing_values_strategy", "fill", "fill_value", "median", "normalization_method",
+		"z_score",
+		"output_config", "formats", "parquet", "csv", "pickle");
+	if (scenario_config_validate(cfg, scenario_features_check, e) < 0) {
+		json_decref(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+int demo_find_source(struct store *s, const char *name, int64_t *id, struct err *e)
+{
+	struct store_val p[] = { sv_text(name) };
+	*id = 0;
+	int rc = store_query_int(s, id, e, "SELECT id FROM build_sources WHERE name = ? ORDER BY id DESC LIMIT 1", 1, p);
+	return rc == ERR_NOT_FOUND ? 0 : rc;
+}
+
+int demo_drop_scenarios(struct store *s, const char *data_dir, const char *name, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_text(name) };
+	int rc = store_query(s, &c, e, "SELECT id FROM training_scenarios WHERE name = ? ORDER BY id", 1, p);
+	if (rc < 0)
+		return rc;
+	int64_t ids[256];
+	size_t n = 0;
+	while (n < 256 && (rc = store_next(c, e)) == 1)
+		ids[n++] = store_col_int(c, 0);
+	store_cursor_free(c);
+	for (size_t i = 0; rc >= 0 && i < n; i++)
+		rc = scenario_delete(s, data_dir, ids[i], e);
+	return rc < 0 ? rc : 0;
+}
