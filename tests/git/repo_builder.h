@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <git2.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One file edit: content NULL removes the path; len 0 with content means strlen. */
@@ -30,6 +31,11 @@ static inline git_repository *rb_init(const char *path, int bare)
 	git_repository *repo = NULL;
 	cr_assert_eq(git_repository_init(&repo, path, (unsigned)bare), 0, "init %s", path);
 	return repo;
+}
+
+static inline int rb_update_cmp(const void *a, const void *b)
+{
+	return strcmp(((const git_tree_update *)a)->path, ((const git_tree_update *)b)->path);
 }
 
 /*
@@ -60,9 +66,11 @@ static inline git_oid rb_commit_by(git_repository *repo, const char *ref, const 
 		ups[i].filemode = GIT_FILEMODE_BLOB;
 		cr_assert_eq(git_blob_create_from_buffer(&ups[i].id, repo, files[i].content, len), 0);
 	}
+	/* git_tree_create_updated() walks folders in the order given: group them */
+	qsort(ups, nfiles, sizeof(*ups), rb_update_cmp);
 	git_oid tree_id;
 	if (base) {
-		cr_assert_eq(git_tree_create_updated(&tree_id, repo, base, nfiles, ups), 0, "tree update");
+		cr_assert_eq(git_tree_create_updated(&tree_id, repo, base, nfiles, ups), 0, "tree update: %s", git_error_last() ? git_error_last()->message : "?");
 	} else {
 		git_treebuilder *tb = NULL;
 		cr_assert_eq(git_treebuilder_new(&tb, repo, NULL), 0);
@@ -71,7 +79,8 @@ static inline git_oid rb_commit_by(git_repository *repo, const char *ref, const 
 		git_treebuilder_free(tb);
 		git_tree *et = NULL;
 		cr_assert_eq(git_tree_lookup(&et, repo, &empty), 0);
-		cr_assert_eq(git_tree_create_updated(&tree_id, repo, et, nfiles, ups), 0, "tree update");
+		cr_assert_eq(git_tree_create_updated(&tree_id, repo, et, nfiles, ups), 0, "tree update: %s",
+			     git_error_last() ? git_error_last()->message : "?");
 		git_tree_free(et);
 	}
 	free(ups);
