@@ -270,8 +270,55 @@ static void slots_rehash(struct dataset_col *c)
 	c->slot_cap = ncap;
 }
 
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 3 && ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0)))
+		return 0; /* overlong, or a UTF-16 surrogate */
+	if (n == 4 && ((p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] >= 0x90)))
+		return 0;
+	return n;
+}
+
+/* s with every byte that is not part of valid UTF-8 replaced by U+FFFD, or NULL when s is valid. */
+static char *utf8_repair(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (p[i] && utf8_seq(p + i))
+		i += utf8_seq(p + i);
+	if (!p[i])
+		return NULL;
+	struct buf b = BUF_INIT;
+	buf_add(&b, s, i);
+	while (p[i]) {
+		size_t n = utf8_seq(p + i);
+		if (n) {
+			buf_add(&b, p + i, n);
+			i += n;
+		} else {
+			buf_addstr(&b, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+	return buf_detach(&b, NULL);
+}
+
 uint32_t dataset_col_intern(struct dataset_col *c, const char *s)
 {
+	/* Parquet STRING and pickle's unicode opcodes require UTF-8: repair once per distinct value. */
+	char *fixed = utf8_repair(s);
+	if (fixed) {
+		uint32_t code = dataset_col_intern(c, fixed);
+		free(fixed);
+		return code;
+	}
 	size_t len = strlen(s);
 	if ((c->ndict + 1) * 2 > c->slot_cap)
 		slots_rehash(c);

@@ -25,6 +25,10 @@
  * A NaN given to a FLOAT64 setter is stored as a null: the layer has one notion
  * of missing, and sklearn/pandas treat NaN as missing too.
  *
+ * Strings must be UTF-8 (Parquet's STRING type and Python need it): bytes
+ * that are not part of a valid UTF-8 sequence are replaced by U+FFFD when the
+ * value is stored.
+ *
  * Strings are interned per column: each distinct value is stored once and a row
  * holds a 32-bit code (the index of the value in col->dict, in order of first
  * appearance). Writers use the codes directly as a dictionary.

@@ -5,6 +5,7 @@
  * report in split_report.c.
  */
 #include "dataset/split_internal.h"
+#include "dataset/parquet_internal.h"
 #include "core/json.h"
 #include "core/xalloc.h"
 #include <math.h>
@@ -175,6 +176,36 @@ static void keys_build(struct split_keys *k, const struct dataset_col *c, size_t
 			k->id[r] = map[slot];
 		}
 		free(map);
+	} else if (c->type != DATASET_FLOAT64) {
+		/* Integers, booleans, times: hash the 64-bit value, format only the distinct ones. */
+		struct pq_dict64 d = { 0 };
+		uint32_t null_id = UINT32_MAX;
+		struct buf b = BUF_INIT;
+		uint32_t *map = NULL;
+		size_t map_cap = 0;
+		for (size_t r = 0; r < n; r++) {
+			if (dataset_col_is_null(c, r)) {
+				if (null_id == UINT32_MAX) {
+					null_id = (uint32_t)k->names.n;
+					strvec_push(&k->names, "null");
+				}
+				k->id[r] = null_id;
+				continue;
+			}
+			uint64_t v = c->type == DATASET_BOOL ? c->b[r] : (uint64_t)c->i64[r];
+			size_t before = d.n;
+			uint32_t code = pq_dict64_code(&d, v, SIZE_MAX);
+			if (d.n > before) {
+				xgrow((void **)&map, &map_cap, d.n, sizeof(uint32_t));
+				map[code] = (uint32_t)k->names.n;
+				dataset_col_key(c, r, &b);
+				strvec_push(&k->names, buf_cstr(&b));
+			}
+			k->id[r] = map[code];
+		}
+		free(map);
+		buf_release(&b);
+		pq_dict64_release(&d);
 	} else {
 		struct strmap m = STRMAP_INIT;
 		struct buf b = BUF_INIT;

@@ -92,3 +92,17 @@ Test(frame, take_and_filter_keep_values_nulls_and_strings)
 	free(keep);
 	dataset_frame_free(f);
 }
+
+Test(frame, repairs_invalid_utf8_in_strings)
+{
+	struct err e = ERR_INIT;
+	struct dataset_frame *f = dataset_frame_new();
+	dataset_frame_add_column(f, "s", DATASET_STRING, DATASET_ROLE_META, &e);
+	dataset_frame_add_row(f);
+	dataset_frame_set_str(f, 0, 0, "ok \xc3\xa9 bad \xff\xc3 end");
+	dataset_frame_add_row(f);
+	dataset_frame_set_str(f, 0, 1, "caf\xc3\xa9");
+	cr_assert_str_eq(dataset_col_str(f->cols[0], 0), "ok \xc3\xa9 bad \xef\xbf\xbd\xef\xbf\xbd end");
+	cr_assert_str_eq(dataset_col_str(f->cols[0], 1), "caf\xc3\xa9", "valid UTF-8 is kept as is");
+	dataset_frame_free(f);
+}
