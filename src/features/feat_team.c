@@ -1,0 +1,123 @@
+/*
+ * team_*: who works on the repository around the build, from the history up
+ * to the trigger commit.
+ *
+ * The team (TravisTorrent's gh_team_size) is everyone who committed directly
+ * or merged pull requests in the lookback window before the build's start:
+ * the committers of the window's commits in the trigger commit's history,
+ * the built commits excluded. GitHub's web interface commits
+ * merges, squashes and rebases as "GitHub <noreply@github.com>" (web-flow);
+ * for those commits the author — the person who merged, or whose work was
+ * squashed in — counts instead, so that web-flow itself is never a member.
+ */
+#include "features/families.h"
+#include "core/xalloc.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define WEB_FLOW_EMAIL "noreply@github.com"
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The team's identity ids (ascending, distinct); *n receives the count.
+ * Caller frees. Commits of the window in the trigger's history, the built
+ * commits excluded: the team is who was active before this change arrived,
+ * so that the author of the built commits is not a member by their own
+ * commits alone.
+ */
+static uint32_t *team_ids(struct feat_run *r, const struct feat_st_built *b, size_t *n)
+{
+	const struct git_history *h = r->in->git;
+	uint32_t web = git_history_ident_find(h, WEB_FLOW_EMAIL);
+	uint32_t *built = xmalloc((b->n ? b->n : 1) * sizeof(uint32_t));
+	memcpy(built, b->commits, b->n * sizeof(uint32_t));
+	qsort(built, b->n, sizeof(uint32_t), cmp_u32);
+	size_t lo, hi, cnt = 0, cap = 0;
+	uint32_t *ids = NULL;
+	feat_cache_time_range(r->cache, feat_lookback_from(r), r->start, &lo, &hi);
+	for (size_t k = lo; k < hi; k++) {
+		uint32_t c = r->cache->by_time[k];
+		if (!git_history_view_contains(r->view, c) || bsearch(&c, built, b->n, sizeof(uint32_t), cmp_u32))
+			continue;
+		const struct git_history_commit *cm = git_history_commit(h, c);
+		uint32_t who = cm->committer == web ? cm->author : cm->committer;
+		if (who == web)
+			continue;
+		xgrow((void **)&ids, &cap, cnt + 1, sizeof(uint32_t));
+		ids[cnt++] = who;
+	}
+	free(built);
+	qsort(ids, cnt, sizeof(uint32_t), cmp_u32);
+	size_t u = 0;
+	for (size_t i = 0; i < cnt; i++)
+		if (u == 0 || ids[u - 1] != ids[i])
+			ids[u++] = ids[i];
+	*n = u;
+	return ids;
+}
+
+static const struct feat_def window_defs[] = {
+	{ "team_size", FEAT_INT, "count",
+	  "Distinct people who committed directly or merged pull requests in the lookback window before the build's "
+	  "start, in the trigger commit's history (the built commits excluded).",
+	  FEAT_PRE_BUILD, 1, NULL, "gh_team_size", NULL },
+	{ "team_is_core_member", FEAT_BOOL, "",
+	  "Whether the trigger commit's author is in the team (team_size) at the build's start.", FEAT_PRE_BUILD, 1,
+	  NULL, "gh_by_core_team_member", NULL },
+};
+
+static int window_compute(struct feat_run *r, void *state, struct feat_value *out)
+{
+	size_t n = 0;
+	uint32_t *ids = team_ids(r, r->deps[0], &n);
+	uint32_t author = git_history_commit(r->in->git, r->trigger)->author;
+	feat_set_int(&out[0], (int64_t)n);
+	feat_set_bool(&out[1], ids && bsearch(&author, ids, n, sizeof(uint32_t), cmp_u32) != NULL);
+	free(ids);
+	return 0;
+}
+
+static const char *const window_deps[] = { "git_built", NULL };
+
+const struct feat_node feat_node_team_window = {
+	"team_window", "team", FEAT_IN_GIT | FEAT_IN_HISTORY, window_deps, window_defs, FEAT_N(window_defs), 0, NULL, window_compute,
+};
+
+static const struct feat_def built_defs[] = {
+	{ "team_built_commit_authors", FEAT_INT, "count", "Distinct authors of the built commits.", FEAT_PRE_BUILD, 1,
+	  NULL, NULL, NULL },
+	{ "team_touched_files_revisions", FEAT_INT, "count",
+	  "Commits in the trigger commit's history (built commits included) that changed any file the built commits "
+	  "change.",
+	  FEAT_PRE_BUILD, 1, NULL, NULL, NULL },
+};
+
+static int built_compute(struct feat_run *r, void *state, struct feat_value *out)
+{
+	const struct feat_st_built *b = r->deps[0];
+	const struct feat_st_diff *d = r->deps[1];
+	uint32_t *authors = xmalloc((b->n ? b->n : 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < b->n; i++)
+		authors[i] = git_history_commit(r->in->git, b->commits[i])->author;
+	qsort(authors, b->n, sizeof(uint32_t), cmp_u32);
+	size_t distinct = 0;
+	for (size_t i = 0; i < b->n; i++)
+		distinct += i == 0 || authors[i] != authors[i - 1];
+	free(authors);
+	feat_set_int(&out[0], (int64_t)distinct);
+	feat_set_int(&out[1], git_history_file_commits(r->view, d->sum.paths, d->sum.npaths, INT64_MIN, INT64_MAX, NULL,
+						       0, GIT_HISTORY_NONE, NULL));
+	return 0;
+}
+
+static const char *const built_deps[] = { "git_built", "git_diff", NULL };
+
+const struct feat_node feat_node_team_built = {
+	"team_built", "team", FEAT_IN_GIT | FEAT_IN_HISTORY, built_deps, built_defs, FEAT_N(built_defs), 0, NULL,
+	built_compute,
+};
