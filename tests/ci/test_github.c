@@ -410,8 +410,12 @@ Test(github, downloads_a_batch_of_logs_with_expired_failing_and_oversized_ones)
 		cr_assert_eq(reqs[i].truncated, 0);
 		cr_assert(strstr(buf_cstr(&logs[i]), "step 0"), "log %zu has content", i);
 	}
+	/* The bound is the client's own count (the server may still be finishing an
+	 * answer the client already has); the server shows that downloads overlapped. */
+	struct ci_http_stats st;
+	ci_http_stats_get(ci_provider_http(p), &st);
+	cr_assert_eq(st.max_in_flight_seen, 8);
 	cr_assert_gt(fx_count(&srv, NULL, "max_concurrent"), 1, "downloads overlapped");
-	cr_assert_leq(fx_count(&srv, NULL, "max_concurrent"), 8);
 	for (size_t i = 0; i < nl; i++) {
 		buf_release(&logs[i]);
 		free(jobids[i]);

@@ -398,9 +398,9 @@ Test(http, keeps_a_batch_within_its_concurrency)
 	struct ci_http_stats st;
 	ci_http_stats_get(c, &st);
 	cr_assert_eq(st.max_in_flight_seen, 4);
-	long served = fx_count(&srv, NULL, "max_concurrent");
-	cr_assert_leq(served, 4);
-	cr_assert_geq(served, 2, "requests overlapped on the server");
+	/* The server may count one answer still finishing after the client has it,
+	 * so its figure shows overlap, not the bound (asserted on the client above). */
+	cr_assert_geq(fx_count(&srv, NULL, "max_concurrent"), 2, "requests overlapped on the server");
 	ci_http_client_free(c);
 	fx_stop(&srv);
 }

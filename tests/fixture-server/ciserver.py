@@ -169,6 +169,14 @@ class Handler(BaseHTTPRequestHandler):
         self.flush_headers()
         if body:
             self.wfile.write(body)
+        self.leave()
+
+    def leave(self):
+        """The answer is out: this request no longer counts as in progress."""
+        if getattr(self, "in_progress", False):
+            self.in_progress = False
+            with self.state.lock:
+                self.state.active -= 1
 
     def count(self, status, nbytes):
         """Counts an answer before it is written, so a client that has it sees it counted."""
@@ -225,14 +233,15 @@ class Handler(BaseHTTPRequestHandler):
         with st.lock:
             st.active += 1
             st.stats["max_concurrent"] = max(st.stats["max_concurrent"], st.active)
+        self.in_progress = True
         self.status, self.endpoint = 0, "GET (unknown)"
         try:
             if st.config.get("latency_ms"):
                 time.sleep(st.config["latency_ms"] / 1000.0)
             self.dispatch()
         finally:
+            self.leave()
             with st.lock:
-                st.active -= 1
                 st.stats["served_usec"] += int((time.perf_counter() - t0) * 1e6)
 
     def world_index(self):
