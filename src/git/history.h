@@ -115,8 +115,9 @@ struct git_history_update_stats {
 	int64_t usec;
 };
 
-/* An empty index over repo (borrowed; must outlive the index). Never fails
- * except on a libgit2 error. Call git_history_update() to fill it. */
+/* An empty index over repo (borrowed; must outlive the index). Call
+ * git_history_update() to fill it. Side effect: switches off libgit2's
+ * process-wide re-hashing of objects on read (see docs/git.md). */
 int git_history_new(struct git_history **out, git_repository *repo, struct err *e);
 void git_history_free(struct git_history *h);
 
