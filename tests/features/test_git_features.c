@@ -1,0 +1,516 @@
+/*
+ * git_*, repo_*, team_*, devops_* and the git side of author_* on a
+ * repository built here with fixed authors and times, and five warehouse
+ * builds over it. Every expected value is worked out by hand below.
+ *
+ *   C0 alice  T0     add src/app.py (5 lines, 3 code), src/big.py (20 code),
+ *                    tests/test_app.py (5 lines, 4 code, 2 tests, 2 asserts),
+ *                    README.md, logo.png (binary), .github/workflows/ci.yml
+ *   C1 bob    T0+1d  src/app.py +2 -1 (4 code lines)
+ *   C2 alice  T0+2d  src/app.py -> src/main.py (exact rename);
+ *                    tests/test_app.py +3 (one more test: 6 code, 3 tests)
+ *   C3 carol  T0+3d  delete logo.png; add src/util.py (2 code lines)
+ *   F1 bob    T0+4d  (branch feature, from C3) src/util.py +1 -1
+ *   M1 alice  T0+5d  (main, from C3) README.md +1
+ *   M2 carol  T0+6d  merge M1 + F1 committed by mallory: against M1, util.py +1 -1
+ *   E1 alice  T0+7d  empty commit
+ *   P1 dave   T0+8d  (refs/pull/1/head only, from E1) tests/test_app.py +3 (4 tests)
+ *   R1 bob    T0+9d  (main, from E1) src/big.py -> lib/big.py with one line
+ *                    changed (+1 -1), .github/workflows/ci.yml +1 -1, add Dockerfile
+ *
+ * Builds (each starts 1 h after its commit, runs 10 minutes):
+ *   B1 C1 success bob, B2 C3 failure carol, B3 M2 success carol,
+ *   B4 P1 failure dave (pull request 1), B5 R1 success bob.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "feat_test.h"
+#include "testsupport.h"
+#include "../git/repo_builder.h"
+#include "git/history.h"
+
+#define T0 1600000000LL
+#define DAY 86400LL
+#define US 1000000LL
+
+static const struct rb_person alice = { "Alice", "alice@x.org" };
+static const struct rb_person bob = { "Bob", "bob@x.org" };
+static const struct rb_person carol = { "Carol", "carol@x.org" };
+static const struct rb_person dave = { "Dave", "dave@fork.org" };
+static const struct rb_person mallory = { "Mallory", "mallory@x.org" };
+
+static const char app_v1[] = "import os\n\n# comment\ndef main():\n    return 1\n";
+static const char app_v2[] = "import os\n\n# comment\ndef main():\n    return 2\nx = 3\n";
+static const char test_v1[] = "def test_one():\n    assert 1\n\ndef test_two():\n    assert 2\n";
+static const char test_v2[] = "def test_one():\n    assert 1\n\ndef test_two():\n    assert 2\n"
+			      "\ndef test_three():\n    assert 3\n";
+static const char test_v3[] = "def test_one():\n    assert 1\n\ndef test_two():\n    assert 2\n"
+			      "\ndef test_three():\n    assert 3\n\ndef test_four():\n    assert 4\n";
+static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+struct world {
+	git_repository *repo;
+	git_oid c0, c1, c2, c3, f1, m1, m2, e1, p1, r1;
+	char hex[10][GIT_OID_HEXSZ + 1];
+	struct git_history *h;
+	struct feat_hist_build hb[5];
+	struct feat_history hist;
+	struct feat_build b[5];
+	int64_t pr1;
+	struct feat_repo repo_row;
+};
+
+static void big_py(char *out, int changed_line)
+{
+	out[0] = '\0';
+	for (int i = 1; i <= 20; i++) {
+		char line[32];
+		snprintf(line, sizeof(line), i == changed_line ? "v%d = -%d\n" : "v%d = %d\n", i, i);
+		strcat(out, line);
+	}
+}
+
+static void build_world(struct world *w)
+{
+	memset(w, 0, sizeof(*w));
+	char *dir = ts_tempdir("features-git");
+	w->repo = rb_init(dir, 1);
+	free(dir);
+	char big1[512], big2[512];
+	big_py(big1, 0);
+	big_py(big2, 10);
+	struct rb_file f0[] = {
+		{ "src/app.py", app_v1, 0 },	     { "src/big.py", big1, 0 },
+		{ "tests/test_app.py", test_v1, 0 }, { "README.md", "hello\n", 0 },
+		{ "logo.png", png, sizeof(png) - 1 }, { ".github/workflows/ci.yml", "on: push\n", 0 },
+	};
+	w->c0 = rb_commit(w->repo, NULL, NULL, f0, RB_N(f0), alice, T0);
+	struct rb_file f1[] = { { "src/app.py", app_v2, 0 } };
+	w->c1 = rb_commit(w->repo, NULL, &w->c0, f1, 1, bob, T0 + DAY);
+	struct rb_file f2[] = { { "src/app.py", NULL, 0 }, { "src/main.py", app_v2, 0 }, { "tests/test_app.py", test_v2, 0 } };
+	w->c2 = rb_commit(w->repo, NULL, &w->c1, f2, RB_N(f2), alice, T0 + 2 * DAY);
+	struct rb_file f3[] = { { "logo.png", NULL, 0 }, { "src/util.py", "def f():\n    pass\n", 0 } };
+	w->c3 = rb_commit(w->repo, NULL, &w->c2, f3, RB_N(f3), carol, T0 + 3 * DAY);
+	struct rb_file ff[] = { { "src/util.py", "def f():\n    return 0\n", 0 } };
+	w->f1 = rb_commit(w->repo, "refs/heads/feature", &w->c3, ff, 1, bob, T0 + 4 * DAY);
+	struct rb_file fm[] = { { "README.md", "hello\nworld\n", 0 } };
+	w->m1 = rb_commit(w->repo, NULL, &w->c3, fm, 1, alice, T0 + 5 * DAY);
+	git_oid mp[2] = { w->m1, w->f1 };
+	w->m2 = rb_commit_by(w->repo, NULL, mp, 2, ff, 1, carol, &mallory, T0 + 6 * DAY, "Merge feature");
+	w->e1 = rb_commit(w->repo, NULL, &w->m2, NULL, 0, alice, T0 + 7 * DAY);
+	struct rb_file fp[] = { { "tests/test_app.py", test_v3, 0 } };
+	w->p1 = rb_commit(w->repo, "refs/pull/1/head", &w->e1, fp, 1, dave, T0 + 8 * DAY);
+	struct rb_file fr[] = { { "src/big.py", NULL, 0 },
+				{ "lib/big.py", big2, 0 },
+				{ ".github/workflows/ci.yml", "on: [push, pull_request]\n", 0 },
+				{ "Dockerfile", "FROM debian\n", 0 } };
+	w->r1 = rb_commit(w->repo, "refs/heads/main", &w->e1, fr, RB_N(fr), bob, T0 + 9 * DAY);
+	const git_oid *all[10] = { &w->c0, &w->c1, &w->c2, &w->c3, &w->f1, &w->m1, &w->m2, &w->e1, &w->p1, &w->r1 };
+	for (int i = 0; i < 10; i++)
+		rb_hex(w->hex[i], all[i]);
+	struct err e = ERR_INIT;
+	cr_assert_eq(git_history_new(&w->h, w->repo, &e), 0, "%s", e.msg);
+	cr_assert_eq(git_history_update(w->h, NULL, &e), 0, "%s", e.msg);
+
+	/* commit of each build: C1, C3, M2, P1, R1; its day; its author */
+	const int commit_of[5] = { 1, 3, 6, 8, 9 };
+	const int day[5] = { 1, 3, 6, 8, 9 };
+	const char *conclusion[5] = { "success", "failure", "success", "failure", "success" };
+	const char *email[5] = { "bob@x.org", "carol@x.org", "carol@x.org", "dave@fork.org", "bob@x.org" };
+	for (int i = 0; i < 5; i++) {
+		int64_t start = (T0 + day[i] * DAY + 3600) * US;
+		w->hb[i] = ft_hist(i + 1, w->hex[commit_of[i]], start, start + 10 * FT_MIN, conclusion[i], email[i]);
+		w->b[i] = ft_build(i + 1, w->hex[commit_of[i]], start, conclusion[i], email[i]);
+		w->b[i].completed_at = start + 10 * FT_MIN;
+	}
+	w->pr1 = 1;
+	w->hb[3].pr_number = 1;
+	w->b[3].event = "pull_request";
+	w->b[3].pr_numbers = &w->pr1;
+	w->b[3].n_pr_numbers = 1;
+	w->hist.builds = w->hb;
+	w->hist.n = 5;
+	w->repo_row = (struct feat_repo){ "o/r", "Python", "main", "github_actions" };
+}
+
+static void free_world(struct world *w)
+{
+	git_history_free(w->h);
+	git_repository_free(w->repo);
+}
+
+static const char *const git_names[] = { "git_*", "repo_*", "team_*", "devops_*", "author_*", NULL };
+
+/* Vectors of all five builds, computed oldest to newest in one session. */
+static void compute_all(struct world *w, struct feat_vector v[5], int lookback_days)
+{
+	struct feat_plan *p = ft_plan_x(git_names, NULL, FEAT_NAMING_NATIVE, lookback_days);
+	struct feat_session *s = feat_session_new(p);
+	for (int i = 0; i < 5; i++) {
+		struct feat_input in = { .build = &w->b[i], .repo = &w->repo_row, .history = &w->hist, .git = w->h };
+		v[i] = ft_compute(s, &in);
+		cr_assert(!v[i].partial, "build %d partial: %s", i + 1,
+			  v[i].missing_resources.n ? v[i].missing_resources.v[0] : "");
+	}
+	feat_session_free(s);
+	feat_plan_free(p);
+}
+
+static void release_all(struct feat_vector v[5])
+{
+	for (int i = 0; i < 5; i++)
+		feat_vector_release(&v[i]);
+}
+
+static double entropy(const double *churn, int n)
+{
+	double total = 0, h = 0;
+	for (int i = 0; i < n; i++)
+		total += churn[i];
+	for (int i = 0; i < n; i++)
+		h -= churn[i] / total * log2(churn[i] / total);
+	return h;
+}
+
+static void assert_list(const struct feat_vector *v, const char *name, const char *const *want, size_t n)
+{
+	const struct strvec *l = ft_list(v, name);
+	cr_assert_eq(l->n, n, "%s has %zu items, want %zu", name, l->n, n);
+	for (size_t i = 0; i < n; i++)
+		cr_assert_str_eq(l->v[i], want[i], "%s[%zu]", name, i);
+}
+
+Test(git_features, walks_built_commits_to_the_root_a_merge_or_an_earlier_build)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	/* B1: C1, C0, then the root. */
+	ft_assert_str(&v[0], "git_prev_commit_status", "no_previous_build");
+	cr_assert(ft_is_null(&v[0], "git_prev_commit_sha"));
+	const char *b1[] = { w.hex[1], w.hex[0] };
+	assert_list(&v[0], "git_built_commits", b1, 2);
+	ft_assert_int(&v[0], "git_built_commits_count", 2);
+	/* B2: C3, C2, then C1 which B1 built. */
+	ft_assert_str(&v[1], "git_prev_commit_status", "build_found");
+	ft_assert_str(&v[1], "git_prev_commit_sha", w.hex[1]);
+	const char *b2[] = { w.hex[3], w.hex[2] };
+	assert_list(&v[1], "git_built_commits", b2, 2);
+	/* B3: the merge M2 alone. */
+	ft_assert_str(&v[2], "git_prev_commit_status", "merge_found");
+	ft_assert_int(&v[2], "git_built_commits_count", 1);
+	ft_assert_int(&v[2], "git_trigger_is_merge", 1);
+	/* B4: P1 (reachable only through refs/pull/1/head), the empty E1, then M2 built by B3. */
+	ft_assert_str(&v[3], "git_trigger_sha", w.hex[8]);
+	ft_assert_str(&v[3], "git_prev_commit_status", "build_found");
+	ft_assert_str(&v[3], "git_prev_commit_sha", w.hex[6]);
+	const char *b4[] = { w.hex[8], w.hex[7] };
+	assert_list(&v[3], "git_built_commits", b4, 2);
+	/* B5: R1, E1 (B4 built P1, not E1), then M2. */
+	const char *b5[] = { w.hex[9], w.hex[7] };
+	assert_list(&v[4], "git_built_commits", b5, 2);
+	ft_assert_str(&v[4], "git_prev_commit_sha", w.hex[6]);
+	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, sums_diffs_over_the_built_commits)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	/* B1 over C1 + C0: six files added, app.py both added and modified. */
+	const struct feat_vector *x = &v[0];
+	ft_assert_int(x, "git_diff_files_added", 6);
+	ft_assert_int(x, "git_diff_files_modified", 1);
+	ft_assert_int(x, "git_diff_files_deleted", 0);
+	ft_assert_int(x, "git_diff_files_touched", 6);
+	ft_assert_int(x, "git_diff_src_files", 2);
+	ft_assert_int(x, "git_diff_test_files", 1);
+	ft_assert_int(x, "git_diff_doc_files", 1);
+	ft_assert_int(x, "git_diff_other_files", 2); /* logo.png, ci.yml */
+	ft_assert_int(x, "git_diff_binary_files", 1);
+	ft_assert_int(x, "git_diff_lines_added", 34);
+	ft_assert_int(x, "git_diff_lines_deleted", 1);
+	ft_assert_int(x, "git_diff_src_churn", 28);
+	ft_assert_int(x, "git_diff_test_churn", 5);
+	ft_assert_int(x, "git_diff_tests_added", 2);
+	ft_assert_int(x, "git_diff_tests_deleted", 0);
+	const double c1[] = { 8, 20, 5, 1, 1 };
+	ft_assert_float(x, "git_change_entropy", entropy(c1, 5));
+	ft_assert_float(x, "git_files_modified_ratio", 1.0);
+	/* B2 over C3 + C2: a rename, a binary deletion, an addition, a test added. */
+	x = &v[1];
+	ft_assert_int(x, "git_diff_files_added", 1);
+	ft_assert_int(x, "git_diff_files_deleted", 1);
+	ft_assert_int(x, "git_diff_files_modified", 1);
+	ft_assert_int(x, "git_diff_files_renamed", 1);
+	ft_assert_int(x, "git_diff_files_touched", 4);
+	ft_assert_int(x, "git_diff_src_files", 2);
+	ft_assert_int(x, "git_diff_test_files", 1);
+	ft_assert_int(x, "git_diff_other_files", 1);
+	ft_assert_int(x, "git_diff_binary_files", 1);
+	ft_assert_int(x, "git_diff_lines_added", 5);
+	ft_assert_int(x, "git_diff_lines_deleted", 0);
+	ft_assert_int(x, "git_diff_src_churn", 2);
+	ft_assert_int(x, "git_diff_test_churn", 3);
+	ft_assert_int(x, "git_diff_tests_added", 1);
+	const double c2[] = { 3, 2 };
+	ft_assert_float(x, "git_change_entropy", entropy(c2, 2));
+	ft_assert_float(x, "git_files_modified_ratio", 4.0 / 6.0);
+	/* B3: the merge against its first parent only. */
+	x = &v[2];
+	ft_assert_int(x, "git_diff_files_modified", 1);
+	ft_assert_int(x, "git_diff_src_churn", 2);
+	ft_assert_int(x, "git_diff_lines_added", 1);
+	ft_assert_float(x, "git_change_entropy", 0.0);
+	ft_assert_float(x, "git_files_modified_ratio", 1.0 / 6.0);
+	/* B4: the empty commit adds nothing. */
+	x = &v[3];
+	ft_assert_int(x, "git_diff_files_touched", 1);
+	ft_assert_int(x, "git_diff_test_churn", 3);
+	ft_assert_int(x, "git_diff_src_churn", 0);
+	ft_assert_int(x, "git_diff_tests_added", 1);
+	/* B5: a rename with an edit, a CI file modified, a Dockerfile added. */
+	x = &v[4];
+	ft_assert_int(x, "git_diff_files_added", 1);
+	ft_assert_int(x, "git_diff_files_modified", 1);
+	ft_assert_int(x, "git_diff_files_renamed", 1);
+	ft_assert_int(x, "git_diff_files_touched", 3);
+	ft_assert_int(x, "git_diff_src_files", 1);
+	ft_assert_int(x, "git_diff_other_files", 2);
+	ft_assert_int(x, "git_diff_lines_added", 3);
+	ft_assert_int(x, "git_diff_lines_deleted", 2);
+	ft_assert_int(x, "git_diff_src_churn", 2);
+	const double c5[] = { 2, 2, 1 };
+	ft_assert_float(x, "git_change_entropy", entropy(c5, 3));
+	ft_assert_float(x, "git_files_modified_ratio", 3.0 / 7.0);
+	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, counts_commits_on_touched_files_in_the_window_without_the_built_ones)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	ft_assert_int(&v[0], "git_file_commit_density", 0);
+	ft_assert_int(&v[1], "git_file_commit_density", 2); /* C0, C1 (src/app.py, the rename's old path) */
+	ft_assert_int(&v[2], "git_file_commit_density", 2); /* C3, F1 on util.py */
+	ft_assert_int(&v[3], "git_file_commit_density", 2); /* C0, C2 on the test file */
+	ft_assert_int(&v[4], "git_file_commit_density", 1); /* C0 on src/big.py and ci.yml */
+	/* A 5-day window before B5 (from T0+4d+1h) holds none of them. */
+	struct feat_vector s[5];
+	compute_all(&w, s, 5);
+	ft_assert_int(&s[4], "git_file_commit_density", 0);
+	release_all(s);
+	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, compares_churn_with_the_previous_five_finished_builds)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	/* Code churn (source + test) per build: B1 33, B2 5, B3 2, B4 3, B5 2. */
+	cr_assert(ft_is_null(&v[0], "git_churn_vs_prev5"));
+	ft_assert_float(&v[1], "git_churn_vs_prev5", 5.0 / 33.0);
+	ft_assert_float(&v[2], "git_churn_vs_prev5", 2.0 / 19.0);
+	ft_assert_float(&v[3], "git_churn_vs_prev5", 3.0 / (40.0 / 3.0));
+	ft_assert_float(&v[4], "git_churn_vs_prev5", 2.0 / 10.75);
+	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, describes_the_repository_at_the_trigger_commit)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	ft_assert_str(&v[0], "repo_full_name", "o/r");
+	ft_assert_str(&v[0], "repo_language", "python");
+	ft_assert_str(&v[0], "repo_code_language", "python");
+	/* B1 at C1: app.py 4 code lines + big.py 20; test file 4 code lines, 2 tests, 2 asserts. */
+	ft_assert_float(&v[0], "repo_age_days", 1.0);
+	ft_assert_int(&v[0], "repo_total_commits", 2);
+	ft_assert_int(&v[0], "repo_sloc", 24);
+	ft_assert_int(&v[0], "repo_test_sloc", 4);
+	ft_assert_float(&v[0], "repo_test_lines_per_kloc", 4000.0 / 24);
+	ft_assert_float(&v[0], "repo_test_cases_per_kloc", 2000.0 / 24);
+	ft_assert_float(&v[0], "repo_asserts_per_kloc", 2000.0 / 24);
+	ft_assert_int(&v[0], "repo_src_files", 2);
+	ft_assert_int(&v[0], "repo_test_files", 1);
+	ft_assert_int(&v[0], "repo_files", 6);
+	/* B2 at C3: main.py 4 + big.py 20 + util.py 2; tests 6 code lines, 3 tests. */
+	ft_assert_float(&v[1], "repo_age_days", 3.0);
+	ft_assert_int(&v[1], "repo_total_commits", 4);
+	ft_assert_int(&v[1], "repo_sloc", 26);
+	ft_assert_float(&v[1], "repo_test_cases_per_kloc", 3000.0 / 26);
+	ft_assert_int(&v[1], "repo_files", 6);
+	/* B4 at P1: nine commits in its history, the fork's fourth test included. */
+	ft_assert_int(&v[3], "repo_total_commits", 9);
+	ft_assert_float(&v[3], "repo_age_days", 8.0);
+	ft_assert_int(&v[3], "repo_test_sloc", 8);
+	ft_assert_float(&v[3], "repo_asserts_per_kloc", 4000.0 / 26);
+	/* B5 at R1: P1 is not in its history (three tests), lib/big.py and a Dockerfile are. */
+	ft_assert_int(&v[4], "repo_total_commits", 9);
+	ft_assert_int(&v[4], "repo_test_sloc", 6);
+	ft_assert_int(&v[4], "repo_sloc", 26);
+	ft_assert_int(&v[4], "repo_files", 7);
+	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, measures_the_team_before_the_built_commits)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	/* B1: before C1 and C0 there is nobody. */
+	ft_assert_int(&v[0], "team_size", 0);
+	ft_assert_int(&v[0], "team_is_core_member", 0);
+	ft_assert_int(&v[0], "team_built_commit_authors", 2);
+	ft_assert_int(&v[0], "team_touched_files_revisions", 2);
+	/* B2: alice (C0), bob (C1); carol's first commit is the one built. */
+	ft_assert_int(&v[1], "team_size", 2);
+	ft_assert_int(&v[1], "team_is_core_member", 0);
+	ft_assert_int(&v[1], "team_built_commit_authors", 2);
+	ft_assert_int(&v[1], "team_touched_files_revisions", 4);
+	/* B3: alice, bob, carol; the merge's committer mallory committed only the built commit. */
+	ft_assert_int(&v[2], "team_size", 3);
+	ft_assert_int(&v[2], "team_is_core_member", 1);
+	ft_assert_int(&v[2], "team_built_commit_authors", 1);
+	ft_assert_int(&v[2], "team_touched_files_revisions", 3);
+	/* B4: mallory (committer of M2) is in; dave from a fork is not. */
+	ft_assert_int(&v[3], "team_size", 4);
+	ft_assert_int(&v[3], "team_is_core_member", 0);
+	ft_assert_int(&v[3], "team_built_commit_authors", 2);
+	ft_assert_int(&v[3], "team_touched_files_revisions", 3);
+	/* B5: bob is a member. */
+	ft_assert_int(&v[4], "team_size", 4);
+	ft_assert_int(&v[4], "team_is_core_member", 1);
+	ft_assert_int(&v[4], "team_touched_files_revisions", 2);
+	/* With a 5-day window before B5 (from T0+4d+1h): M1 (alice) and M2 (mallory) only. */
+	struct feat_vector s[5];
+	compute_all(&w, s, 5);
+	ft_assert_int(&s[4], "team_size", 2);
+	ft_assert_int(&s[4], "team_is_core_member", 0);
+	release_all(s);
+	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, detects_ci_and_infrastructure_changes)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	ft_assert_int(&v[0], "devops_files_changed", 1);
+	ft_assert_int(&v[0], "devops_lines_changed", 1);
+	ft_assert_int(&v[0], "devops_changed", 1);
+	const char *t1[] = { "github_actions" };
+	assert_list(&v[0], "devops_tools_changed", t1, 1);
+	ft_assert_int(&v[0], "devops_files_in_repo", 1);
+	ft_assert_int(&v[1], "devops_files_changed", 0);
+	ft_assert_int(&v[1], "devops_changed", 0);
+	assert_list(&v[1], "devops_tools_changed", NULL, 0);
+	ft_assert_int(&v[4], "devops_files_changed", 2);
+	ft_assert_int(&v[4], "devops_lines_changed", 3);
+	const char *t5[] = { "github_actions", "docker" };
+	assert_list(&v[4], "devops_tools_changed", t5, 2);
+	ft_assert_int(&v[4], "devops_files_in_repo", 2);
+	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, describes_the_author_from_history_up_to_the_trigger_only)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	/* B1: bob's first commit is C1, an hour before. */
+	ft_assert_int(&v[0], "author_is_new", 1);
+	ft_assert_float(&v[0], "author_days_since_first_commit", 1.0 / 24);
+	ft_assert_int(&v[0], "author_commits_recent", 1);
+	cr_assert(ft_is_null(&v[0], "author_ownership"), "no earlier commits on the touched files");
+	/* B2: C0 (alice) and C1 (bob) made the touched files' history, not carol. */
+	ft_assert_float(&v[1], "author_ownership", 0.0);
+	/* B3: util.py's earlier commits are C3 (carol) and F1 (bob). */
+	ft_assert_float(&v[2], "author_days_since_first_commit", 3.0 + 1.0 / 24);
+	ft_assert_int(&v[2], "author_commits_recent", 2);
+	ft_assert_float(&v[2], "author_ownership", 0.5);
+	/* B4: dave's fork commit is his first. */
+	ft_assert_int(&v[3], "author_is_new", 1);
+	ft_assert_float(&v[3], "author_ownership", 0.0);
+	/* B5: bob since C1; C1, F1, R1 in the window. */
+	ft_assert_float(&v[4], "author_days_since_first_commit", 8.0 + 1.0 / 24);
+	ft_assert_int(&v[4], "author_is_new", 1);
+	ft_assert_int(&v[4], "author_commits_recent", 3);
+	/* lookback_days 5: eight days of history make bob no longer new. */
+	struct feat_vector s[5];
+	compute_all(&w, s, 5);
+	ft_assert_int(&s[4], "author_is_new", 0);
+	ft_assert_int(&s[4], "author_commits_recent", 1); /* R1 only: F1 is at T0+4d, before T0+4d+1h */
+	release_all(s);
+	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, a_commit_missing_from_the_mirror_skips_only_the_git_features)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_plan *p = ft_plan(git_names);
+	struct feat_session *s = feat_session_new(p);
+	struct feat_build b = ft_build(9, "ffffffffffffffffffffffffffffffffffffffff", (T0 + 10 * DAY) * US, "success",
+				       "bob@x.org");
+	struct feat_input in = { .build = &b, .repo = &w.repo_row, .history = &w.hist, .git = w.h };
+	struct feat_vector v = ft_compute(s, &in);
+	cr_assert(v.partial);
+	cr_assert_eq(v.missing_resources.n, 1);
+	cr_assert_str_eq(v.missing_resources.v[0], "git_commit");
+	cr_assert(ft_is_null(&v, "git_diff_src_churn"));
+	cr_assert(ft_is_null(&v, "repo_sloc"));
+	ft_assert_str(&v, "repo_full_name", "o/r");
+	ft_assert_int(&v, "author_experience", 2); /* B1 and B5 finished before: warehouse only */
+	feat_vector_release(&v);
+	feat_session_free(s);
+	feat_plan_free(p);
+	free_world(&w);
+}
+
+Test(git_features, vectors_do_not_depend_on_processing_order_or_session)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_vector v[5];
+	compute_all(&w, v, 0);
+	/* Newest first, in a fresh session, twice: byte-identical JSON. */
+	struct feat_plan *p = ft_plan(git_names);
+	for (int round = 0; round < 2; round++) {
+		struct feat_session *s = feat_session_new(p);
+		for (int i = 4; i >= 0; i--) {
+			struct feat_input in = { .build = &w.b[i], .repo = &w.repo_row, .history = &w.hist, .git = w.h };
+			struct feat_vector x = ft_compute(s, &in);
+			char *a = feat_vector_dumps(&v[i]), *b = feat_vector_dumps(&x);
+			cr_assert_str_eq(a, b, "build %d differs", i + 1);
+			free(a);
+			free(b);
+			feat_vector_release(&x);
+		}
+		feat_session_free(s);
+	}
+	feat_plan_free(p);
+	release_all(v);
+	free_world(&w);
+}
