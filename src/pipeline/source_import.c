@@ -188,10 +188,6 @@ static void on_field(void *data, size_t len, void *ctx)
 				 im->o->path, (long long)im->record_no + 1, len);
 		return;
 	}
-	if (im->record_no == 0 && im->row.n == 0 && len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0) {
-		d += 3; /* UTF-8 byte-order mark */
-		len -= 3;
-	}
 	buf_reset(&im->field);
 	buf_add(&im->field, d, len);
 	strvec_push(&im->row, buf_cstr(&im->field));
@@ -242,9 +238,18 @@ static int parse_stream(struct importer *im, FILE *f)
 	size_t n;
 	int64_t offset = 0;
 	while (!im->rc && (n = fread(blk, 1, sizeof(blk), f)) > 0) {
+		const char *p = blk;
+		size_t len = n;
+		/* A UTF-8 byte-order mark goes before the parser sees it: in front of a
+		 * quoted header ("\xEF\xBB\xBF\"build_id\"") strict libcsv would call the
+		 * quote stray. */
+		if (offset == 0 && n >= 3 && memcmp(blk, "\xEF\xBB\xBF", 3) == 0) {
+			p += 3;
+			len -= 3;
+		}
 		if (offset == 0 && memchr(blk, '\0', n))
 			im->rc = err_set(im->e, ERR_INPUT, "%s is a binary file, not CSV", im->o->path);
-		else if (csv_parse(&csv, blk, n, on_field, on_row, im) != n && !im->rc)
+		else if (csv_parse(&csv, p, len, on_field, on_row, im) != len && !im->rc)
 			im->rc = err_set(im->e, ERR_INPUT, "%s: not valid CSV after row %lld: %s (check the quotes)",
 					 im->o->path, (long long)im->record_no, csv_strerror(csv_error(&csv)));
 		offset += (int64_t)n;
