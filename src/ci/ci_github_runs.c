@@ -18,6 +18,9 @@
  *  4. Look up what is still unresolved singly (concurrently); a 404 there is
  *     the definitive "not found".
  *
+ * A probe gives up after PROBE_TRIES absent ids from an end; when no probed id
+ * exists at all the repository itself is asked for once, so that a CSV naming
+ * a deleted repository costs a handful of requests, not one per id.
  * Few ids (<= SINGLES_MAX) go straight to step 4. All requests go through the
  * ETag cache, so a repeated validation mostly costs 304s.
  */
@@ -33,6 +36,7 @@
 #define SINGLES_MAX 3
 #define PER_PAGE 100
 #define LIST_CAP 1000 /* results GitHub serves for one filtered query */
+#define PROBE_TRIES 3 /* absent ids tried from each end before giving up on a window */
 
 struct want {
 	int64_t id;
@@ -127,16 +131,19 @@ static int singles(struct lookup *L, struct want **ws, size_t n, struct err *e)
 	return fatal;
 }
 
-/* Probes from one end inwards until an id exists; returns its creation time or CI_TIME_UNKNOWN. */
+/* Probes from one end inwards until an id exists (at most PROBE_TRIES look-ups);
+ * returns its creation time or CI_TIME_UNKNOWN. */
 static int64_t probe(struct lookup *L, int newest, int *fatal, struct err *e)
 {
-	for (size_t k = 0; k < L->nw; k++) {
+	int tries = 0;
+	for (size_t k = 0; k < L->nw && tries < PROBE_TRIES; k++) {
 		struct want *w = &L->w[newest ? k : L->nw - 1 - k];
 		if (w->done) {
 			if (w->created != CI_TIME_UNKNOWN)
 				return w->created;
 			continue;
 		}
+		tries++;
 		if ((*fatal = singles(L, &w, 1, e)))
 			return CI_TIME_UNKNOWN;
 		if (w->created != CI_TIME_UNKNOWN)
@@ -150,8 +157,9 @@ static int list_window(struct lookup *L, int64_t lo, int64_t hi, struct err *e)
 {
 	while (L->left > 0) {
 		char a[UTC_FMT_MAX], b[UTC_FMT_MAX];
+		/* An unknown lower end (the oldest ids do not exist) lists down to the first run. */
 		char *url = xasprintf("%s/repos/%s/actions/runs?per_page=%d&created=%s..%s", L->p->api_url, L->repo,
-				      PER_PAGE, utc_format(lo, a), utc_format(hi, b));
+				      PER_PAGE, lo == CI_TIME_UNKNOWN ? "*" : utc_format(lo, a), utc_format(hi, b));
 		int64_t total = -1, seen = 0, oldest = hi;
 		int page = 0, rc = 0;
 		while (url && L->left > 0) {
@@ -199,6 +207,28 @@ static int list_window(struct lookup *L, int64_t lo, int64_t hi, struct err *e)
 	return 0;
 }
 
+/* When no probed id exists, a missing repository would cost one 404 per id:
+ * ask for the repository once (usually a 304) and settle everything if it is gone. */
+static int repo_gone(struct lookup *L, struct err *e)
+{
+	char *url = xasprintf("%s/repos/%s", L->p->api_url, L->repo);
+	json_t *j = NULL;
+	struct err re = ERR_INIT;
+	int rc = ci_common_get_json(L->p, &j, NULL, url, ci_github_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, &re);
+	free(url);
+	json_decref(j);
+	if (rc == CI_ERR_NOT_FOUND) {
+		err_set(&re, rc, "repository %s does not exist on GitHub (or the token cannot see it)", L->repo);
+		for (size_t i = 0; i < L->nw; i++)
+			if (!L->w[i].done)
+				resolve(L, &L->w[i], NULL, rc, &re);
+		return 0;
+	}
+	if (rc && ci_err_is_transient(rc))
+		return err_copy(e, &re);
+	return 0;
+}
+
 int ci_github_runs_lookup(struct ci_provider *p, const char *repo, struct ci_lookup *items, size_t n, struct err *e)
 {
 	struct lookup L = { p, repo, items, NULL, 0, 0 };
@@ -237,9 +267,13 @@ int ci_github_runs_lookup(struct ci_provider *p, const char *repo, struct ci_loo
 
 	if (L.nw > SINGLES_MAX) {
 		int64_t hi = probe(&L, 1, &fatal, e);
-		int64_t lo = fatal ? CI_TIME_UNKNOWN : probe(&L, 0, &fatal, e);
+		int64_t lo = fatal || hi == CI_TIME_UNKNOWN ? CI_TIME_UNKNOWN : probe(&L, 0, &fatal, e);
 		if (!fatal && hi != CI_TIME_UNKNOWN && lo != CI_TIME_UNKNOWN && L.left > 0)
 			fatal = list_window(&L, lo < hi ? lo : hi, lo < hi ? hi : lo, e);
+		else if (!fatal && hi != CI_TIME_UNKNOWN && L.left > 0)
+			fatal = list_window(&L, CI_TIME_UNKNOWN, hi, e);
+		else if (!fatal && hi == CI_TIME_UNKNOWN && L.left > 0)
+			fatal = repo_gone(&L, e);
 	}
 	rest = xcalloc(L.nw ? L.nw : 1, sizeof(*rest));
 	for (size_t i = 0; i < L.nw; i++)

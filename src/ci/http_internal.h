@@ -1,6 +1,7 @@
 /*
- * Internals of the HTTP client shared by http.c (the transfer loop) and
- * http_pool.c (token pools and the ETag cache). Not for use outside src/ci/http*.c.
+ * Internals of the HTTP client shared by http.c (lifecycle), http_xfer.c (the
+ * transfer loop), http_policy.c (judging each attempt) and http_pool.c (token
+ * pools and the ETag cache). Not for use outside src/ci/http*.c.
  */
 #ifndef CI_HTTP_INTERNAL_H
 #define CI_HTTP_INTERNAL_H
@@ -57,5 +58,45 @@ const struct ci_http_cache_entry *ci_http_cache_get(const struct ci_http_client 
 void ci_http_cache_put(struct ci_http_client *c, const char *url, const char *etag,
 		       const char *body, size_t len, const char *link_next);
 void ci_http_cache_free(struct ci_http_client *c);
+
+#define ERRBODY_MAX (64 * 1024)
+#define MAX_REDIRECTS 5
+#define MAX_PRIMARY_HITS 8
+
+/* One request of a batch, through its attempts (redirects and retries included). */
+enum ci_http_xstate { X_WAIT, X_RUN, X_DONE };
+
+struct ci_http_xfer {
+	struct ci_http_client *c;
+	struct ci_http_req *req;
+	CURL *easy;
+	struct curl_slist *hdrs;
+	char *url;
+	struct ci_http_pool *pool;
+	int tok;
+	enum ci_http_xstate state;
+	int64_t not_before; /* mono usec */
+	int tries, secondary, redirects, primary_hits;
+	/* per attempt */
+	long status;
+	int have_remaining, have_reset;
+	long rl_remaining;
+	int64_t rl_reset;
+	int64_t retry_after; /* usec, -1 when absent */
+	char *etag, *link_next;
+	const struct ci_http_cache_entry *cached;
+	int mode; /* 0 unknown, 1 sink, 2 body, 3 error body */
+	int cap_hit, sink_failed, body_toobig;
+	size_t sink_bytes;
+	char curl_err[CURL_ERROR_SIZE];
+};
+
+/* http_xfer.c */
+void ci_http_attempt_reset(struct ci_http_xfer *x);
+void ci_http_easy_put(struct ci_http_client *c, CURL *h);
+/* http_policy.c */
+void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code);
+void ci_http_fail(struct ci_http_xfer *x, int code, const char *fmt, const char *detail);
+void ci_http_announce_wait(struct ci_http_client *c, const char *why, int64_t until_utc);
 
 #endif

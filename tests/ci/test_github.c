@@ -299,6 +299,55 @@ Test(github, pages_past_githubs_1000_result_cap_of_a_filtered_list)
 	fx_stop(&srv);
 }
 
+Test(github, lists_down_from_the_newest_when_the_oldest_ids_do_not_exist)
+{
+	const char *args[] = { "--generate", "repos=1,runs=300,seed=10", NULL };
+	start(args);
+	struct ci_provider *p = open_github(NULL);
+	char **all, *want[304];
+	size_t n = world_ids(&all), found = 0, k = 0;
+	for (size_t i = 0; i < n; i++)
+		want[k++] = all[i];
+	want[k++] = "1";
+	want[k++] = "2";
+	want[k++] = "3";
+	long reqs = lookup_count(p, want, k, &found);
+	cr_assert_eq(found, 300);
+	/* 1 probe from the newest end, 3 absent from the oldest, 3 pages of created=*..newest. */
+	cr_assert_eq(reqs, 7, "%ld requests", reqs);
+	for (size_t i = 0; i < n; i++)
+		free(all[i]);
+	free(all);
+	ci_provider_free(p);
+	fx_stop(&srv);
+}
+
+Test(github, a_missing_repository_costs_a_few_requests_not_one_per_id)
+{
+	const char *args[] = { "--generate", "repos=1,runs=5,seed=4", NULL };
+	start(args);
+	struct ci_provider *p = open_github(NULL);
+	enum { N = 200 };
+	struct ci_lookup items[N];
+	char ids[N][16];
+	struct err e = ERR_INIT;
+	memset(items, 0, sizeof(items));
+	for (int i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "%d", 1000 + i);
+		items[i].run_id = ids[i];
+	}
+	cr_assert_eq(ci_runs_lookup(p, "gone/away", items, N, &e), 0, "%s", e.msg);
+	for (int i = 0; i < N; i++) {
+		cr_assert_eq(items[i].rc, CI_ERR_NOT_FOUND);
+		ci_run_release(&items[i].run);
+	}
+	cr_assert(strstr(items[100].err.msg, "repository gone/away does not exist"), "%s", items[100].err.msg);
+	/* 3 probes from the newest end, then the repository itself. */
+	cr_assert_eq(fx_count(&srv, NULL, "requests"), 4);
+	ci_provider_free(p);
+	fx_stop(&srv);
+}
+
 Test(github, a_batch_lookup_fails_as_a_whole_when_rate_limited)
 {
 	const char *args[] = { "--generate", "repos=1,runs=30,seed=2", "--config",

@@ -1,0 +1,201 @@
+/*
+ * The policy of http.h applied to one finished attempt: follow a redirect,
+ * answer a 304 from the cache, switch tokens or wait on rate limits, back off
+ * on 5xx and transport errors, or settle the request.
+ */
+#include "ci/http_internal.h"
+#include "core/log.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+static int64_t backoff_usec(struct ci_http_client *c, int tries)
+{
+	int64_t d = (int64_t)c->cfg.backoff_base_ms * 1000;
+	for (int i = 1; i < tries && d < (int64_t)c->cfg.backoff_max_ms * 1000; i++)
+		d *= 2;
+	if (d > (int64_t)c->cfg.backoff_max_ms * 1000)
+		d = (int64_t)c->cfg.backoff_max_ms * 1000;
+	/* "Equal jitter": half fixed, half random, so retries of a burst spread out. */
+	return d / 2 + (d > 1 ? (int64_t)(rand_r(&c->rng) % (unsigned)(d / 2 + 1)) : 0);
+}
+
+static void settle(struct ci_http_xfer *x, int rc)
+{
+	struct ci_http_req *r = x->req;
+	r->rc = rc;
+	r->status = x->status;
+	if (!rc) {
+		r->err.code = 0;
+		r->err.msg[0] = '\0';
+	}
+	r->bytes = r->sink ? x->sink_bytes : r->body.len;
+	r->etag = x->etag;
+	r->link_next = x->link_next;
+	x->etag = x->link_next = NULL;
+	r->final_url = x->url;
+	x->url = NULL;
+	x->state = X_DONE;
+}
+
+void ci_http_fail(struct ci_http_xfer *x, int code, const char *fmt, const char *detail)
+{
+	err_set(&x->req->err, code, fmt, x->url, detail);
+	settle(x, code);
+}
+
+/* Schedules another attempt in delay usec; returns 0, or fails the request
+ * when the sink cannot be rewound. */
+static void again(struct ci_http_xfer *x, int64_t delay)
+{
+	struct ci_http_req *r = x->req;
+	if (x->sink_bytes) {
+		if (!r->sink->reset) {
+			ci_http_fail(x, ERR_NETWORK, "GET %s: %s", "the transfer broke after data was written and the sink cannot be rewound");
+			return;
+		}
+		r->sink->reset(r->sink->ctx);
+		x->sink_bytes = 0;
+	}
+	buf_reset(&r->body);
+	x->c->stats.retries++;
+	x->not_before = mono_now() + delay;
+	x->state = X_WAIT;
+}
+
+void ci_http_announce_wait(struct ci_http_client *c, const char *why, int64_t until_utc)
+{
+	char when[UTC_FMT_MAX];
+	log_warn("http: %s; waiting until %s", why, utc_format(until_utc, when));
+	c->stats.rate_waits++;
+	if (c->cfg.on_wait)
+		c->cfg.on_wait(c->cfg.on_wait_ctx, why, until_utc);
+}
+
+static int is_redirect(long st)
+{
+	return st == 301 || st == 302 || st == 303 || st == 307 || st == 308;
+}
+
+/* Judges a finished attempt: settles the request or schedules another. */
+void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
+{
+	struct ci_http_client *c = x->c;
+	struct ci_http_req *r = x->req;
+	const struct ci_http_config *cfg = &c->cfg;
+	char *redirect = NULL;
+	char detail[CURL_ERROR_SIZE + 64];
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->status);
+	if (is_redirect(x->status)) {
+		char *loc = NULL;
+		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
+		if (loc)
+			redirect = xstrdup(loc);
+	}
+	curl_multi_remove_handle(c->multi, x->easy);
+	ci_http_easy_put(c, x->easy);
+	x->easy = NULL;
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	x->pool->tok[x->tok].in_flight--;
+	if (x->have_remaining)
+		ci_http_pool_update(x->pool, x->tok, x->rl_remaining,
+				    x->have_reset ? x->rl_reset : utc_now() + 60 * USEC_PER_SEC);
+
+	if (code != CURLE_OK && !(x->cap_hit && code == CURLE_WRITE_ERROR)) {
+		if (x->sink_failed)
+			ci_http_fail(x, ERR_IO, "GET %s: %s", "the destination refused the data");
+		else if (x->body_toobig) {
+			snprintf(detail, sizeof(detail), "the answer is larger than the %zu-byte cap", cfg->max_body);
+			ci_http_fail(x, ERR_TOOBIG, "GET %s: %s", detail);
+		} else if (++x->tries < cfg->max_attempts) {
+			log_debug("http: GET %s: %s; retrying (attempt %d)", x->url, x->curl_err, x->tries + 1);
+			again(x, backoff_usec(c, x->tries));
+		} else {
+			snprintf(detail, sizeof(detail), "%s (after %d attempts); check the network and retry",
+				 x->curl_err[0] ? x->curl_err : curl_easy_strerror(code), x->tries);
+			ci_http_fail(x, code == CURLE_OPERATION_TIMEDOUT ? ERR_TIMEOUT : ERR_NETWORK, "GET %s: %s", detail);
+		}
+		free(redirect);
+		return;
+	}
+	if (x->status == 304 && x->cached) {
+		buf_reset(&r->body);
+		buf_add(&r->body, x->cached->body, x->cached->len);
+		free(x->link_next);
+		x->link_next = x->cached->link_next ? xstrdup(x->cached->link_next) : NULL;
+		r->from_cache = 1;
+		c->stats.not_modified++;
+		settle(x, 0);
+		r->status = 200;
+		return;
+	}
+	if (redirect && (r->flags & CI_HTTP_FOLLOW)) {
+		if (++x->redirects > MAX_REDIRECTS) {
+			free(redirect);
+			ci_http_fail(x, ERR_NETWORK, "GET %s: %s", "too many redirects");
+			return;
+		}
+		free(x->url);
+		x->url = redirect;
+		buf_reset(&r->body);
+		x->state = X_WAIT;
+		x->not_before = 0;
+		return;
+	}
+	free(redirect);
+	if (x->status == 403 || x->status == 429) {
+		const char *body = buf_cstr(&r->body);
+		int secondary = x->retry_after >= 0 || x->status == 429 || strcasestr(body, "secondary rate limit");
+		if (x->have_remaining && x->rl_remaining == 0 && x->retry_after < 0) {
+			/* Primary limit: the pool now knows this token is dry; pick again. */
+			if (++x->primary_hits > MAX_PRIMARY_HITS) {
+				ci_http_fail(x, ERR_RATE_LIMITED, "GET %s: %s", "the rate limit is still exhausted after its reset");
+				return;
+			}
+			buf_reset(&r->body);
+			x->state = X_WAIT;
+			x->not_before = 0;
+			c->stats.retries++;
+			return;
+		}
+		if (secondary) {
+			int64_t wait = x->retry_after >= 0 ? x->retry_after
+				: (int64_t)cfg->secondary_wait_ms * 1000 * (1LL << (x->secondary < 6 ? x->secondary : 6));
+			char why[512];
+			x->secondary++;
+			if (++x->tries >= cfg->max_attempts || wait > cfg->max_rate_wait_ms * 1000) {
+				snprintf(detail, sizeof(detail), "secondary rate limit (HTTP %ld) persisted after %d attempts; retry later",
+					 x->status, x->tries);
+				ci_http_fail(x, ERR_RATE_LIMITED, "GET %s: %s", detail);
+				return;
+			}
+			snprintf(why, sizeof(why), "secondary rate limit (HTTP %ld%s) on %s", x->status,
+				 x->retry_after >= 0 ? " with Retry-After" : "", x->pool->host);
+			ci_http_announce_wait(c, why, utc_now() + wait);
+			again(x, wait);
+			return;
+		}
+	}
+	if (x->status >= 500) {
+		if (++x->tries < cfg->max_attempts) {
+			log_debug("http: GET %s: HTTP %ld; retrying (attempt %d)", x->url, x->status, x->tries + 1);
+			again(x, backoff_usec(c, x->tries));
+			return;
+		}
+		snprintf(detail, sizeof(detail), "HTTP %ld after %d attempts; the server is failing, retry later",
+			 x->status, x->tries);
+		ci_http_fail(x, ERR_NETWORK, "GET %s: %s", detail);
+		return;
+	}
+	r->truncated = x->cap_hit;
+	if (x->status == 200 && (r->flags & CI_HTTP_CACHE) && !r->sink && x->etag)
+		ci_http_cache_put(c, x->url, x->etag, r->body.data ? r->body.data : "", r->body.len, x->link_next);
+	settle(x, 0);
+}
+
