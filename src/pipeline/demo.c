@@ -16,13 +16,16 @@ json_t *demo_scenario_config(int64_t source_id, struct err *e)
 				json_array_append_new(features, json_string(n->defs[k].name));
 	}
 	json_array_append_new(features, json_string("log_*"));
+	/* Identifiers are pre-build but say nothing a model can learn from. */
+	json_t *exclude = json_pack("[s, s, s, s, s, s]", "build_id", "build_ci_run_id", "build_trigger_sha",
+				    "build_job_ids", "git_built_commits", "git_prev_commit_sha");
 	json_t *cfg = json_pack(
-		"{s:s, s:s, s:{s:s, s:[I]}, s:{s:o}, s:{s:s, s:s, s:{s:f, s:f, s:f}, s:b, s:i},"
+		"{s:s, s:s, s:{s:s, s:[I]}, s:{s:o, s:o}, s:{s:s, s:s, s:{s:f, s:f, s:f}, s:b, s:i},"
 		" s:{s:s, s:s, s:s}, s:{s:[s, s, s]}}",
 		"name", DEMO_SCENARIO_NAME, "description",
 		"every build of the generated demo world; pre-build catalogue plus log_* (post-build)",
 		"data_source_config", "filter_by", "all", "source_ids", (json_int_t)source_id,
-		"feature_config", "dag_features", features,
+		"feature_config", "dag_features", features, "exclude", exclude,
 		"splitting_config", "strategy", "stratified_within_group", "group_by", "repo_name", "ratios", "train", 0.7,
 		"val", 0.15, "test", 0.15, "temporal_ordering", 1, "seed", 42,
 		"preprocessing_config", "missing_values_strategy", "fill", "fill_value", "median", "normalization_method",
@@ -45,17 +48,12 @@ int demo_find_source(struct store *s, const char *name, int64_t *id, struct err 
 
 int demo_drop_scenarios(struct store *s, const char *data_dir, const char *name, struct err *e)
 {
-	struct store_cursor *c;
 	struct store_val p[] = { sv_text(name) };
-	int rc = store_query(s, &c, e, "SELECT id FROM training_scenarios WHERE name = ? ORDER BY id", 1, p);
-	if (rc < 0)
-		return rc;
-	int64_t ids[256];
+	int64_t *ids = NULL;
 	size_t n = 0;
-	while (n < 256 && (rc = store_next(c, e)) == 1)
-		ids[n++] = store_col_int(c, 0);
-	store_cursor_free(c);
+	int rc = store_query_ints(s, &ids, &n, e, "SELECT id FROM training_scenarios WHERE name = ? ORDER BY id", 1, p);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = scenario_delete(s, data_dir, ids[i], e);
+	free(ids);
 	return rc < 0 ? rc : 0;
 }

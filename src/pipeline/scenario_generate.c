@@ -135,6 +135,12 @@ static int add_columns(struct frame_build *fb, int tt_naming, struct err *e)
 	static const char *meta[] = { "build_id", "repo_name", "commit_sha", "ci_provider", "started_at", "language" };
 	for (int i = 0; rc >= 0 && i < 6; i++) {
 		const char *name = i == 0 && tt_naming ? "tr_build_id" : meta[i];
+		if (dataset_frame_find(fb->f, name) >= 0) {
+			/* A selected feature already has this name (build_id is also a feature): it stays, the metadata
+			 * column is not written twice. */
+			fb->cols_meta[i] = -1;
+			continue;
+		}
 		rc = fb->cols_meta[i] = dataset_frame_add_column(fb->f, name, i == 4 ? DATASET_TIMESTAMP : DATASET_STRING,
 								DATASET_ROLE_META, e);
 	}
@@ -206,7 +212,7 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 		dataset_frame_set_i64(fb->f, (size_t)fb->col_outcome, r, outcome);
 		for (int m = 0; m < 6; m++) {
 			int col = m < 4 ? m + 1 : (m == 4 ? 5 : 6);
-			if (store_col_isnull(c, col))
+			if (store_col_isnull(c, col) || fb->cols_meta[m] < 0)
 				continue;
 			if (m == 4)
 				dataset_frame_set_time(fb->f, (size_t)fb->cols_meta[m], r, store_col_int(c, col));

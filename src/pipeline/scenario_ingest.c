@@ -36,25 +36,14 @@ static int enqueue_ingestion(struct store *s, int64_t id, struct err *e)
 	int64_t finish = 0;
 	struct jobs_enqueue_opts fo = { .queue = "ingestion", .kind = "ingest_finish", .payload = payload, .waiting = 1 };
 	int rc = jobs_enqueue(s, &fo, &finish, e);
-	struct store_cursor *c = NULL;
 	struct store_val p[] = { sv_int(id) };
-	if (rc == 0)
-		rc = store_query(s, &c, e,
-				 "SELECT DISTINCT raw_repo_id FROM training_ingestion_builds WHERE scenario_id = ?"
-				 " AND status = 'pending' ORDER BY raw_repo_id",
-				 1, p);
-	int64_t repos[4096];
+	int64_t *repos = NULL;
 	size_t n = 0;
-	while (rc == 0 && (rc = store_next(c, e)) == 1) {
-		if (n == sizeof(repos) / sizeof(repos[0])) {
-			rc = err_set(e, ERR_TOOBIG, "scenario %lld spans more than %zu repositories", (long long)id, n);
-			break;
-		}
-		repos[n++] = store_col_int(c, 0);
-	}
-	store_cursor_free(c);
-	if (rc > 0)
-		rc = 0;
+	if (rc == 0)
+		rc = store_query_ints(s, &repos, &n, e,
+				      "SELECT DISTINCT raw_repo_id FROM training_ingestion_builds WHERE scenario_id = ?"
+				      " AND status = 'pending' ORDER BY raw_repo_id",
+				      1, p);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char pl[96], key[48];
 		snprintf(pl, sizeof(pl), "{\"raw_repo_id\":%lld,\"scenario_id\":%lld}", (long long)repos[i], (long long)id);
@@ -64,6 +53,7 @@ static int enqueue_ingestion(struct store *s, int64_t id, struct err *e)
 					       .concurrency_key = key, .parent_id = finish };
 		rc = jobs_enqueue(s, &o, NULL, e);
 	}
+	free(repos);
 	if (rc == 0)
 		rc = jobs_release(s, finish, e);
 	return rc;

@@ -39,25 +39,14 @@ static int enqueue_processing(struct store *s, int64_t id, struct err *e)
 	struct jobs_enqueue_opts fo = { .queue = "processing", .kind = "process_finish", .payload = payload,
 					.waiting = 1 };
 	int rc = jobs_enqueue(s, &fo, &finish, e);
-	struct store_cursor *c = NULL;
 	struct store_val p[] = { sv_int(id) };
-	if (rc == 0)
-		rc = store_query(s, &c, e,
-				 "SELECT DISTINCT raw_repo_id FROM training_enrichment_builds WHERE scenario_id = ?"
-				 " AND extraction_status = 'pending' ORDER BY raw_repo_id",
-				 1, p);
 	int64_t *repos = NULL;
-	size_t n = 0, cap = 0;
-	while (rc == 0 && (rc = store_next(c, e)) == 1) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			repos = realloc(repos, cap * sizeof(*repos));
-		}
-		repos[n++] = store_col_int(c, 0);
-	}
-	store_cursor_free(c);
-	if (rc > 0)
-		rc = 0;
+	size_t n = 0;
+	if (rc == 0)
+		rc = store_query_ints(s, &repos, &n, e,
+				      "SELECT DISTINCT raw_repo_id FROM training_enrichment_builds WHERE scenario_id = ?"
+				      " AND extraction_status = 'pending' ORDER BY raw_repo_id",
+				      1, p);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char pl[96], key[64];
 		snprintf(pl, sizeof(pl), "{\"raw_repo_id\":%lld,\"scenario_id\":%lld}", (long long)repos[i], (long long)id);

@@ -85,13 +85,13 @@ int source_validate_start(struct store *s, int64_t id, struct err *e)
 				 " AND status = 'pending' ORDER BY 1, 2",
 				 1, p);
 	struct strvec prov = STRVEC_INIT, repos = STRVEC_INIT;
-	while (rc == 0 && (rc = store_next(c, e)) == 1) {
-		strvec_push(&prov, store_col_text(c, 0));
-		strvec_push(&repos, store_col_text(c, 1));
+	if (rc == 0) {
+		while ((rc = store_next(c, e)) == 1) {
+			strvec_push(&prov, store_col_text(c, 0));
+			strvec_push(&repos, store_col_text(c, 1));
+		}
+		store_cursor_free(c);
 	}
-	store_cursor_free(c);
-	if (rc > 0)
-		rc = 0;
 	for (size_t i = 0; rc == 0 && i < repos.n; i++) {
 		json_t *pl = json_pack("{s:I, s:s, s:s}", "source_id", (json_int_t)id, "provider", prov.v[i], "repo",
 				       repos.v[i]);

@@ -162,6 +162,24 @@ int store_query_text(struct store *s, char **out, struct err *e, const char *sql
 	return rc;
 }
 
+int store_query_ints(struct store *s, int64_t **out, size_t *n, struct err *e, const char *sql, size_t np,
+		     const struct store_val *p)
+{
+	struct store_cursor *c;
+	*out = NULL;
+	*n = 0;
+	int rc = store_query(s, &c, e, sql, np, p);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0;
+	while ((rc = store_next(c, e)) == 1) {
+		xgrow((void **)out, &cap, *n + 1, sizeof(**out));
+		(*out)[(*n)++] = store_col_int(c, 0);
+	}
+	store_cursor_free(c);
+	return rc < 0 ? rc : 0;
+}
+
 int store_begin(struct store *s, struct err *e)
 {
 	if (s->in_tx)

@@ -85,6 +85,10 @@ int store_query_int(struct store *s, int64_t *out, struct err *e, const char *sq
 int store_query_text(struct store *s, char **out, struct err *e, const char *sql,
 		     size_t nparams, const struct store_val *params);
 
+/* The first column of every row as integers; *out (caller frees) holds *n values. */
+int store_query_ints(struct store *s, int64_t **out, size_t *n, struct err *e, const char *sql, size_t nparams,
+		     const struct store_val *params);
+
 int store_begin(struct store *s, struct err *e);
 int store_commit(struct store *s, struct err *e);
 int store_rollback(struct store *s);
