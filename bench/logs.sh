@@ -72,8 +72,9 @@ grep_e_cpu=$c
 read -r c w m < <(measure "$bin" "$tmp/all.log")
 row "ciminer logs parse (normalise + parse)" "$c" "$w" "$m"
 ours_cpu=$c
+cp "$tmp/out" "$tmp/ours.out"
 read -r c8 w8 m8 < <(measure "$bin" "$tmp/eighth.log")
 printf '  peak RSS of bench_logs: %.1f MiB on %d MB, %.1f MiB on %d MB\n' \
   "$(echo "scale=1; $m8 / 1024" | bc)" $((bytes / 8 / 1000000)) "$(echo "scale=1; $m / 1024" | bc)" $((bytes / 1000000))
 printf '  ciminer / grep -cE: %.2fx\n' "$(echo "scale=2; $grep_e_cpu / $ours_cpu" | bc)"
-cat "$tmp/out"
+sed 's/^/  bench_logs: /' "$tmp/ours.out"

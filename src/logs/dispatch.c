@@ -22,6 +22,7 @@
 
 struct needle {
 	uint32_t key;    /* the four bytes at offset off */
+	uint32_t head, tail; /* the needle's first and last four bytes, for a quick reject */
 	uint16_t parser; /* index in logs_parser_defs */
 	uint8_t bit;     /* index in the parser's needles */
 	uint8_t off;
@@ -76,6 +77,8 @@ static void add_key(struct logs_dispatch *d, const char *s, size_t len, size_t o
 	x->len = len;
 	x->off = (uint8_t)off;
 	x->key = load32(s + off);
+	x->head = load32(s);
+	x->tail = load32(s + len - 4);
 	x->parser = (uint16_t)parser;
 	x->bit = (uint8_t)bit;
 	uint32_t h = mix(x->key);
@@ -110,9 +113,9 @@ struct logs_dispatch *logs_dispatch_new(void)
 			size_t best = 0;
 			int best_score = -1;
 			for (size_t o = 0; o + 5 <= len; o++) {
-				int sc = 0;
+				int sc = 0; /* both windows of the pair are hashed, so both count */
 				for (size_t k = 0; k < 4; k++)
-					sc += rarity((unsigned char)n[b][o + k]);
+					sc += rarity((unsigned char)n[b][o + k]) + rarity((unsigned char)n[b][o + 1 + k]);
 				if (sc >= best_score) {
 					best_score = sc;
 					best = o;
@@ -175,7 +178,9 @@ static int probe(struct logs_dispatch *d, const char *s, size_t len, size_t i, u
 		if (x->key != k || i < x->off)
 			continue;
 		size_t st = i - x->off;
-		if (len - st < x->len || memcmp(s + st, x->s, x->len) != 0)
+		if (len - st < x->len || load32(s + st) != x->head || load32(s + st + x->len - 4) != x->tail)
+			continue;
+		if (x->len > 8 && memcmp(s + st + 4, x->s + 4, x->len - 8) != 0)
 			continue;
 		d->hits[x->parser] |= 1u << x->bit;
 		d->touched |= 1ull << x->parser;
@@ -216,11 +221,44 @@ static int scan(struct logs_dispatch *d, const char *s, size_t len)
 	return any;
 }
 
-void logs_dispatch_line(struct logs_dispatch *d, const struct logs_line *ln)
+/*
+ * docker compose prefixes each service's output with "name_1  | "; parallel
+ * services interleave their lines, and the prefix would hide a summary's start.
+ * Returns the prefix length or 0.
+ */
+static int name_char(unsigned char c)
 {
-	int any = scan(d, ln->s, ln->len);
+	static const uint64_t lo = 0x03ff600000000000ull;  /* '-', '.', '0'-'9' */
+	static const uint64_t hi = 0x07fffffe87fffffeull;  /* 'A'-'Z', '_', 'a'-'z' */
+	return c < 64 ? (int)((lo >> c) & 1) : c < 128 ? (int)((hi >> (c - 64)) & 1) : 0;
+}
+
+static size_t compose_prefix(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && i < 64 && name_char((unsigned char)s[i]))
+		i++;
+	if (i == 0 || i >= len || s[i] != ' ')
+		return 0;
+	size_t j = i;
+	while (j < len && s[j] == ' ')
+		j++;
+	if (j >= len || s[j] != '|' || (j + 1 < len && s[j + 1] != ' '))
+		return 0;
+	return j + 1 < len ? j + 2 : j + 1;
+}
+
+void logs_dispatch_line(struct logs_dispatch *d, const struct logs_line *line)
+{
+	int any = scan(d, line->s, line->len);
 	if (!any && !d->wanting)
 		return;
+	/* cut here rather than in the normaliser: only lines that reach a parser pay for it */
+	struct logs_line cut = *line;
+	size_t cp = compose_prefix(cut.s, cut.len);
+	cut.s += cp;
+	cut.len -= cp;
+	const struct logs_line *ln = &cut;
 	uint64_t todo = d->touched | d->wanting;
 	d->touched = 0;
 	while (todo) {

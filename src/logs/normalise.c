@@ -11,7 +11,8 @@
  * (which read logs with universal newlines) and in old Travis logs that use
  * no LF at all; but a CR followed by an erase-line escape (ESC[K, ESC[2K) is
  * a progress frame being redrawn, and the frame before it is dropped.
- * docker compose's "service_1  | " prefixes are cut too.
+ * (docker compose's "service_1  | " prefixes are cut by the dispatcher, for
+ * the lines that reach a parser.)
  *
  * Memory: one line buffer of LOGS_LINE_MAX + 1 bytes and a carry buffer for a
  * line split across chunks, capped the same way; longer lines are cut.
@@ -93,25 +94,29 @@ static size_t clean(char *out, const char *s, size_t len)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == 0x1b) {
-			if (i + 1 < len && s[i + 1] == '[') { /* CSI: params, intermediates, final */
-				i += 2;
-				while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] <= 0x3f)
-					i++;
-				/* i now at the final byte (or len) */
-			} else if (i + 1 < len && s[i + 1] == ']') { /* OSC: until BEL or ESC \ */
-				i += 2;
-				while (i < len && s[i] != 0x07 && !(s[i] == 0x1b && i + 1 < len && s[i + 1] == '\\'))
-					i++;
-				if (i < len && s[i] == 0x1b)
-					i++;
-			} else {
-				i++; /* two-byte escape */
-			}
-			continue;
+		/* copy the run up to the next escape in one go */
+		const char *e = memchr(s + i, 0x1b, len - i);
+		size_t run = e ? (size_t)(e - (s + i)) : len - i;
+		memcpy(out + o, s + i, run);
+		o += run;
+		i += run;
+		if (i >= len)
+			break;
+		/* s[i] is ESC */
+		if (i + 1 < len && s[i + 1] == '[') { /* CSI: params, intermediates, final */
+			i += 2;
+			while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] <= 0x3f)
+				i++;
+			/* i now at the final byte (or len), which the loop steps over */
+		} else if (i + 1 < len && s[i + 1] == ']') { /* OSC: until BEL or ESC \ */
+			i += 2;
+			while (i < len && s[i] != 0x07 && !(s[i] == 0x1b && i + 1 < len && s[i + 1] == '\\'))
+				i++;
+			if (i < len && s[i] == 0x1b)
+				i++;
+		} else {
+			i++; /* two-byte escape */
 		}
-		out[o++] = (char)c;
 	}
 	out[o] = 0;
 	return o;
@@ -146,28 +151,6 @@ static void travis_marker(struct logs_norm *n, const char *s, size_t len)
 		n->a->provider = LOGS_PROV_TRAVIS;
 }
 
-/*
- * docker compose prefixes each service's output with "name_1  | "; parallel
- * services interleave their lines, and the prefix would hide a summary's start.
- * Returns the prefix length or 0.
- */
-static size_t compose_prefix(const char *s, size_t len)
-{
-	size_t i = 0;
-	while (i < len && i < 64 &&
-	       ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		s[i] == '_' || s[i] == '-' || s[i] == '.'))
-		i++;
-	if (i == 0 || i >= len || s[i] != ' ')
-		return 0;
-	size_t j = i;
-	while (j < len && s[j] == ' ')
-		j++;
-	if (j >= len || s[j] != '|' || (j + 1 < len && s[j + 1] != ' '))
-		return 0;
-	return j + 1 < len ? j + 2 : j + 1;
-}
-
 /* One segment of text (between CRs), already without CR/LF; esc: it may hold ESC. */
 static void segment(struct logs_norm *n, const char *s, size_t len, int esc)
 {
@@ -179,9 +162,6 @@ static void segment(struct logs_norm *n, const char *s, size_t len, int esc)
 	}
 	if (l == 0)
 		return;
-	size_t cp = compose_prefix(t, l);
-	t += cp;
-	l -= cp;
 	if (t[0] == 't' && logs_starts(t, l, "travis_")) {
 		if (logs_starts(t, l, "travis_fold:") || logs_starts(t, l, "travis_time:")) {
 			travis_marker(n, t, l);
@@ -208,15 +188,17 @@ static unsigned specials(const char *s, size_t len)
 	size_t i = 0;
 #ifdef __SSE2__
 	const __m128i cr = _mm_set1_epi8('\r'), esc = _mm_set1_epi8(0x1b);
-	for (; i + 16 <= len; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, esc));
-		if (__builtin_expect(_mm_movemask_epi8(m) != 0, 0)) {
+	if (len >= 16) {
+		/* whole blocks, then one block ending at the line's end (overlapping the last) */
+		for (;; i += 16) {
+			if (i + 16 > len)
+				i = len - 16;
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, cr)))
 				f |= 1;
 			if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, esc)))
 				f |= 2;
-			if (f == 3)
+			if (i + 16 >= len || f == 3)
 				return f;
 		}
 	}
