@@ -57,5 +57,6 @@ extern const struct cli_command cmd_source;
 extern const struct cli_command cmd_scenario;
 extern const struct cli_command cmd_features;
 extern const struct cli_command cmd_demo;
+extern const struct cli_command cmd_generate_world;
 
 #endif

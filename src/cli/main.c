@@ -17,6 +17,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_scenario,
 	&cmd_logs,
 	&cmd_features,
+	&cmd_generate_world,
 };
 
 static const char *usage_top =

@@ -1,0 +1,146 @@
+/*
+ * `ciminer generate-world`: writes a generated, reproducible CI world as a
+ * `local`-provider archive (git repositories, workflow runs with jobs, job
+ * logs), the same one `ciminer demo`, the end-to-end tests and the
+ * benchmarks use. The generator is src/pipeline/world.c; the model it
+ * follows is docs/world.md.
+ */
+#include "cli/cli.h"
+#include "core/utc.h"
+#include "pipeline/world.h"
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: ciminer generate-world --out DIR [--repos N] [--builds M] [--seed S]\n"
+	"                              [--start YYYY-MM-DD] [--compress-logs] [--force]\n"
+	"\n"
+	"Writes a generated CI world as a local archive (docs/local-archive.md) that\n"
+	"`ciminer source import DIR/builds.csv --provider local` can import with\n"
+	"CIMINER_LOCAL_ARCHIVE=DIR: bare git repositories (Python and Java, several\n"
+	"authors, pull requests, merges, months of history), GitHub Actions workflow runs\n"
+	"with jobs, and job logs with pytest or Maven output. Builds fail the way real\n"
+	"ones do: more often after large changes, after a failed build, for new authors,\n"
+	"when tests or dependencies changed, from forks (docs/world.md).\n"
+	"\n"
+	"The same options give byte-identical files, git commit ids included.\n"
+	"\n"
+	"  --out DIR         the archive folder to create (must not exist, unless --force)\n"
+	"  --repos N         repositories, 1 to 1000; languages alternate Python, Java (default 4)\n"
+	"  --builds M        workflow runs in total, spread over the repositories (default 400)\n"
+	"  --seed S          random seed, a whole number (default 1)\n"
+	"  --start DATE      day of the first commit (default 2023-01-02)\n"
+	"  --compress-logs   write logs/<job id>.log.zst instead of plain .log files\n"
+	"  --force           replace DIR when it exists\n"
+	"\n"
+	"Writes DIR/archive.json, repos.json, runs.jsonl, builds.csv, logs/ and\n"
+	"repos/<owner>/<name>.git; prints a summary (--json: one JSON object).\n";
+
+static int parse_int(const char *opt, const char *v, long long lo, long long hi, long long *out, struct err *e)
+{
+	char *end = NULL;
+	long long x;
+	if (!v)
+		return err_set(e, ERR_USAGE, "%s needs a value; see 'ciminer generate-world --help'", opt);
+	errno = 0;
+	x = strtoll(v, &end, 10);
+	if (!*v || *end || errno || x < lo || x > hi)
+		return err_set(e, ERR_USAGE, "%s '%s' is not a whole number from %lld to %lld", opt, v, lo, hi);
+	*out = x;
+	return 0;
+}
+
+static int parse_args(struct world_opts *o, int argc, char **argv, struct err *e)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		long long x = 0;
+		int rc = 0;
+		if (!strcmp(a, "--compress-logs")) {
+			o->compress_logs = 1;
+			continue;
+		}
+		if (!strcmp(a, "--force")) {
+			o->overwrite = 1;
+			continue;
+		}
+		if (!strcmp(a, "--out")) {
+			if (!v)
+				return err_set(e, ERR_USAGE, "--out needs a folder");
+			o->out_dir = v;
+		} else if (!strcmp(a, "--repos")) {
+			if (!(rc = parse_int(a, v, 1, WORLD_MAX_REPOS, &x, e)))
+				o->repos = (int)x;
+		} else if (!strcmp(a, "--builds")) {
+			if (!(rc = parse_int(a, v, 1, WORLD_MAX_BUILDS, &x, e)))
+				o->builds = (int)x;
+		} else if (!strcmp(a, "--seed")) {
+			if (!(rc = parse_int(a, v, 0, INT64_MAX, &x, e)))
+				o->seed = (uint64_t)x;
+		} else if (!strcmp(a, "--start")) {
+			struct err pe = ERR_INIT;
+			if (!v || utc_parse(&o->start, v, &pe))
+				return err_set(e, ERR_USAGE, "--start '%s' is not a date; use YYYY-MM-DD", v ? v : "");
+		} else
+			return err_set(e, ERR_USAGE, "generate-world: unknown option '%s'; see 'ciminer generate-world --help'", a);
+		if (rc)
+			return rc;
+		i++;
+	}
+	if (!o->out_dir)
+		return err_set(e, ERR_USAGE, "generate-world needs --out DIR; see 'ciminer generate-world --help'");
+	return 0;
+}
+
+static void progress(void *ctx, int done, int total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rgenerating repositories: %d/%d", done, total);
+	if (done == total)
+		fputc('\n', stderr);
+}
+
+static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	struct world_opts o;
+	struct world_summary s;
+	char a[UTC_FMT_MAX], b[UTC_FMT_MAX];
+	int rc;
+	if (cli_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	world_opts_init(&o);
+	if ((rc = parse_args(&o, argc, argv, e)))
+		return rc;
+	if (!ctx->json && ctx->verbose >= 0)
+		o.progress = progress;
+	if ((rc = world_generate(&o, &s, e)))
+		return rc;
+	utc_format(s.first_created, a);
+	utc_format(s.last_created, b);
+	if (ctx->json) {
+		printf("{\"out\":\"%s\",\"repos\":%d,\"builds\":%lld,\"jobs\":%lld,\"logs\":%lld,\"logs_expired\":%lld,"
+		       "\"commits\":%lld,\"pull_requests\":%lld,\"authors\":%lld,\"success\":%lld,\"failure\":%lld,"
+		       "\"cancelled\":%lld,\"timed_out\":%lld,\"bot_builds\":%lld,\"test_failures\":%lld,"
+		       "\"first_created\":\"%s\",\"last_created\":\"%s\"}\n",
+		       o.out_dir, s.repos, s.builds, s.jobs, s.logs, s.logs_expired, s.commits, s.pull_requests, s.authors,
+		       s.success, s.failure, s.cancelled, s.timed_out, s.bot_builds, s.test_failures, a, b);
+		return 0;
+	}
+	printf("world written to %s\n", o.out_dir);
+	printf("  repositories:   %d (%lld commits, %lld pull requests, %lld authors)\n", s.repos, s.commits,
+	       s.pull_requests, s.authors);
+	printf("  builds:         %lld from %s to %s (%lld by bots)\n", s.builds, a, b, s.bot_builds);
+	printf("  conclusions:    %lld success, %lld failure (%lld in tests), %lld cancelled, %lld timed out\n",
+	       s.success, s.failure, s.test_failures, s.cancelled, s.timed_out);
+	printf("  jobs and logs:  %lld jobs, %lld logs, %lld expired\n", s.jobs, s.logs, s.logs_expired);
+	printf("  import with:    CIMINER_LOCAL_ARCHIVE=%s ciminer source import %s/builds.csv --provider local\n",
+	       o.out_dir, o.out_dir);
+	return 0;
+}
+
+const struct cli_command cmd_generate_world = { "generate-world", "write a generated CI world as a local archive",
+						usage, run };
