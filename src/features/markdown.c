@@ -24,7 +24,8 @@ static const char intro[] =
 	"## Selecting features\n"
 	"\n"
 	"- `feature_config.dag_features` lists feature names, aliases (other names users know a\n"
-	"  feature by, such as TravisTorrent columns: `gh_team_size`, `tr_prev_build_duration`) and\n"
+	"  feature by: TravisTorrent columns such as `gh_team_size`, the original system's names such\n"
+	"  as `tr_prev_build_duration`) and\n"
 	"  shell wildcards (`git_*`, `history_fail_rate_*`) matched against names and aliases. An\n"
 	"  empty list selects every `pre_build` feature.\n"
 	"- `feature_config.exclude` removes names, aliases and wildcards from the selection.\n"
@@ -138,6 +139,8 @@ static void alias_cell(struct buf *out, const struct feat_def *d)
 		strvec_split(&sv, d->aliases, '|');
 	for (size_t i = 0; i < sv.n; i++)
 		buf_addf(out, "%s`%s`", i ? ", " : "", sv.v[i]);
+	if (d->tt_name && strcmp(d->tt_name, d->name) != 0 && strvec_find(&sv, d->tt_name) < 0)
+		buf_addf(out, "%s`%s` (TravisTorrent)", sv.n ? ", " : "", d->tt_name);
 	strvec_clear(&sv);
 }
 
