@@ -343,7 +343,12 @@ int scenario_config_load(json_t **out, const char *path, scenario_feature_checke
 	int rc = fs_read_file(path, &b, 16 << 20, e);
 	if (rc < 0) {
 		buf_release(&b);
-		return rc == ERR_NOT_FOUND || rc == ERR_IO ? err_set(e, ERR_INPUT, "%s", e->msg) : rc;
+		if (rc != ERR_NOT_FOUND && rc != ERR_IO)
+			return rc;
+		/* Copied first: formatting e->msg into itself is undefined and left the message empty. */
+		char msg[ERR_MSG_MAX];
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		return err_set(e, ERR_INPUT, "%s", msg);
 	}
 	size_t n = strlen(path);
 	int yaml = (n > 5 && strcmp(path + n - 5, ".yaml") == 0) || (n > 4 && strcmp(path + n - 4, ".yml") == 0);
