@@ -14,6 +14,7 @@
 #include "pipeline/providers.h"
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
+#include "pipeline/warehouse.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/utc.h"
@@ -132,6 +133,48 @@ static int load_jobs(struct ingest *g, struct err *e)
 	return rc;
 }
 
+/*
+ * Runs validated through an API provider have no jobs yet (validation does
+ * not list them: see job_validate_repo.c). List them now, outside any
+ * transaction, then store them in one.
+ */
+static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val q[] = { sv_int(g->scenario_id), sv_int(g->repo_id) };
+	int rc = store_query(g->s, &c, e,
+			     "SELECT r.id, r.ci_run_id FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
+			     " WHERE b.scenario_id = ? AND b.raw_repo_id = ? AND b.status IN ('pending', 'ingesting')"
+			     " AND NOT EXISTS (SELECT 1 FROM raw_build_jobs j WHERE j.raw_run_id = r.id) ORDER BY r.id",
+			     2, q);
+	if (rc < 0)
+		return rc;
+	struct strvec runs = STRVEC_INIT;
+	int64_t *ids = NULL;
+	size_t cap = 0, n = 0;
+	while ((rc = store_next(c, e)) == 1) {
+		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
+		ids[n++] = store_col_int(c, 0);
+		strvec_push(&runs, store_col_text(c, 1));
+	}
+	store_cursor_free(c);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct ci_job *jobs = NULL;
+		size_t nj = 0;
+		rc = ci_jobs_list(p, &jobs, &nj, g->full_name, runs.v[i], e);
+		if (rc == 0) {
+			rc = store_begin(g->s, e);
+			if (rc == 0)
+				rc = warehouse_upsert_jobs(g->s, ids[i], jobs, nj, e);
+			rc = store_tx_end(g->s, rc, e);
+			ci_jobs_free(jobs, nj);
+		}
+	}
+	strvec_clear(&runs);
+	free(ids);
+	return rc;
+}
+
 static int mark_ingesting(struct ingest *g, struct err *e)
 {
 	struct store_val p[] = { sv_int(utc_now()), sv_int(g->scenario_id), sv_int(g->repo_id) };
@@ -179,12 +222,9 @@ static int store_log(struct ingest *g, struct ijob *j, struct buf *data, int tru
 			  6, p);
 }
 
-static int ingest_logs(struct ingest *g, struct err *e)
+static int ingest_logs(struct ingest *g, struct ci_provider *p, struct err *e)
 {
-	struct ci_provider *p = NULL;
-	int rc = pipeline_provider_open(&p, g->provider, g->archive_dir, e);
-	if (rc < 0)
-		return rc;
+	int rc = 0;
 	size_t cap = ingest_log_cap(), batch = 16;
 	for (size_t i = 0; rc == 0 && i < g->nj; i += batch) {
 		if (job_ctx_cancelled(g->ctx))
@@ -224,7 +264,6 @@ static int ingest_logs(struct ingest *g, struct err *e)
 		free(bufs);
 		free(reqs);
 	}
-	ci_provider_free(p);
 	return rc;
 }
 
@@ -309,17 +348,23 @@ static int ingest_repo(struct job_ctx *ctx, struct err *e)
 		rc = mark_ingesting(&g, e);
 	if (rc == 0)
 		rc = load_builds(&g, e);
+	struct ci_provider *p = NULL;
 	if (rc == 0 && g.nb > 0) {
-		rc = load_jobs(&g, e);
+		rc = pipeline_provider_open(&p, g.provider, g.archive_dir, e);
+		if (rc == 0)
+			rc = list_missing_jobs(&g, p, e);
+		if (rc == 0)
+			rc = load_jobs(&g, e);
 		if (rc == 0)
 			rc = ingest_git(&g, e);
 		if (rc == 0)
-			rc = ingest_logs(&g, e);
+			rc = ingest_logs(&g, p, e);
 		if (rc == 0)
 			rc = decide(&g, e);
 		if (rc < 0)
 			err_prefix(e, "%s", g.full_name ? g.full_name : "repository");
 	}
+	ci_provider_free(p);
 	release(&g);
 	return rc;
 }

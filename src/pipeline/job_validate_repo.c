@@ -69,29 +69,23 @@ static int set_row(struct repo_job *j, const char *build_id, const char *status,
 			  9, p);
 }
 
-/* Stores one found run with its jobs and decides its row. */
+/*
+ * Stores one found run and decides its row. Its jobs are stored when the
+ * provider's answer carries them (the local archive); API providers list a
+ * run's jobs at ingestion, for the builds a scenario uses, because GitHub has
+ * no call that lists the jobs of many runs: listing them here would cost one
+ * request per build and break the one-request-per-20-builds budget.
+ */
 static int store_found(struct repo_job *j, struct ci_lookup *it, struct err *e)
 {
-	struct ci_job *jobs = it->run.jobs;
-	size_t njobs = it->run.n_jobs;
-	struct ci_job *fetched = NULL;
-	int rc = 0;
-	if (!jobs) {
-		rc = ci_jobs_list(j->p, &fetched, &njobs, j->repo, it->run.ci_run_id, e);
-		if (rc < 0)
-			return rc;
-		jobs = fetched;
-	}
 	int64_t run_id = 0;
-	rc = warehouse_upsert_run(j->s, j->provider, j->repo_id, &it->run, &run_id, e);
-	if (rc == 0)
-		rc = warehouse_upsert_jobs(j->s, run_id, jobs, njobs, e);
+	int rc = warehouse_upsert_run(j->s, j->provider, j->repo_id, &it->run, &run_id, e);
+	if (rc == 0 && it->run.jobs)
+		rc = warehouse_upsert_jobs(j->s, run_id, it->run.jobs, it->run.n_jobs, e);
 	if (rc == 0) {
 		const char *why = warehouse_filter_reason(&it->run);
 		rc = set_row(j, it->run_id, why ? "filtered" : "found", why, run_id, e);
 	}
-	if (fetched)
-		ci_jobs_free(fetched, njobs);
 	return rc;
 }
 
@@ -106,14 +100,7 @@ static int run_batch(struct repo_job *j, char **ids, size_t n, int *transient, s
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct ci_lookup *it = &items[i];
 		if (it->rc == 0) {
-			struct err je = ERR_INIT;
-			int jrc = store_found(j, it, &je);
-			if (jrc < 0 && ci_err_is_transient(jrc))
-				*transient = 1; /* jobs list failed: the row stays pending for the retry */
-			else if (jrc < 0 && jrc != ERR_DB && jrc != ERR_CONFLICT)
-				rc = set_row(j, it->run_id, "not_found", je.msg, 0, e);
-			else if (jrc < 0)
-				rc = err_copy(e, &je);
+			rc = store_found(j, it, e);
 		} else if (it->rc == CI_ERR_NOT_FOUND) {
 			rc = set_row(j, it->run_id, "not_found", "the provider has no such build in this repository", 0, e);
 		} else if (ci_err_is_transient(it->rc)) {
