@@ -114,8 +114,9 @@ static void print_summary(struct cli_ctx *ctx, struct store *s, int64_t sid, con
 		       (long long)core_json_int(sc, "builds_processed", 0), (long long)core_json_int(sc, "builds_partial", 0),
 		       (long long)core_json_int(sc, "builds_processing_failed", 0));
 		printf("  features:   %zu\n", json_array_size(json_object_get(man, "features")));
-		json_t *cd = json_object_get(man, "class_distribution");
-		json_t *counts = json_object_get(man, "counts");
+		json_t *split = json_object_get(man, "split");
+		json_t *cd = json_object_get(split, "class_distribution");
+		json_t *counts = json_object_get(split, "counts");
 		static const char *splits[] = { "train", "val", "test" };
 		for (int i = 0; i < 3; i++) {
 			json_t *d = json_object_get(cd, splits[i]);
@@ -130,12 +131,11 @@ static void print_summary(struct cli_ctx *ctx, struct store *s, int64_t sid, con
 			if (!b)
 				continue;
 			json_t *auc = json_object_get(b, "roc_auc");
-			printf("  baseline %-17s accuracy %.3f  F1(failed) %.3f  ROC AUC %s\n", names[i],
-			       core_json_real(b, "accuracy", 0), core_json_real(b, "f1", 0),
-			       json_is_number(auc) ? "" : "n/a");
+			char aucs[32] = "n/a";
 			if (json_is_number(auc))
-				printf("\033[A\r  baseline %-17s accuracy %.3f  F1(failed) %.3f  ROC AUC %.3f\n", names[i],
-				       core_json_real(b, "accuracy", 0), core_json_real(b, "f1", 0), json_number_value(auc));
+				snprintf(aucs, sizeof(aucs), "%.3f", json_number_value(auc));
+			printf("  baseline %-17s accuracy %.3f  F1(failed) %.3f  ROC AUC %s\n", names[i],
+			       core_json_real(b, "accuracy", 0), core_json_real(b, "f1", 0), aucs);
 		}
 		json_t *warn = json_object_get(man, "warnings");
 		size_t i;

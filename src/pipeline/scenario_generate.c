@@ -232,20 +232,24 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 	return rc < 0 ? rc : dataset_frame_check(fb->f, e);
 }
 
+/* One warning naming every post_build feature among the inputs. */
 static json_t *warnings_for(const struct feat_plan *plan)
 {
 	json_t *w = json_array();
-	for (size_t i = 0; i < feat_plan_count(plan); i++) {
-		const struct feat_def *d = feat_plan_feature(plan, i);
-		if (d->avail == FEAT_POST_BUILD) {
-			char msg[400];
-			snprintf(msg, sizeof(msg),
-				 "%s is post_build: it is known only after the build ran (fine for failure diagnosis,"
-				 " label leakage for failure prediction)",
-				 feat_plan_name(plan, i));
-			json_array_append_new(w, json_string(msg));
-		}
+	struct strvec post = STRVEC_INIT;
+	for (size_t i = 0; i < feat_plan_count(plan); i++)
+		if (feat_plan_feature(plan, i)->avail == FEAT_POST_BUILD)
+			strvec_push(&post, feat_plan_name(plan, i));
+	if (post.n) {
+		char *names = strvec_join(&post, ", ");
+		char *msg = xasprintf("%zu post_build feature%s among the inputs (%s): known only after the build ran;"
+				      " fine for failure diagnosis, label leakage for failure prediction",
+				      post.n, post.n == 1 ? "" : "s", names);
+		json_array_append_new(w, json_string(msg));
+		free(msg);
+		free(names);
 	}
+	strvec_clear(&post);
 	return w;
 }
 
