@@ -181,10 +181,11 @@ json_t *scenario_preview(struct store *s, const json_t *config, struct err *e)
 	struct store_val *params = NULL;
 	size_t n = 0;
 	buf_addstr(&sql, "SELECT p.full_name, COUNT(*), SUM(CASE WHEN r.conclusion = 'success' THEN 1 ELSE 0 END),"
-			 " SUM(CASE WHEN r.conclusion = 'failure' THEN 1 ELSE 0 END), MIN(r.created_at), MAX(r.created_at)"
-			 " FROM raw_build_runs r JOIN raw_repositories p ON p.id = r.raw_repo_id");
+			 " SUM(CASE WHEN r.conclusion = 'failure' THEN 1 ELSE 0 END), MIN(r.created_at), MAX(r.created_at),"
+			 " p.ci_provider FROM raw_build_runs r JOIN raw_repositories p ON p.id = r.raw_repo_id");
 	scenario_filter_where(ds, &sql, &params, &n);
-	buf_addstr(&sql, " GROUP BY p.full_name ORDER BY p.full_name");
+	/* By repository row, not name: one name at two providers is two repositories to ingest. */
+	buf_addstr(&sql, " GROUP BY p.id, p.full_name, p.ci_provider ORDER BY p.full_name, p.ci_provider");
 	struct store_cursor *c;
 	json_t *out = NULL;
 	if (store_query(s, &c, e, buf_cstr(&sql), n, params) == 0) {
@@ -200,9 +201,10 @@ json_t *scenario_preview(struct store *s, const json_t *config, struct err *e)
 				lo = store_col_int(c, 4);
 			if (!store_col_isnull(c, 5) && store_col_int(c, 5) > hi)
 				hi = store_col_int(c, 5);
-			json_array_append_new(per, json_pack("{s:s, s:I, s:I, s:I}", "repo_name", store_col_text(c, 0),
-							     "builds", (json_int_t)t, "success", (json_int_t)store_col_int(c, 2),
-							     "failure", (json_int_t)store_col_int(c, 3)));
+			json_array_append_new(per, json_pack("{s:s, s:s, s:I, s:I, s:I}", "repo_name", store_col_text(c, 0),
+							     "ci_provider", store_col_text(c, 6), "builds", (json_int_t)t,
+							     "success", (json_int_t)store_col_int(c, 2), "failure",
+							     (json_int_t)store_col_int(c, 3)));
 		}
 		store_cursor_free(c);
 		if (rc == 0) {
