@@ -152,6 +152,10 @@ static int run_plan(struct world *w, const char *label, const char *const *featu
 	       "builds/s CPU (%.1f us per build); %zu partial; %.0f bytes of JSON per vector\n",
 	       label, feat_plan_count(p), feat_plan_node_count(p), w->n, wall, cpu, w->n / wall, w->n / cpu,
 	       wall * 1e6 / w->n, partial, (double)bytes / w->n);
+	printf("  time per build by node:");
+	for (size_t j = 0; j < feat_plan_node_count(p); j++)
+		printf(" %s %.1f us%s", feat_plan_node_name(p, j), (double)feat_session_node_usec(s, j) / w->n,
+		       j + 1 < feat_plan_node_count(p) ? "," : "\n");
 	printf("%s_builds_per_second=%.0f\n", label, w->n / wall);
 	printf("%s_builds_per_cpu_second=%.0f\n", label, w->n / cpu);
 	feat_session_free(s);

@@ -45,6 +45,11 @@ static void release_git(struct feat_cache *c)
 	free(c->code_churn);
 	free(c->by_time);
 	c->by_time = NULL;
+	for (uint32_t i = 0; i < c->nteam; i++)
+		free(c->team[i].c);
+	free(c->team);
+	c->team = NULL;
+	c->nteam = 0;
 	c->commit_of = NULL;
 	c->first_start = NULL;
 	c->code_churn = NULL;
@@ -198,6 +203,21 @@ void feat_cache_sync_git(struct feat_cache *c, const struct git_history *git)
 	for (uint32_t k = 0; k < count; k++)
 		c->by_time[k] = k;
 	qsort_r(c->by_time, count, sizeof(uint32_t), by_commit_time, (void *)git);
+	/* Per-identity committed commits, in time order since by_time is. */
+	uint32_t web = git_history_ident_find(git, FEAT_WEB_FLOW_EMAIL);
+	c->nteam = git_history_ident_count(git);
+	c->team = xcalloc(c->nteam ? c->nteam : 1, sizeof(*c->team));
+	for (uint32_t k = 0; k < count; k++) {
+		const struct git_history_commit *cm = git_history_commit(git, c->by_time[k]);
+		uint32_t who = cm->committer == web ? cm->author : cm->committer;
+		if (who == web || who >= c->nteam)
+			continue;
+		struct feat_commit_list *l = &c->team[who];
+		size_t cap = l->cap;
+		xgrow((void **)&l->c, &cap, l->n + 1, sizeof(uint32_t));
+		l->cap = (uint32_t)cap;
+		l->c[l->n++] = c->by_time[k];
+	}
 	c->git_ready = 1;
 }
 

@@ -13,7 +13,8 @@
  *    comparison for any t, whatever order the builds are processed in.
  *  - per warehouse build, its code churn (memoised on first use).
  *  - every commit ordered by commit time, so that a time window of commits
- *    is a binary search away.
+ *    is a binary search away, and per identity the commits it committed (the
+ *    author standing in for GitHub's web-flow), for the team features.
  *
  * Internal to src/features/. The cache borrows the history and git index it
  * was built from; feat_cache_sync_* rebuild it when those change (pointer or
@@ -34,6 +35,14 @@ struct feat_author_list {
 	uint32_t *fails; /* fails[k] = failures among pos[0..k) (n + 1 entries) */
 	uint32_t n, cap;
 };
+
+struct feat_commit_list {
+	uint32_t *c;
+	uint32_t n, cap;
+};
+
+/* GitHub's web interface commits merges and squashes as this identity. */
+#define FEAT_WEB_FLOW_EMAIL "noreply@github.com"
 
 struct feat_cache {
 	/* the key */
@@ -60,6 +69,9 @@ struct feat_cache {
 	int64_t *first_start;   /* per commit: earliest start of a build of it, INT64_MAX for none */
 	int64_t *code_churn;    /* per history build: -1 not computed, -2 unknown */
 	uint32_t *by_time;      /* every commit index, by commit time (then index) */
+	struct feat_commit_list *team; /* per identity: commits it committed (or authored when
+	                                  GitHub's web-flow committed them), by commit time */
+	uint32_t nteam;
 	struct git_history_diffsum sum; /* scratch for code_churn */
 	uint32_t *walk;
 	size_t walk_cap;

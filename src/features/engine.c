@@ -8,6 +8,7 @@
  */
 #include "features/cache.h"
 #include "features/plan_int.h"
+#include "core/utc.h"
 #include "core/xalloc.h"
 #include "git/history.h"
 #include <stdlib.h>
@@ -18,6 +19,7 @@ struct feat_session {
 	void **states;              /* per plan node */
 	struct feat_value *values;  /* p->nvalues, node by node */
 	uint32_t *missing;          /* per plan node: FEAT_IN_* bits that made it skip; 0 = computed */
+	uint64_t *usec;             /* per plan node: time spent computing, summed over builds */
 	struct feat_cache cache;
 	struct git_history_view *view;
 	const struct git_history *view_git;
@@ -30,6 +32,7 @@ struct feat_session *feat_session_new(const struct feat_plan *p)
 	s->states = xcalloc(p->nnodes ? p->nnodes : 1, sizeof(void *));
 	s->values = xcalloc(p->nvalues ? p->nvalues : 1, sizeof(struct feat_value));
 	s->missing = xcalloc(p->nnodes ? p->nnodes : 1, sizeof(uint32_t));
+	s->usec = xcalloc(p->nnodes ? p->nnodes : 1, sizeof(uint64_t));
 	for (size_t j = 0; j < p->nnodes; j++) {
 		const struct feat_plan_node *pn = &p->nodes[j];
 		if (pn->node->state_size)
@@ -65,6 +68,7 @@ void feat_session_free(struct feat_session *s)
 	free(s->states);
 	free(s->values);
 	free(s->missing);
+	free(s->usec);
 	feat_session_reset(s);
 	free(s);
 }
@@ -131,7 +135,9 @@ static int run_node(struct feat_session *s, struct feat_run *r, size_t j, uint32
 	if (miss)
 		return (int)miss;
 	r->deps = deps;
+	int64_t t0 = mono_now();
 	int rc = nd->compute(r, s->states[j], out);
+	s->usec[j] += (uint64_t)(mono_now() - t0);
 	r->deps = NULL;
 	if (rc > 0) {
 		for (size_t k = 0; k < nd->ndefs; k++)
@@ -225,4 +231,9 @@ int feat_compute(struct feat_vector *out, struct feat_session *s, const struct f
 	}
 	fill_vector(out, s, git_commit_missing);
 	return 0;
+}
+
+uint64_t feat_session_node_usec(const struct feat_session *s, size_t i)
+{
+	return i < s->p->nnodes ? s->usec[i] : 0;
 }

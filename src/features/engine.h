@@ -135,6 +135,8 @@ struct feat_session *feat_session_new(const struct feat_plan *p);
 void feat_session_free(struct feat_session *s);
 /* Drops the cache derived from history and git. */
 void feat_session_reset(struct feat_session *s);
+/* Microseconds spent in plan node i (feat_plan_node_name) over the session's builds. */
+uint64_t feat_session_node_usec(const struct feat_session *s, size_t i);
 
 /*
  * Computes the plan's features for one build into out (initialised with

@@ -15,12 +15,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WEB_FLOW_EMAIL "noreply@github.com"
-
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 	return x < y ? -1 : x > y;
+}
+
+/* First position in l with commit time >= t. */
+static uint32_t list_lower(const struct git_history *h, const struct feat_commit_list *l, int64_t t)
+{
+	uint32_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (git_history_commit(h, l->c[mid])->commit_time < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 /*
@@ -28,36 +40,34 @@ static int cmp_u32(const void *a, const void *b)
  * Caller frees. Commits of the window in the trigger's history, the built
  * commits excluded: the team is who was active before this change arrived,
  * so that the author of the built commits is not a member by their own
- * commits alone.
+ * commits alone. Per identity, the first qualifying commit of its committed
+ * list in the window decides (cache.h), so a build costs a binary search per
+ * identity rather than a walk over the window.
  */
 static uint32_t *team_ids(struct feat_run *r, const struct feat_st_built *b, size_t *n)
 {
 	const struct git_history *h = r->in->git;
-	uint32_t web = git_history_ident_find(h, WEB_FLOW_EMAIL);
+	const struct feat_cache *c = r->cache;
 	uint32_t *built = xmalloc((b->n ? b->n : 1) * sizeof(uint32_t));
 	memcpy(built, b->commits, b->n * sizeof(uint32_t));
 	qsort(built, b->n, sizeof(uint32_t), cmp_u32);
-	size_t lo, hi, cnt = 0, cap = 0;
-	uint32_t *ids = NULL;
-	feat_cache_time_range(r->cache, feat_lookback_from(r), r->start, &lo, &hi);
-	for (size_t k = lo; k < hi; k++) {
-		uint32_t c = r->cache->by_time[k];
-		if (!git_history_view_contains(r->view, c) || bsearch(&c, built, b->n, sizeof(uint32_t), cmp_u32))
-			continue;
-		const struct git_history_commit *cm = git_history_commit(h, c);
-		uint32_t who = cm->committer == web ? cm->author : cm->committer;
-		if (who == web)
-			continue;
-		xgrow((void **)&ids, &cap, cnt + 1, sizeof(uint32_t));
-		ids[cnt++] = who;
+	int64_t from = feat_lookback_from(r), to = r->start;
+	uint32_t *ids = xmalloc((c->nteam ? c->nteam : 1) * sizeof(uint32_t));
+	size_t cnt = 0;
+	for (uint32_t id = 0; id < c->nteam; id++) {
+		const struct feat_commit_list *l = &c->team[id];
+		for (uint32_t k = list_lower(h, l, from); k < l->n; k++) {
+			uint32_t cm = l->c[k];
+			if (git_history_commit(h, cm)->commit_time >= to)
+				break;
+			if (git_history_view_contains(r->view, cm) && !bsearch(&cm, built, b->n, sizeof(uint32_t), cmp_u32)) {
+				ids[cnt++] = id;
+				break;
+			}
+		}
 	}
 	free(built);
-	qsort(ids, cnt, sizeof(uint32_t), cmp_u32);
-	size_t u = 0;
-	for (size_t i = 0; i < cnt; i++)
-		if (u == 0 || ids[u - 1] != ids[i])
-			ids[u++] = ids[i];
-	*n = u;
+	*n = cnt;
 	return ids;
 }
 
