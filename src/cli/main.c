@@ -15,6 +15,7 @@ static const struct cli_command *const commands[] = {
 	&cmd_worker,
 	&cmd_source,
 	&cmd_scenario,
+	&cmd_demo,
 	&cmd_logs,
 	&cmd_features,
 	&cmd_generate_world,
