@@ -28,6 +28,7 @@
 #include "feat_test.h"
 #include "testsupport.h"
 #include "../git/repo_builder.h"
+#include "core/json.h"
 #include "git/history.h"
 
 #define T0 1600000000LL
@@ -512,5 +513,45 @@ Test(git_features, vectors_do_not_depend_on_processing_order_or_session)
 	}
 	feat_plan_free(p);
 	release_all(v);
+	free_world(&w);
+}
+
+Test(git_features, source_languages_limit_what_counts_as_source_and_test)
+{
+	struct world w;
+	build_world(&w);
+	static const char fc_text[] = "{\"dag_features\": [\"git_diff_*\", \"repo_sloc\", \"repo_test_lines_per_kloc\","
+				      " \"repo_files\"], \"extractor_configs\": {\"source_languages\": [\"Java\"]}}";
+	struct err e = ERR_INIT;
+	json_t *fc = core_json_parse(fc_text, strlen(fc_text), "feature_config", &e);
+	cr_assert_not_null(fc, "%s", e.msg);
+	struct feat_plan_config pc;
+	feat_plan_config_init(&pc);
+	cr_assert_eq(feat_plan_config_from_json(&pc, fc, NULL, &e), 0, "%s", e.msg);
+	struct feat_plan *p = NULL;
+	cr_assert_eq(feat_plan_new(&p, feat_catalogue_default(), &pc, &e), 0, "%s", e.msg);
+	struct feat_session *s = feat_session_new(p);
+	struct feat_vector v[2];
+	for (int i = 0; i < 2; i++) {
+		struct feat_input in = { .build = &w.b[i], .repo = &w.repo_row, .history = &w.hist, .git = w.h };
+		v[i] = ft_compute(s, &in);
+	}
+	/* B2 in a Java-only scenario: its Python files are other files, with no source or test churn. */
+	ft_assert_int(&v[1], "git_diff_src_files", 0);
+	ft_assert_int(&v[1], "git_diff_test_files", 0);
+	ft_assert_int(&v[1], "git_diff_other_files", 4); /* logo.png, main.py, util.py, test_app.py */
+	ft_assert_int(&v[1], "git_diff_src_churn", 0);
+	ft_assert_int(&v[1], "git_diff_test_churn", 0);
+	ft_assert_int(&v[1], "git_diff_tests_added", 0);
+	ft_assert_int(&v[1], "git_diff_lines_added", 5);
+	ft_assert_int(&v[1], "repo_sloc", 0);
+	cr_assert(ft_is_null(&v[1], "repo_test_lines_per_kloc"), "no Java source lines");
+	ft_assert_int(&v[1], "repo_files", 6);
+	for (int i = 0; i < 2; i++)
+		feat_vector_release(&v[i]);
+	feat_session_free(s);
+	feat_plan_free(p);
+	feat_plan_config_release(&pc);
+	json_decref(fc);
 	free_world(&w);
 }
