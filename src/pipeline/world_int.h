@@ -256,6 +256,8 @@ struct wclock {
 	int64_t ticks;
 	struct dataset_rng *rng;
 	struct buf *out;
+	int64_t stamp_sec;       /* the second stamp[] shows */
+	char stamp[24];          /* "2023-01-10T08:24:19" */
 };
 void wclock_line(struct wclock *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void wclock_wait(struct wclock *c, double seconds);

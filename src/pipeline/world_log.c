@@ -18,13 +18,16 @@
 void wclock_line(struct wclock *c, const char *fmt, ...)
 {
 	int64_t sec = c->ticks / 10000000, frac = c->ticks % 10000000;
-	time_t tt = (time_t)sec;
-	struct tm tm;
-	char stamp[40];
 	va_list ap;
-	gmtime_r(&tt, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
-	buf_addf(c->out, "%s.%07lldZ ", stamp, (long long)frac);
+	/* Formatting the date is the costly part: most lines share their second. */
+	if (sec != c->stamp_sec || !c->stamp[0]) {
+		time_t tt = (time_t)sec;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(c->stamp, sizeof(c->stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+		c->stamp_sec = sec;
+	}
+	buf_addf(c->out, "%s.%07lldZ ", c->stamp, (long long)frac);
 	va_start(ap, fmt);
 	buf_vaddf(c->out, fmt, ap);
 	va_end(ap);
@@ -194,8 +197,10 @@ static void checkout(struct wrepo *r, const struct wbuild *b, struct wjob *j, st
 	wclock_line(c, " * [new ref]         %s -> %s", sha, target + 13);
 	wclock_line(c, "##[endgroup]");
 	wclock_line(c, "##[group]Checking out the ref");
-	wclock_line(c, "[command]/usr/bin/git checkout --progress --force %s%s", b->pr ? "" : "-B ",
-		    b->pr ? target : b->branch);
+	if (b->pr)
+		wclock_line(c, "[command]/usr/bin/git checkout --progress --force %s", target);
+	else
+		wclock_line(c, "[command]/usr/bin/git checkout --progress --force -B %s %s", b->branch, target);
 	wclock_line(c, "##[endgroup]");
 	wclock_line(c, "[command]/usr/bin/git log -1 --format='%%H'");
 	wclock_line(c, "'%s'", sha);
@@ -227,7 +232,7 @@ static void post(struct wrepo *r, struct wjob *j, struct wclock *c)
 
 void world_log_job(struct wrepo *r, const struct wbuild *b, struct wjob *j, struct buf *log)
 {
-	struct wclock c = { j->start * 10 + (int64_t)dataset_rng_below(&r->rng, 10), &r->rng, log };
+	struct wclock c = { j->start * 10 + (int64_t)dataset_rng_below(&r->rng, 10), &r->rng, log, 0, { 0 } };
 	j->nsteps = 0;
 	j->conclusion = "success";
 	snprintf(j->setup_name, sizeof(j->setup_name), "Set up %s %s", r->lang == WL_PYTHON ? "Python" : "JDK",

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 
 /* The weights (log-odds); docs/world.md shows the same table. */
-#define W_BASE (-4.4)
+#define W_BASE (-4.5)
 #define W_CHURN 0.9        /* per doubling of (1 + src_churn / 15) */
-#define W_PREV_FAILED 1.0
+#define W_PREV_FAILED 1.6
 #define W_REPO_PREV_FAILED 0.35
 #define W_NEW_AUTHOR 1.4    /* fewer than 3 earlier commits */
 #define W_JUNIOR 0.5        /* fewer than 8 */
