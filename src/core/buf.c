@@ -187,9 +187,29 @@ uint64_t hash_fnv1a(const void *p, size_t n)
 	return h;
 }
 
+/*
+ * Keys can be long (the SQLite driver caches statements by their SQL text), so
+ * the map hashes eight bytes at a time rather than byte by byte.
+ */
+static uint64_t hash_words(const char *key, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, key + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	uint64_t tail = 0;
+	memcpy(&tail, key + i, n - i);
+	h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
 static size_t strmap_slot(const struct strmap *m, const char *key)
 {
-	size_t i = (size_t)hash_fnv1a(key, strlen(key)) & (m->cap - 1);
+	size_t i = (size_t)hash_words(key, strlen(key)) & (m->cap - 1);
 	while (m->slots[i].key && strcmp(m->slots[i].key, key) != 0)
 		i = (i + 1) & (m->cap - 1);
 	return i;

@@ -27,6 +27,7 @@ struct importer {
 	int rc;
 	struct strvec row;     /* fields of the current record */
 	struct buf field;      /* scratch */
+	struct buf t_build, t_repo, t_prov; /* trimmed values of the current row (reused: no malloc per row) */
 	struct strvec header;
 	int col_build, col_repo, col_provider;
 	int64_t record_no;     /* 1 = header */
@@ -133,12 +134,11 @@ static int take_row(struct importer *im)
 			json_array_append_new(r, json_string(im->row.v[i]));
 		json_array_append_new(im->preview, r);
 	}
-	struct buf b1 = BUF_INIT, b2 = BUF_INIT, b3 = BUF_INIT;
-	const char *build = (size_t)im->col_build < im->row.n ? trimmed(im->row.v[im->col_build], &b1) : "";
-	const char *repo = (size_t)im->col_repo < im->row.n ? trimmed(im->row.v[im->col_repo], &b2) : "";
+	const char *build = (size_t)im->col_build < im->row.n ? trimmed(im->row.v[im->col_build], &im->t_build) : "";
+	const char *repo = (size_t)im->col_repo < im->row.n ? trimmed(im->row.v[im->col_repo], &im->t_repo) : "";
 	const char *prov = im->o->provider;
 	if (im->col_provider >= 0) {
-		prov = (size_t)im->col_provider < im->row.n ? trimmed(im->row.v[im->col_provider], &b3) : "";
+		prov = (size_t)im->col_provider < im->row.n ? trimmed(im->row.v[im->col_provider], &im->t_prov) : "";
 		if (!*prov)
 			prov = im->o->provider;
 	}
@@ -171,9 +171,6 @@ static int take_row(struct importer *im)
 		else
 			im->res.accepted++;
 	}
-	buf_release(&b1);
-	buf_release(&b2);
-	buf_release(&b3);
 	return rc;
 }
 
@@ -292,6 +289,9 @@ int source_import(struct store *s, const struct source_import_opts *o, struct so
 	strvec_clear(&im.row);
 	strvec_clear(&im.header);
 	buf_release(&im.field);
+	buf_release(&im.t_build);
+	buf_release(&im.t_repo);
+	buf_release(&im.t_prov);
 	im.res.source_id = im.source_id;
 	if (rc == 0 && out)
 		*out = im.res;

@@ -8,6 +8,7 @@
 #include "store/driver.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,8 +44,16 @@ static int sq_err(struct store *s, struct err *e, int rc, const char *what)
 	return err_set(e, code, "sqlite: %s: %s", what, sqlite3_errmsg(im->db));
 }
 
+/* Memory statistics take a global mutex on every allocation; ciminer never reads them. */
+static void sqlite_global_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(struct store *s, const char *url, struct err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_global_setup);
 	const char *path = url + 7; /* after "sqlite:" */
 	if (strncmp(path, "//", 2) == 0)
 		path += 2;
@@ -95,17 +104,23 @@ static void sq_close(struct store *s)
 	free(im);
 }
 
-static int bind_all(struct store *s, sqlite3_stmt *st, size_t n, const struct store_val *p, struct err *e)
+/*
+ * copy: SQLITE_TRANSIENT when the statement outlives the call (a cursor the
+ * caller steps later); store_exec steps before returning, so its text can be
+ * bound in place (SQLITE_STATIC), which saves a copy per parameter.
+ */
+static int bind_all(struct store *s, sqlite3_stmt *st, size_t n, const struct store_val *p, int copy, struct err *e)
 {
+	sqlite3_destructor_type how = copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
 	for (size_t i = 0; i < n; i++) {
 		int rc, idx = (int)i + 1;
 		switch (p[i].t) {
 		case SV_INT: rc = sqlite3_bind_int64(st, idx, p[i].i); break;
 		case SV_REAL: rc = sqlite3_bind_double(st, idx, p[i].d); break;
 		case SV_TEXT:
-			rc = sqlite3_bind_text(st, idx, p[i].s, p[i].n ? (int)p[i].n : -1, SQLITE_TRANSIENT);
+			rc = sqlite3_bind_text(st, idx, p[i].s, p[i].n ? (int)p[i].n : -1, how);
 			break;
-		case SV_BLOB: rc = sqlite3_bind_blob64(st, idx, p[i].s, p[i].n, SQLITE_TRANSIENT); break;
+		case SV_BLOB: rc = sqlite3_bind_blob64(st, idx, p[i].s, p[i].n, how); break;
 		default: rc = sqlite3_bind_null(st, idx); break;
 		}
 		if (rc != SQLITE_OK)
@@ -161,7 +176,7 @@ static int sq_exec(struct store *s, struct err *e, int64_t *changes, const char 
 	int rc = get_stmt(s, sql, &st, &cached, e);
 	if (rc < 0)
 		return rc;
-	rc = bind_all(s, st, n, p, e);
+	rc = bind_all(s, st, n, p, 0, e);
 	if (rc == 0) {
 		int step;
 		while ((step = sqlite3_step(st)) == SQLITE_ROW)
@@ -254,7 +269,7 @@ static int sq_query(struct store *s, struct store_cursor **out, struct err *e, c
 	int rc = get_stmt(s, sql, &st, &cached, e);
 	if (rc < 0)
 		return rc;
-	rc = bind_all(s, st, n, p, e);
+	rc = bind_all(s, st, n, p, 1, e);
 	if (rc < 0) {
 		put_stmt(st, cached);
 		return rc;
