@@ -47,14 +47,14 @@ static const struct out_col source_cols[] = {
 	{ "id", 'i' }, { "name", 's' }, { "description", 's' }, { "file_name", 's' }, { "ci_provider", 's' },
 	{ "archive_dir", 's' }, { "rows", 'i' }, { "validation_status", 's' }, { "total", 'i' }, { "found", 'i' },
 	{ "not_found", 'i' }, { "filtered", 'i' }, { "invalid", 'i' }, { "duplicates", 'i' }, { "pending", 'i' },
-	{ "mapped_fields", 'j' }, { "preview", 'j' }, { "error_message", 's' }, { "created_at", 't' },
+	{ "mapped_fields", 'j' }, { "preview", 'j' }, { "progress", 's' }, { "error_message", 's' }, { "created_at", 't' },
 	{ "validation_started_at", 't' }, { "validation_completed_at", 't' },
 };
 #define SOURCE_SELECT                                                                                              \
 	"SELECT id, name, description, file_name, ci_provider, archive_dir, rows, validation_status, stat_total,"  \
 	" stat_found, stat_not_found, stat_filtered, stat_invalid, stat_duplicates,"                               \
 	" (SELECT COUNT(*) FROM source_builds b WHERE b.source_id = build_sources.id AND b.status = 'pending'),"   \
-	" mapped_fields, preview, error_message, created_at, validation_started_at, validation_completed_at"       \
+	" mapped_fields, preview, progress, error_message, created_at, validation_started_at, validation_completed_at"       \
 	" FROM build_sources"
 
 static json_t *load_source(struct store *s, int64_t id, struct err *e)

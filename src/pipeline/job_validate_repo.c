@@ -118,6 +118,22 @@ static int run_batch(struct repo_job *j, char **ids, size_t n, int *transient, s
 	return rc;
 }
 
+/*
+ * The HTTP client is about to sleep for a rate limit: say so in the log and
+ * in the source's progress (shown by `source show`), outside any transaction.
+ */
+static void on_rate_wait(void *arg, const char *why, int64_t until)
+{
+	struct repo_job *j = arg;
+	char ts[UTC_FMT_MAX], msg[512];
+	snprintf(msg, sizeof(msg), "waiting until %s for the rate limit: %s", utc_format(until, ts), why);
+	log_warn("source %lld, %s: %s", (long long)j->source_id, j->repo, msg);
+	struct err ignore = ERR_INIT;
+	struct store_val p[] = { sv_text(msg), sv_int(j->source_id) };
+	if (!store_in_tx(j->s))
+		store_exec(j->s, &ignore, NULL, "UPDATE build_sources SET progress = ? WHERE id = ?", 2, p);
+}
+
 static int validate_repo(struct job_ctx *ctx, struct err *e)
 {
 	struct repo_job j = { .s = ctx->store, .source_id = core_json_int(ctx->payload, "source_id", 0),
@@ -131,7 +147,7 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 	if (rc == ERR_NOT_FOUND)
 		return err_set(e, ERR_PERMANENT, "build source %lld was deleted", (long long)j.source_id);
 	if (rc == 0)
-		rc = pipeline_provider_open(&j.p, j.provider, archive, e);
+		rc = pipeline_provider_open_waiting(&j.p, j.provider, archive, on_rate_wait, &j, e);
 	if (rc < 0) {
 		free(archive);
 		return rc;
