@@ -16,7 +16,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "core/err.h"
+#include "core/utc.h"
 #include "core/xalloc.h"
+#include "jobs/worker.h"
+#include "pipeline/registry.h"
 #include "store/store.h"
 #include "testsupport.h"
 
@@ -99,6 +102,24 @@ static inline void pt_mkdir(const char *path)
 	char *cmd = xasprintf("mkdir -p '%s'", path);
 	cr_assert_eq(system(cmd), 0, "%s", cmd);
 	free(cmd);
+}
+
+/*
+ * Runs the pipeline's jobs of one queue in this process until the queue is
+ * drained (what `--wait` does): concurrency workers, short backoff so that
+ * retried jobs do not slow the tests down.
+ */
+static inline void pt_drain(const char *db_url, const char *data_dir, const char *queue, int concurrency,
+			    struct worker_stats *st)
+{
+	const char *const queues[] = { queue };
+	struct pipeline_app app = { data_dir, db_url };
+	struct worker_opts o = { .db_url = db_url, .queues = queues, .nqueues = 1, .concurrency = concurrency,
+				 .once = 1, .registry = pipeline_registry(), .app = &app, .poll_usec = 20000,
+				 .backoff_base_usec = 20000 };
+	struct worker_stats local = { 0 };
+	struct err e = ERR_INIT;
+	cr_assert_eq(worker_pool_run(&o, st ? st : &local, &e), 0, "worker pool: %s", e.msg);
 }
 
 #endif
