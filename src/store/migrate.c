@@ -84,6 +84,8 @@ int store_migrate(struct store *s, struct err *e)
 		char *sql = expand(m->sql, store_dialect(s));
 		rc = store_exec_script(s, sql, e);
 		free(sql);
+		if (rc == 0 && m->pg_sql && store_dialect(s) == STORE_PG)
+			rc = store_exec_script(s, m->pg_sql, e);
 		if (rc == 0) {
 			struct store_val p[] = { sv_int(m->version), sv_text(m->name), sv_int(utc_now()) };
 			rc = store_exec(s, e, NULL, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",

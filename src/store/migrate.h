@@ -18,6 +18,7 @@ struct store_migration {
 	int version;
 	const char *name;
 	const char *sql;
+	const char *pg_sql; /* PostgreSQL-only statements run after sql (storage settings), or NULL */
 };
 /* The migrations, in order (migrations.c). */
 extern const struct store_migration store_migrations[];
