@@ -21,7 +21,7 @@ set(TEST_ENV "CIMINER_BIN=${CMAKE_BINARY_DIR}/ciminer"
              "CIMINER_FIXTURES=${CMAKE_SOURCE_DIR}/../shared/fixtures"
              "CIMINER_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
 
-foreach(layer IN LISTS LAYERS ITEMS cli)
+foreach(layer IN LISTS LAYERS ITEMS cli e2e)
   file(GLOB _tests CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/${layer}/test_*.c)
   foreach(tsrc IN LISTS _tests)
     get_filename_component(tname ${tsrc} NAME_WE)
@@ -52,6 +52,14 @@ foreach(layer IN LISTS LAYERS ITEMS cli)
     add_test(NAME ${layer}_${tname} COMMAND bash ${tsh})
     set_tests_properties(${layer}_${tname} PROPERTIES ENVIRONMENT "${TEST_ENV}")
   endforeach()
+endforeach()
+
+# End-to-end shell tests named test_*_pg.sh run on PostgreSQL: they need the
+# throw-away server of the pg_server fixture.
+file(GLOB _e2e_pg CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/e2e/test_*_pg.sh)
+foreach(tsh IN LISTS _e2e_pg)
+  get_filename_component(tname ${tsh} NAME_WE)
+  set_tests_properties(e2e_${tname} PROPERTIES FIXTURES_REQUIRED pg_server)
 endforeach()
 
 file(GLOB _fuzz CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/CMakeLists.txt)
