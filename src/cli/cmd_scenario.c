@@ -84,9 +84,9 @@ static int cmd_preview(struct cli_ctx *ctx, int argc, char **argv, struct err *e
 		printf("failure:      %lld (%.1f%%)\n", (long long)json_integer_value(json_object_get(pv, "failure")),
 		       json_real_value(json_object_get(pv, "failure_pct")));
 		printf("date span:    %s .. %s\n", core_json_str(pv, "date_start", "-"), core_json_str(pv, "date_end", "-"));
-		static const struct out_col cols[] = { { "repo_name", 's' }, { "builds", 'i' }, { "success", 'i' },
-						       { "failure", 'i' } };
-		out_print_table(json_object_get(pv, "per_repository"), cols, 4);
+		static const struct out_col cols[] = { { "repo_name", 's' }, { "ci_provider", 's' }, { "builds", 'i' },
+						       { "success", 'i' }, { "failure", 'i' } };
+		out_print_table(json_object_get(pv, "per_repository"), cols, 5);
 	}
 	json_decref(pv);
 	return 0;
@@ -106,25 +106,13 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 					       { "builds_processed", 'i' },
 					       { "created_at", 't' } };
 	struct store *s;
-	struct store_cursor *c;
 	int rc = cli_store(ctx, &s, e);
-	if (rc == 0)
-		rc = store_query(s, &c, e,
-				 "SELECT id, name, status, builds_total, builds_ingested, builds_missing_resource, builds_failed,"
-				 " builds_processed, created_at FROM training_scenarios ORDER BY id",
-				 0, NULL);
 	if (rc < 0)
 		return rc;
-	json_t *rows = out_rows_json(c, cols, 9, e);
-	store_cursor_free(c);
-	if (!rows)
-		return e->code;
-	if (ctx->json)
-		out_print_json(rows);
-	else
-		out_print_table(rows, cols, 9);
-	json_decref(rows);
-	return 0;
+	return out_query(s, ctx->json,
+			 "SELECT id, name, status, builds_total, builds_ingested, builds_missing_resource, builds_failed,"
+			 " builds_processed, created_at FROM training_scenarios ORDER BY id",
+			 0, NULL, cols, 9, 0, e);
 }
 
 int scenario_cli_id(int argc, char **argv, const char *sub, int64_t *id, int *wait, struct err *e)

@@ -198,27 +198,22 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (argc > 1)
 		return err_set(e, ERR_USAGE, "source list takes no argument, got '%s'", argv[1]);
 	struct store *s;
-	struct store_cursor *c;
 	int rc = cli_store(ctx, &s, e);
-	if (rc == 0)
-		rc = store_query(s, &c, e, SOURCE_SELECT " ORDER BY id", 0, NULL);
 	if (rc < 0)
 		return rc;
-	json_t *rows = out_rows_json(c, source_cols, sizeof(source_cols) / sizeof(source_cols[0]), e);
-	store_cursor_free(c);
-	if (!rows)
-		return e->code;
-	if (ctx->json) {
-		out_print_json(rows);
-	} else {
-		static const struct out_col cols[] = { { "id", 'i' },        { "name", 's' },     { "ci_provider", 's' },
-						       { "validation_status", 's' }, { "total", 'i' },    { "found", 'i' },
-						       { "not_found", 'i' }, { "filtered", 'i' }, { "invalid", 'i' },
-						       { "duplicates", 'i' }, { "pending", 'i' } };
-		out_print_table(rows, cols, sizeof(cols) / sizeof(cols[0]));
-	}
-	json_decref(rows);
-	return 0;
+	/* The table shows the first eleven columns of source_cols' order below. */
+	static const struct out_col cols[] = {
+		{ "id", 'i' },        { "name", 's' },      { "ci_provider", 's' }, { "validation_status", 's' },
+		{ "total", 'i' },     { "found", 'i' },     { "not_found", 'i' },   { "filtered", 'i' },
+		{ "invalid", 'i' },   { "duplicates", 'i' }, { "pending", 'i' },    { "description", 's' },
+		{ "file_name", 's' }, { "archive_dir", 's' }, { "rows", 'i' },      { "created_at", 't' },
+	};
+	return out_query(s, ctx->json,
+			 "SELECT id, name, ci_provider, validation_status, stat_total, stat_found, stat_not_found,"
+			 " stat_filtered, stat_invalid, stat_duplicates, (SELECT COUNT(*) FROM source_builds b"
+			 " WHERE b.source_id = build_sources.id AND b.status = 'pending'), description, file_name,"
+			 " archive_dir, rows, created_at FROM build_sources ORDER BY id",
+			 0, NULL, cols, sizeof(cols) / sizeof(cols[0]), 11, e);
 }
 
 static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -283,19 +278,7 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (store_dialect(s) == STORE_PG && limit < 0)
 		strcpy(strstr(sql, " LIMIT"), "");
 	struct store_val p[] = { sv_int(id), sv_text(status) };
-	struct store_cursor *cur;
-	if ((rc = store_query(s, &cur, e, sql, status ? 2 : 1, p)) < 0)
-		return rc;
-	json_t *rows = out_rows_json(cur, cols, sizeof(cols) / sizeof(cols[0]), e);
-	store_cursor_free(cur);
-	if (!rows)
-		return e->code;
-	if (ctx->json)
-		out_print_json(rows);
-	else
-		out_print_table(rows, cols, sizeof(cols) / sizeof(cols[0]));
-	json_decref(rows);
-	return 0;
+	return out_query(s, ctx->json, sql, status ? 2 : 1, p, cols, sizeof(cols) / sizeof(cols[0]), 0, e);
 }
 
 static int cmd_repos(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -315,8 +298,7 @@ static int cmd_repos(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 					       { "found", 'i' },     { "not_found", 'i' },   { "filtered", 'i' },
 					       { "invalid", 'i' },   { "pending", 'i' } };
 	struct store_val p[] = { sv_int(id) };
-	struct store_cursor *cur;
-	rc = store_query(s, &cur, e,
+	return out_query(s, ctx->json,
 			 "SELECT repo_name_from_source, ci_provider, COUNT(*),"
 			 " SUM(CASE WHEN status = 'found' THEN 1 ELSE 0 END),"
 			 " SUM(CASE WHEN status = 'not_found' THEN 1 ELSE 0 END),"
@@ -324,19 +306,7 @@ static int cmd_repos(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 			 " SUM(CASE WHEN status = 'invalid' THEN 1 ELSE 0 END),"
 			 " SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END)"
 			 " FROM source_builds WHERE source_id = ? GROUP BY repo_name_from_source, ci_provider ORDER BY 1, 2",
-			 1, p);
-	if (rc < 0)
-		return rc;
-	json_t *rows = out_rows_json(cur, cols, sizeof(cols) / sizeof(cols[0]), e);
-	store_cursor_free(cur);
-	if (!rows)
-		return e->code;
-	if (ctx->json)
-		out_print_json(rows);
-	else
-		out_print_table(rows, cols, sizeof(cols) / sizeof(cols[0]));
-	json_decref(rows);
-	return 0;
+			 1, p, cols, sizeof(cols) / sizeof(cols[0]), 0, e);
 }
 
 static int cmd_validate(struct cli_ctx *ctx, int argc, char **argv, struct err *e)

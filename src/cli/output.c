@@ -122,3 +122,22 @@ void out_print_json(json_t *v)
 		puts(d);
 	free(d);
 }
+
+int out_query(struct store *s, int json, const char *sql, size_t nparams, const struct store_val *params,
+	      const struct out_col *cols, size_t ncols, size_t ntable, struct err *e)
+{
+	struct store_cursor *c;
+	int rc = store_query(s, &c, e, sql, nparams, params);
+	if (rc < 0)
+		return rc;
+	json_t *rows = out_rows_json(c, cols, ncols, e);
+	store_cursor_free(c);
+	if (!rows)
+		return e->code;
+	if (json)
+		out_print_json(rows);
+	else
+		out_print_table(rows, cols, ntable ? ntable : ncols);
+	json_decref(rows);
+	return 0;
+}

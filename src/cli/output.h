@@ -22,6 +22,12 @@ json_t *out_row_json(struct store_cursor *c, const struct out_col *cols, size_t 
 void out_print_table(json_t *rows, const struct out_col *cols, size_t ncols);
 /* Prints one object as "key: value" lines. */
 void out_print_object(json_t *obj);
+/*
+ * Runs sql and prints its rows: a JSON array of objects with every column when
+ * json, else a table of the first ntable columns (0: all).
+ */
+int out_query(struct store *s, int json, const char *sql, size_t nparams, const struct store_val *params,
+	      const struct out_col *cols, size_t ncols, size_t ntable, struct err *e);
 /* Prints v as pretty JSON on stdout. */
 void out_print_json(json_t *v);
 

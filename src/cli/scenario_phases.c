@@ -143,25 +143,12 @@ int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *
 					       { "class_distribution", 'j' }, { "group_distribution", 'j' }, { "sha256", 's' },
 					       { "file_path", 's' },     { "generated_at", 't' },    { "duration_ms", 'i' } };
 	struct store_val p[] = { sv_int(id) };
-	struct store_cursor *c;
-	rc = store_query(s, &c, e,
+	return out_query(s, ctx->json,
 			 "SELECT fold, split_type, file_format, record_count, feature_count, file_size_bytes,"
 			 " class_distribution, group_distribution, sha256, file_path, generated_at, duration_ms"
 			 " FROM training_dataset_splits WHERE scenario_id = ? ORDER BY fold,"
 			 " CASE split_type WHEN 'train' THEN 0 WHEN 'val' THEN 1 ELSE 2 END, file_format",
-			 1, p);
-	if (rc < 0)
-		return rc;
-	json_t *rows = out_rows_json(c, cols, 12, e);
-	store_cursor_free(c);
-	if (!rows)
-		return e->code;
-	if (ctx->json)
-		out_print_json(rows);
-	else
-		out_print_table(rows, cols, 8);
-	json_decref(rows);
-	return 0;
+			 1, p, cols, 12, 8, e);
 }
 
 int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const char *phase, const char *status,
@@ -197,20 +184,5 @@ int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const 
 		p[n++] = sv_text(status);
 	if (limit > 0)
 		p[n++] = sv_int(limit);
-	struct store_cursor *c;
-	int rc = store_query(s, &c, e, sql, n, p);
-	if (rc < 0)
-		return rc;
-	const struct out_col *cols = ingestion ? icols : ecols;
-	size_t nc = ingestion ? 8 : 10;
-	json_t *rows = out_rows_json(c, cols, nc, e);
-	store_cursor_free(c);
-	if (!rows)
-		return e->code;
-	if (ctx->json)
-		out_print_json(rows);
-	else
-		out_print_table(rows, cols, ingestion ? 6 : 7);
-	json_decref(rows);
-	return 0;
+	return out_query(s, ctx->json, sql, n, p, ingestion ? icols : ecols, ingestion ? 8 : 10, ingestion ? 6 : 7, e);
 }

@@ -14,6 +14,7 @@
 #include "pipeline/providers.h"
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
+#include "pipeline/fanout.h"
 #include "pipeline/warehouse.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -375,16 +376,8 @@ static int ingest_finish(struct job_ctx *ctx, struct err *e)
 	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
 	int rc = store_begin(s, e);
 	/* Builds whose repository job died (attempts exhausted) are failed with that job's error. */
-	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
 	if (rc == 0)
-		rc = store_exec(s, e, NULL,
-				"UPDATE training_ingestion_builds SET status = 'failed', updated_at = ?, error_message ="
-				" COALESCE((SELECT last_error FROM jobs WHERE kind = 'ingest_repo' AND state IN ('dead', 'failed')"
-				" AND payload = '{\"raw_repo_id\":' || training_ingestion_builds.raw_repo_id || ',\"scenario_id\":'"
-				" || training_ingestion_builds.scenario_id || '}'"
-				" ORDER BY id DESC LIMIT 1), 'the repository job did not finish')"
-				" WHERE scenario_id = ? AND status IN ('pending', 'ingesting')",
-				2, p);
+		rc = fanout_fail_leftovers(s, &ingestion_fanout, id, "'pending', 'ingesting'", e);
 	if (rc == 0)
 		rc = scenario_refresh_ingestion_counters(s, id, "ingestion finished", e);
 	int64_t usable = 0;

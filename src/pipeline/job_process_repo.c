@@ -11,6 +11,7 @@
 #include "pipeline/process_inputs.h"
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
+#include "pipeline/fanout.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/utc.h"
@@ -183,17 +184,8 @@ static int process_finish(struct job_ctx *ctx, struct err *e)
 	struct store *s = ctx->store;
 	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
 	int rc = store_begin(s, e);
-	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
 	if (rc == 0)
-		rc = store_exec(s, e, NULL,
-				"UPDATE training_enrichment_builds SET extraction_status = 'failed', updated_at = ?,"
-				" error_message = COALESCE((SELECT last_error FROM jobs WHERE kind = 'process_repo'"
-				" AND state IN ('dead', 'failed') AND payload = '{\"raw_repo_id\":' ||"
-				" training_enrichment_builds.raw_repo_id || ',\"scenario_id\":' ||"
-				" training_enrichment_builds.scenario_id || '}' ORDER BY id DESC LIMIT 1),"
-				" 'the repository job did not finish')"
-				" WHERE scenario_id = ? AND extraction_status IN ('pending', 'in_progress')",
-				2, p);
+		rc = fanout_fail_leftovers(s, &processing_fanout, id, "'pending', 'in_progress'", e);
 	if (rc == 0)
 		rc = scenario_refresh_processing_counters(s, id, "processing finished", e);
 	int64_t done = 0;

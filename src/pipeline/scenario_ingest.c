@@ -4,6 +4,7 @@
  */
 #include "pipeline/scenario.h"
 #include "pipeline/events.h"
+#include "pipeline/fanout.h"
 #include "core/json.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
@@ -28,35 +29,13 @@ static int load_section(struct store *s, int64_t id, const char *col, json_t **o
 	return *out ? 0 : ERR_INTERNAL;
 }
 
-/* Enqueues ingest_finish (waiting) and one ingest_repo per repository with pending builds. */
+/* One repository is cloned and fetched by one job at a time, whichever scenario asks: the key is the repository. */
+const struct fanout_spec ingestion_fanout = { "ingestion", "ingest_repo", "ingest_finish",
+					      "training_ingestion_builds", "status", "repo:", 0 };
+
 static int enqueue_ingestion(struct store *s, int64_t id, struct err *e)
 {
-	char payload[64];
-	snprintf(payload, sizeof(payload), "{\"scenario_id\":%lld}", (long long)id);
-	int64_t finish = 0;
-	struct jobs_enqueue_opts fo = { .queue = "ingestion", .kind = "ingest_finish", .payload = payload, .waiting = 1 };
-	int rc = jobs_enqueue(s, &fo, &finish, e);
-	struct store_val p[] = { sv_int(id) };
-	int64_t *repos = NULL;
-	size_t n = 0;
-	if (rc == 0)
-		rc = store_query_ints(s, &repos, &n, e,
-				      "SELECT DISTINCT raw_repo_id FROM training_ingestion_builds WHERE scenario_id = ?"
-				      " AND status = 'pending' ORDER BY raw_repo_id",
-				      1, p);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		char pl[96], key[48];
-		snprintf(pl, sizeof(pl), "{\"raw_repo_id\":%lld,\"scenario_id\":%lld}", (long long)repos[i], (long long)id);
-		/* One repository is cloned and fetched by one job at a time, whichever scenario asks. */
-		snprintf(key, sizeof(key), "repo:%lld", (long long)repos[i]);
-		struct jobs_enqueue_opts o = { .queue = "ingestion", .kind = "ingest_repo", .payload = pl,
-					       .concurrency_key = key, .parent_id = finish };
-		rc = jobs_enqueue(s, &o, NULL, e);
-	}
-	free(repos);
-	if (rc == 0)
-		rc = jobs_release(s, finish, e);
-	return rc;
+	return fanout_enqueue(s, &ingestion_fanout, id, e);
 }
 
 static int filter_builds(struct store *s, int64_t id, int64_t *matched, struct err *e)

@@ -5,6 +5,7 @@
  */
 #include "pipeline/scenario.h"
 #include "pipeline/events.h"
+#include "pipeline/fanout.h"
 #include "core/utc.h"
 #include "jobs/queue.h"
 #include "store/status.h"
@@ -31,35 +32,13 @@ int scenario_refresh_processing_counters(struct store *s, int64_t id, const char
 	return rc;
 }
 
+/* Temporal order: one job per repository and scenario at a time. */
+const struct fanout_spec processing_fanout = { "processing", "process_repo", "process_finish",
+					       "training_enrichment_builds", "extraction_status", "process:", 1 };
+
 static int enqueue_processing(struct store *s, int64_t id, struct err *e)
 {
-	char payload[64];
-	snprintf(payload, sizeof(payload), "{\"scenario_id\":%lld}", (long long)id);
-	int64_t finish = 0;
-	struct jobs_enqueue_opts fo = { .queue = "processing", .kind = "process_finish", .payload = payload,
-					.waiting = 1 };
-	int rc = jobs_enqueue(s, &fo, &finish, e);
-	struct store_val p[] = { sv_int(id) };
-	int64_t *repos = NULL;
-	size_t n = 0;
-	if (rc == 0)
-		rc = store_query_ints(s, &repos, &n, e,
-				      "SELECT DISTINCT raw_repo_id FROM training_enrichment_builds WHERE scenario_id = ?"
-				      " AND extraction_status = 'pending' ORDER BY raw_repo_id",
-				      1, p);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		char pl[96], key[64];
-		snprintf(pl, sizeof(pl), "{\"raw_repo_id\":%lld,\"scenario_id\":%lld}", (long long)repos[i], (long long)id);
-		/* Temporal order: one job per repository and scenario at a time. */
-		snprintf(key, sizeof(key), "process:%lld:%lld", (long long)id, (long long)repos[i]);
-		struct jobs_enqueue_opts o = { .queue = "processing", .kind = "process_repo", .payload = pl,
-					       .concurrency_key = key, .parent_id = finish };
-		rc = jobs_enqueue(s, &o, NULL, e);
-	}
-	free(repos);
-	if (rc == 0)
-		rc = jobs_release(s, finish, e);
-	return rc;
+	return fanout_enqueue(s, &processing_fanout, id, e);
 }
 
 static int begin_processing(struct store *s, int64_t id, const char *message, struct err *e)

@@ -1,0 +1,54 @@
+/* Per-repository fan-out with a fan-in finish step (see fanout.h). */
+#include "pipeline/fanout.h"
+#include "core/utc.h"
+#include "jobs/queue.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+int fanout_enqueue(struct store *s, const struct fanout_spec *f, int64_t scenario_id, struct err *e)
+{
+	char payload[64];
+	snprintf(payload, sizeof(payload), "{\"scenario_id\":%lld}", (long long)scenario_id);
+	int64_t finish = 0;
+	struct jobs_enqueue_opts fo = { .queue = f->queue, .kind = f->finish_kind, .payload = payload, .waiting = 1 };
+	int rc = jobs_enqueue(s, &fo, &finish, e);
+	char sql[256];
+	snprintf(sql, sizeof(sql),
+		 "SELECT DISTINCT raw_repo_id FROM %s WHERE scenario_id = ? AND %s = 'pending' ORDER BY raw_repo_id",
+		 f->table, f->status_col);
+	struct store_val p[] = { sv_int(scenario_id) };
+	int64_t *repos = NULL;
+	size_t n = 0;
+	if (rc == 0)
+		rc = store_query_ints(s, &repos, &n, e, sql, 1, p);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char pl[96], key[64];
+		snprintf(pl, sizeof(pl), "{\"raw_repo_id\":%lld,\"scenario_id\":%lld}", (long long)repos[i],
+			 (long long)scenario_id);
+		if (f->key_per_scenario)
+			snprintf(key, sizeof(key), "%s%lld:%lld", f->key_prefix, (long long)scenario_id, (long long)repos[i]);
+		else
+			snprintf(key, sizeof(key), "%s%lld", f->key_prefix, (long long)repos[i]);
+		struct jobs_enqueue_opts o = { .queue = f->queue, .kind = f->repo_kind, .payload = pl,
+					       .concurrency_key = key, .parent_id = finish };
+		rc = jobs_enqueue(s, &o, NULL, e);
+	}
+	free(repos);
+	if (rc == 0)
+		rc = jobs_release(s, finish, e);
+	return rc;
+}
+
+int fanout_fail_leftovers(struct store *s, const struct fanout_spec *f, int64_t scenario_id, const char *open_states,
+			  struct err *e)
+{
+	char sql[1024];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE %s SET %s = 'failed', updated_at = ?, error_message = COALESCE((SELECT last_error FROM jobs"
+		 " WHERE kind = '%s' AND state IN ('dead', 'failed') AND payload = '{\"raw_repo_id\":' || %s.raw_repo_id"
+		 " || ',\"scenario_id\":' || %s.scenario_id || '}' ORDER BY id DESC LIMIT 1),"
+		 " 'the repository job did not finish') WHERE scenario_id = ? AND %s IN (%s)",
+		 f->table, f->status_col, f->repo_kind, f->table, f->table, f->status_col, open_states);
+	struct store_val p[] = { sv_int(utc_now()), sv_int(scenario_id) };
+	return store_exec(s, e, NULL, sql, 2, p);
+}
