@@ -111,10 +111,11 @@ static int load_git(struct repo_inputs *ri, const char *data_dir, struct err *e)
 	/* The mirror exists, so git_mirror_open does not clone here. */
 	const char *url = ri->repo_strs[4] ? ri->repo_strs[4] : "file:///nonexistent";
 	int rc = git_mirror_open(&ri->mirror, NULL, data_dir, ri->repo.full_name, url, &ge);
+	/* The index is cached beside the mirror: a later job (another scenario, a retry) only indexes new commits. */
+	char *cache = rc == 0 ? fs_join(git_mirror_path(ri->mirror), "ciminer-history.idx") : NULL;
 	if (rc == 0)
-		rc = git_history_new(&ri->git, git_mirror_repo(ri->mirror), &ge);
-	if (rc == 0)
-		rc = git_history_update(ri->git, NULL, &ge);
+		rc = git_history_open(&ri->git, git_mirror_repo(ri->mirror), cache, NULL, &ge);
+	free(cache);
 	if (rc < 0) {
 		log_warn("%s: no git history for features: %s", ri->repo.full_name, ge.msg);
 		ri->git_error = xstrdup(ge.msg);
