@@ -18,8 +18,8 @@ static const char usage[] =
 	"                              [--start YYYY-MM-DD] [--compress-logs] [--force]\n"
 	"\n"
 	"Writes a generated CI world as a local archive (docs/local-archive.md) that\n"
-	"`ciminer source import DIR/builds.csv --provider local` can import with\n"
-	"CIMINER_LOCAL_ARCHIVE=DIR: bare git repositories (Python and Java, several\n"
+	"`ciminer source import DIR/builds.csv --provider local --archive DIR` imports:\n"
+	"bare git repositories (Python and Java, several\n"
 	"authors, pull requests, merges, months of history), GitHub Actions workflow runs\n"
 	"with jobs, and job logs with pytest or Maven output. Builds fail the way real\n"
 	"ones do: more often after large changes, after a failed build, for new authors,\n"
@@ -137,8 +137,8 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	printf("  conclusions:    %lld success, %lld failure (%lld in tests), %lld cancelled, %lld timed out\n",
 	       s.success, s.failure, s.test_failures, s.cancelled, s.timed_out);
 	printf("  jobs and logs:  %lld jobs, %lld logs, %lld expired\n", s.jobs, s.logs, s.logs_expired);
-	printf("  import with:    CIMINER_LOCAL_ARCHIVE=%s ciminer source import %s/builds.csv --provider local\n",
-	       o.out_dir, o.out_dir);
+	printf("  import with:    ciminer source import %s/builds.csv --provider local --archive %s\n", o.out_dir,
+	       o.out_dir);
 	return 0;
 }
 

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 
 /* The weights (log-odds); docs/world.md shows the same table. */
-#define W_BASE (-4.5)
-#define W_CHURN 0.9        /* per doubling of (1 + src_churn / 15) */
+#define W_BASE (-5.4)
+#define W_CHURN 1.2        /* per doubling of (1 + src_churn / 15) */
 #define W_PREV_FAILED 1.6
 #define W_REPO_PREV_FAILED 0.35
 #define W_NEW_AUTHOR 1.4    /* fewer than 3 earlier commits */
@@ -28,7 +28,7 @@
 #define W_WEEKEND 0.2
 #define W_BOT (-0.6)
 #define W_MERGE (-0.4)
-#define P_FLAKY 0.03
+#define P_FLAKY 0.02
 #define P_CANCELLED 0.025
 #define P_TIMED_OUT 0.008
 

@@ -80,7 +80,7 @@ static void make_human(struct wrepo *r, struct wperson *p, size_t n_before, int 
 	p->size_mu = log(1.0 + 7.0 * wr_unit(g) * wr_unit(g)) + 0.2; /* most commits small, a few big-bang authors */
 	p->test_p = 0.05 + 0.8 * wr_unit(g);
 	p->skill = 0.35 * wr_normal(g);
-	p->activity = external ? 0.05 + 0.1 * wr_unit(g) : exp(0.6 * wr_normal(g));
+	p->activity = external ? 0.12 + 0.25 * wr_unit(g) : exp(0.6 * wr_normal(g));
 }
 
 static void make_bot(struct wperson *p, enum wbot kind)
