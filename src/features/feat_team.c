@@ -75,10 +75,12 @@ static const struct feat_def window_defs[] = {
 	{ "team_size", FEAT_INT, "count",
 	  "Distinct people who committed directly or merged pull requests in the lookback window before the build's "
 	  "start, in the trigger commit's history (the built commits excluded).",
-	  FEAT_PRE_BUILD, 1, NULL, "gh_team_size", NULL },
+	  FEAT_PRE_BUILD, 1, NULL, "gh_team_size",
+	  "ciminer leaves the built commits out of the window, so that nobody is in the team by the change being "
+	  "built alone; GitHub's web-flow committer is replaced by the commit's author." },
 	{ "team_is_core_member", FEAT_BOOL, "",
 	  "Whether the trigger commit's author is in the team (team_size) at the build's start.", FEAT_PRE_BUILD, 1,
-	  NULL, "gh_by_core_team_member", NULL },
+	  NULL, "gh_by_core_team_member", "Follows team_size: the author's own built commits do not make them core." },
 };
 
 static int window_compute(struct feat_run *r, void *state, struct feat_value *out)

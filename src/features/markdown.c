@@ -201,7 +201,18 @@ static const char tt_outro[] =
 	"  conclusion of each build and ignore cancelled and skipped builds.\n"
 	"- **Previous build.** TravisTorrent's `tr_prev_build` is the previous build on the same\n"
 	"  branch by build number; ciminer's `history_prev_build_id` is the last build of the\n"
-	"  repository to finish before this one started, which is what was known at that time.\n";
+	"  repository to finish before this one started, which is what was known at that time.\n"
+	"\n"
+	"## Adding a feature\n"
+	"\n"
+	"A feature is a `struct feat_def` (name, type, unit, one-sentence description, availability,\n"
+	"temporal flag, aliases, TravisTorrent column) in a node of its family's file\n"
+	"`src/features/feat_<family>.c`; a node (`struct feat_node`, contract in\n"
+	"`src/features/feature.h`) names the inputs it cannot do without and the nodes whose results\n"
+	"it reads, and computes all its features at once. New nodes are listed in\n"
+	"`src/features/catalogue.c`. Then regenerate this page (`ciminer features --markdown >\n"
+	"docs/features.md`), add hand-computed tests in `tests/features/`, and bump the catalogue\n"
+	"version when a definition changes meaning.\n";
 
 void feat_print_markdown(struct buf *out, const struct feat_catalogue *cat)
 {
