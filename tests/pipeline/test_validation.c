@@ -485,6 +485,10 @@ Test(validation, an_exhausted_rate_limit_is_waited_for_and_the_counts_are_the_sa
 	assert_stats(stats_of(s, id), 30, 17, 4, 6, 2, 1);
 	/* More successful answers than one window allows: the client waited for a reset. */
 	cr_assert_gt(fx_count(&srv, "by_status", "200") + fx_count(&srv, "by_status", "404"), 4);
+	/* ... and said so in the source's progress. */
+	char *progress = pt_text(s, "SELECT progress FROM build_sources WHERE id = %lld", (long long)id);
+	cr_assert(progress && strstr(progress, "rate limit"), "progress: %s", progress ? progress : "(null)");
+	free(progress);
 	free(csv);
 }
 
