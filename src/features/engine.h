@@ -141,9 +141,10 @@ uint64_t feat_session_node_usec(const struct feat_session *s, size_t i);
 /*
  * Computes the plan's features for one build into out (initialised with
  * FEAT_VECTOR_INIT or released). Missing inputs give a partial vector, not an
- * error. Errors: ERR_INPUT when the build has neither started_at nor
- * created_at or no commit sha while git features are planned (message names
- * the build); a node's own failure. On error out is empty.
+ * error (a build without a commit sha, or whose commit is not in the index,
+ * misses "git_commit"). Errors: ERR_INPUT when the build has neither
+ * started_at nor created_at (the message names the build); a node's own
+ * failure. On error out is empty.
  */
 int feat_compute(struct feat_vector *out, struct feat_session *s, const struct feat_input *in, struct err *e);
 

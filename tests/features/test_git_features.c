@@ -17,10 +17,14 @@
  *   P1 dave   T0+8d  (refs/pull/1/head only, from E1) tests/test_app.py +3 (4 tests)
  *   R1 bob    T0+9d  (main, from E1) src/big.py -> lib/big.py with one line
  *                    changed (+1 -1), .github/workflows/ci.yml +1 -1, add Dockerfile
+ *   X1 erin   T0+10d (branch cleanup, from R1) committed by GitHub's web-flow:
+ *                    tests/test_app.py back to two tests (-3 lines, one test deleted)
+ *   X2 alice  T0+11d (cleanup, from X1) empty commit
  *
  * Builds (each starts 1 h after its commit, runs 10 minutes):
  *   B1 C1 success bob, B2 C3 failure carol, B3 M2 success carol,
- *   B4 P1 failure dave (pull request 1), B5 R1 success bob.
+ *   B4 P1 failure dave (pull request 1), B5 R1 success bob, B6 X1 success erin,
+ *   B7 X2 success alice.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -40,6 +44,8 @@ static const struct rb_person bob = { "Bob", "bob@x.org" };
 static const struct rb_person carol = { "Carol", "carol@x.org" };
 static const struct rb_person dave = { "Dave", "dave@fork.org" };
 static const struct rb_person mallory = { "Mallory", "mallory@x.org" };
+static const struct rb_person erin = { "Erin", "erin@x.org" };
+static const struct rb_person web_flow = { "GitHub", "noreply@github.com" };
 
 static const char app_v1[] = "import os\n\n# comment\ndef main():\n    return 1\n";
 static const char app_v2[] = "import os\n\n# comment\ndef main():\n    return 2\nx = 3\n";
@@ -52,12 +58,12 @@ static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
 struct world {
 	git_repository *repo;
-	git_oid c0, c1, c2, c3, f1, m1, m2, e1, p1, r1;
-	char hex[10][GIT_OID_HEXSZ + 1];
+	git_oid c0, c1, c2, c3, f1, m1, m2, e1, p1, r1, x1, x2;
+	char hex[12][GIT_OID_HEXSZ + 1];
 	struct git_history *h;
-	struct feat_hist_build hb[5];
+	struct feat_hist_build hb[7];
 	struct feat_history hist;
-	struct feat_build b[5];
+	struct feat_build b[7];
 	int64_t pr1;
 	struct feat_repo repo_row;
 };
@@ -107,19 +113,24 @@ static void build_world(struct world *w)
 				{ ".github/workflows/ci.yml", "on: [push, pull_request]\n", 0 },
 				{ "Dockerfile", "FROM debian\n", 0 } };
 	w->r1 = rb_commit(w->repo, "refs/heads/main", &w->e1, fr, RB_N(fr), bob, T0 + 9 * DAY);
-	const git_oid *all[10] = { &w->c0, &w->c1, &w->c2, &w->c3, &w->f1, &w->m1, &w->m2, &w->e1, &w->p1, &w->r1 };
-	for (int i = 0; i < 10; i++)
+	struct rb_file fx[] = { { "tests/test_app.py", test_v1, 0 } };
+	w->x1 = rb_commit_by(w->repo, NULL, &w->r1, 1, fx, 1, erin, &web_flow, T0 + 10 * DAY, "Remove a test (#2)");
+	w->x2 = rb_commit(w->repo, "refs/heads/cleanup", &w->x1, NULL, 0, alice, T0 + 11 * DAY);
+	const git_oid *all[12] = { &w->c0, &w->c1, &w->c2, &w->c3, &w->f1, &w->m1,
+				   &w->m2, &w->e1, &w->p1, &w->r1, &w->x1, &w->x2 };
+	for (int i = 0; i < 12; i++)
 		rb_hex(w->hex[i], all[i]);
 	struct err e = ERR_INIT;
 	cr_assert_eq(git_history_new(&w->h, w->repo, &e), 0, "%s", e.msg);
 	cr_assert_eq(git_history_update(w->h, NULL, &e), 0, "%s", e.msg);
 
-	/* commit of each build: C1, C3, M2, P1, R1; its day; its author */
-	const int commit_of[5] = { 1, 3, 6, 8, 9 };
-	const int day[5] = { 1, 3, 6, 8, 9 };
-	const char *conclusion[5] = { "success", "failure", "success", "failure", "success" };
-	const char *email[5] = { "bob@x.org", "carol@x.org", "carol@x.org", "dave@fork.org", "bob@x.org" };
-	for (int i = 0; i < 5; i++) {
+	/* commit of each build: C1, C3, M2, P1, R1, X1, X2; its day; its author */
+	const int commit_of[7] = { 1, 3, 6, 8, 9, 10, 11 };
+	const int day[7] = { 1, 3, 6, 8, 9, 10, 11 };
+	const char *conclusion[7] = { "success", "failure", "success", "failure", "success", "success", "success" };
+	const char *email[7] = { "bob@x.org",	  "carol@x.org", "carol@x.org", "dave@fork.org",
+				 "bob@x.org",	  "erin@x.org",	 "alice@x.org" };
+	for (int i = 0; i < 7; i++) {
 		int64_t start = (T0 + day[i] * DAY + 3600) * US;
 		w->hb[i] = ft_hist(i + 1, w->hex[commit_of[i]], start, start + 10 * FT_MIN, conclusion[i], email[i]);
 		w->b[i] = ft_build(i + 1, w->hex[commit_of[i]], start, conclusion[i], email[i]);
@@ -131,7 +142,7 @@ static void build_world(struct world *w)
 	w->b[3].pr_numbers = &w->pr1;
 	w->b[3].n_pr_numbers = 1;
 	w->hist.builds = w->hb;
-	w->hist.n = 5;
+	w->hist.n = 7;
 	w->repo_row = (struct feat_repo){ "o/r", "Python", "main", "github_actions" };
 }
 
@@ -553,5 +564,40 @@ Test(git_features, source_languages_limit_what_counts_as_source_and_test)
 	feat_plan_free(p);
 	feat_plan_config_release(&pc);
 	json_decref(fc);
+	free_world(&w);
+}
+
+Test(git_features, counts_deleted_tests_and_replaces_github_web_flow_by_the_author)
+{
+	struct world w;
+	build_world(&w);
+	struct feat_plan *p = ft_plan(git_names);
+	struct feat_session *s = feat_session_new(p);
+	struct feat_vector v[2];
+	for (int i = 0; i < 2; i++) {
+		struct feat_input in = { .build = &w.b[5 + i], .repo = &w.repo_row, .history = &w.hist, .git = w.h };
+		v[i] = ft_compute(s, &in);
+	}
+	/* B6 builds X1 alone (R1 was built by B5): one test definition deleted. */
+	ft_assert_int(&v[0], "git_built_commits_count", 1);
+	ft_assert_str(&v[0], "git_prev_commit_sha", w.hex[9]);
+	ft_assert_int(&v[0], "git_diff_tests_deleted", 1);
+	ft_assert_int(&v[0], "git_diff_tests_added", 0);
+	ft_assert_int(&v[0], "git_diff_lines_deleted", 3);
+	ft_assert_int(&v[0], "git_diff_test_churn", 3);
+	ft_assert_int(&v[0], "repo_test_sloc", 4);
+	ft_assert_int(&v[0], "team_size", 4);
+	ft_assert_int(&v[0], "team_is_core_member", 0);
+	/* B7 builds X2 (X1 was built by B6): X1, committed by web-flow, makes its author erin a
+	 * member; web-flow itself never is: alice, bob, carol, mallory, erin. */
+	ft_assert_int(&v[1], "git_built_commits_count", 1);
+	ft_assert_int(&v[1], "team_size", 5);
+	ft_assert_int(&v[1], "team_is_core_member", 1);
+	ft_assert_int(&v[1], "git_diff_files_touched", 0);
+	cr_assert(ft_is_null(&v[1], "author_ownership"), "an empty commit touches no file");
+	for (int i = 0; i < 2; i++)
+		feat_vector_release(&v[i]);
+	feat_session_free(s);
+	feat_plan_free(p);
 	free_world(&w);
 }
