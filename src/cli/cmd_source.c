@@ -2,14 +2,17 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/wait.h"
+#include "core/fs.h"
 #include "core/json.h"
 #include "core/xalloc.h"
 #include "pipeline/source.h"
 #include "store/store.h"
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
 	"usage: ciminer source import FILE.csv [--name N] [--description D] [--provider P]\n"
@@ -150,6 +153,10 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (optind + 1 != argc)
 		return err_set(e, ERR_USAGE, "source import takes one CSV file; run 'ciminer source --help'");
 	o.path = argv[optind];
+	/* Checked before the database is opened: a refused file must not create the data dir or its database. */
+	if (strcmp(o.path, "-") != 0 && (access(o.path, R_OK) != 0 || fs_is_dir(o.path)))
+		return err_set(e, ERR_INPUT, "cannot read %s: %s", o.path,
+			       fs_is_dir(o.path) ? "it is a folder, not a CSV file" : strerror(errno));
 	char *abs_archive = NULL;
 	if (o.archive_dir) {
 		abs_archive = realpath(o.archive_dir, NULL);
