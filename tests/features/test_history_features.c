@@ -252,3 +252,128 @@ Test(history_features, missing_logs_of_the_previous_build_make_prev_log_partial)
 	feat_plan_free(p);
 	free_warehouse(&w);
 }
+
+/*
+ * A random warehouse (300 builds, overlapping runs, four authors, some
+ * running or cancelled) against a brute-force reading of the definitions:
+ * for every build, scan all others for those that finished with an outcome
+ * before it started. The engine, fed the builds in a shuffled order in one
+ * session, must agree on every history and author feature.
+ */
+struct ref_done {
+	int64_t end, start, id;
+	int failed;
+	const char *email;
+};
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct ref_done *x = a, *y = b;
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static uint64_t rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void assert_rate(const struct feat_vector *v, const char *name, int fails, int n)
+{
+	if (n == 0) {
+		cr_assert(ft_is_null(v, name), "%s should be null", name);
+		return;
+	}
+	ft_assert_float(v, name, (double)fails / n);
+}
+
+Test(history_features, agree_with_a_brute_force_reading_on_a_random_warehouse)
+{
+	enum { N = 300 };
+	static const char *const emails[] = { "a@x.org", "b@x.org", "c@x.org", "d@x.org" };
+	static const char *const conclusions[] = { "success", "success", "success", "failure", "failure",
+						   "timed_out", "cancelled", "skipped" };
+	struct feat_hist_build *hb = calloc(N, sizeof(*hb));
+	uint64_t seed = 0x2545f4914f6cdd1dull;
+	for (int i = 0; i < N; i++) {
+		int64_t start = T + (int64_t)(rnd(&seed) % (30 * 24 * 60)) * FT_MIN;
+		int64_t len = (int64_t)(1 + rnd(&seed) % 600) * FT_MIN; /* up to 10 hours: lots of overlap */
+		int running = rnd(&seed) % 20 == 0;
+		hb[i] = ft_hist(i + 1, NULL, start, running ? FEAT_TIME_UNKNOWN : start + len,
+				running ? NULL : conclusions[rnd(&seed) % 8], emails[rnd(&seed) % 4]);
+	}
+	/* the pipeline's order: by start */
+	for (int i = 1; i < N; i++)
+		for (int k = i; k > 0 && hb[k].started_at < hb[k - 1].started_at; k--) {
+			struct feat_hist_build t = hb[k];
+			hb[k] = hb[k - 1];
+			hb[k - 1] = t;
+		}
+	struct feat_history h = { hb, N };
+	int order[N];
+	for (int i = 0; i < N; i++)
+		order[i] = i;
+	for (int i = N - 1; i > 0; i--) {
+		int j = (int)(rnd(&seed) % (uint64_t)(i + 1)), t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	struct feat_plan *p = ft_plan(names);
+	struct feat_session *s = feat_session_new(p);
+	struct ref_done *done = calloc(N, sizeof(*done));
+	for (int q = 0; q < N; q++) {
+		const struct feat_hist_build *me = &hb[order[q]];
+		int n = 0;
+		for (int i = 0; i < N; i++) {
+			int o = feat_outcome_of(hb[i].conclusion);
+			if (hb[i].completed_at != FEAT_TIME_UNKNOWN && hb[i].completed_at < me->started_at && o >= 0)
+				done[n++] = (struct ref_done){ hb[i].completed_at, hb[i].started_at, hb[i].id, o,
+							      hb[i].author_email };
+		}
+		qsort(done, (size_t)n, sizeof(*done), ref_cmp);
+		int fails = 0, f5 = 0, f10 = 0, streak = 0, mine = 0, mine_fails = 0, recent = 0, recent_fails = 0;
+		for (int i = 0; i < n; i++) {
+			fails += done[i].failed;
+			f5 += i >= n - 5 && done[i].failed;
+			f10 += i >= n - 10 && done[i].failed;
+			streak = done[i].failed ? streak + 1 : 0;
+			if (!strcmp(done[i].email, me->author_email)) {
+				mine++;
+				mine_fails += done[i].failed;
+				if (done[i].end >= me->started_at - 90 * FT_DAY) {
+					recent++;
+					recent_fails += done[i].failed;
+				}
+			}
+		}
+		struct feat_build b = ft_build(me->id, NULL, me->started_at, me->conclusion, me->author_email);
+		struct feat_input in = { .build = &b, .history = &h };
+		struct feat_vector v = ft_compute(s, &in);
+		ft_assert_int(&v, "history_builds_count", n);
+		if (n) {
+			ft_assert_int(&v, "history_prev_build_id", done[n - 1].id);
+			ft_assert_int(&v, "history_prev_outcome", done[n - 1].failed);
+		} else {
+			cr_assert(ft_is_null(&v, "history_prev_build_id"));
+		}
+		assert_rate(&v, "history_fail_rate", fails, n);
+		assert_rate(&v, "history_fail_rate_5", f5, n < 5 ? n : 5);
+		assert_rate(&v, "history_fail_rate_10", f10, n < 10 ? n : 10);
+		ft_assert_int(&v, "history_fail_streak", streak);
+		ft_assert_int(&v, "author_experience", mine);
+		assert_rate(&v, "author_fail_rate", mine_fails, mine);
+		ft_assert_int(&v, "author_recent_builds", recent);
+		assert_rate(&v, "author_fail_rate_recent", recent_fails, recent);
+		feat_vector_release(&v);
+	}
+	free(done);
+	feat_session_free(s);
+	feat_plan_free(p);
+	free(hb);
+}
