@@ -226,15 +226,16 @@ static int apply_item(const struct feat_catalogue *cat, uint8_t *sel, const char
 				if (!pattern && value)
 					return err_set(e, ERR_INPUT,
 						       "%s: '%s' is a label (derived from the build's outcome) and can never be "
-						       "a feature; the labels build_status, build_status_num and outcome are "
-						       "written by the dataset itself; remove it",
+						       "a feature (the dataset writes its label column `outcome` itself); remove it",
 						       key, item);
 				continue;
 			}
 			sel[f] = value;
 			hits++;
 		}
-	if (hits == 0 && !(pattern == 0 && !value && feat_catalogue_find(cat, item, NULL)))
+	/* Excluding a label by name matches nothing and is harmless; anything else that matches nothing is a typo. */
+	int excluded_label = !pattern && !value && feat_catalogue_find(cat, item, NULL);
+	if (hits == 0 && !excluded_label)
 		return err_set(e, ERR_INPUT, "%s: %s '%s' %s; run 'ciminer features' for the catalogue", key,
 			       pattern ? "pattern" : "feature", item, pattern ? "matches no feature" : "is unknown");
 	return 0;
