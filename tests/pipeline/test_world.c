@@ -370,3 +370,39 @@ Test(world, repositories_hold_every_head_commit_with_merges_forks_and_several_au
 	json_decref(repos);
 	free(dir);
 }
+
+Test(world, generate_world_command_checks_its_options_and_prints_a_summary)
+{
+	const char *bin = ts_ciminer_bin();
+	char *dir = ts_tempdir("world-cli"), *out = NULL;
+	json_error_t je;
+	json_t *sum;
+	int rc;
+	if (!bin || !fs_exists(bin))
+		cr_skip_test("the ciminer binary (CIMINER_BIN) is not built");
+	rc = ts_run(&out, "%s generate-world --help", bin);
+	cr_assert_eq(rc, 0);
+	cr_assert(strstr(out, "--repos N") && strstr(out, "--seed S") && strstr(out, "builds.csv"), "%s", out);
+	free(out);
+	rc = ts_run(&out, "%s generate-world --out %s/w --repos zero 2>&1", bin, dir);
+	cr_assert_eq(rc, 2, "bad --repos: exit %d", rc);
+	cr_assert(strstr(out, "--repos 'zero'"), "%s", out);
+	free(out);
+	rc = ts_run(&out, "%s generate-world --repos 2 2>&1", bin);
+	cr_assert_eq(rc, 2);
+	cr_assert(strstr(out, "--out"), "%s", out);
+	free(out);
+	rc = ts_run(&out, "%s --json generate-world --out %s/w --repos 2 --builds 30 --seed 9", bin, dir);
+	cr_assert_eq(rc, 0, "%s", out);
+	sum = json_loads(out, 0, &je);
+	cr_assert(sum, "not JSON: %s", out);
+	cr_assert_eq(json_integer_value(json_object_get(sum, "builds")), 30);
+	cr_assert_eq(json_integer_value(json_object_get(sum, "repos")), 2);
+	json_decref(sum);
+	free(out);
+	rc = ts_run(&out, "%s generate-world --out %s/w --repos 2 --builds 30 2>&1", bin, dir);
+	cr_assert_eq(rc, 2, "an existing folder must be refused");
+	cr_assert(strstr(out, "--force"), "%s", out);
+	free(out);
+	free(dir);
+}
