@@ -13,6 +13,7 @@
 #include "pipeline/events.h"
 #include "pipeline/jobs_phase3.h"
 #include "pipeline/registry.h"
+#include "core/buf.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -22,6 +23,7 @@
 #include "features/engine.h"
 #include "jobs/queue.h"
 #include "store/status.h"
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -387,6 +389,37 @@ static int generate_into(struct store *s, const struct pipeline_app *app, int64_
 	return rc;
 }
 
+/*
+ * A worker killed while generating leaves its "<id>.tmp-*" folder (or, between
+ * the two renames, its "<id>.old-*" one) behind. One generate_dataset job of a
+ * scenario runs at a time (the scenario is 'splitting' and the job holds its
+ * lease), so any such folder of this scenario is stale: remove them before
+ * writing, or every crash would leak a dataset's worth of disk.
+ */
+static void remove_stale_dirs(const char *data_dir, int64_t sid)
+{
+	char *parent = xasprintf("%s/datasets", data_dir);
+	char tmp_prefix[40], old_prefix[40];
+	snprintf(tmp_prefix, sizeof(tmp_prefix), "%lld.tmp-", (long long)sid);
+	snprintf(old_prefix, sizeof(old_prefix), "%lld.old-", (long long)sid);
+	struct strvec stale = STRVEC_INIT;
+	DIR *d = opendir(parent);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, tmp_prefix, strlen(tmp_prefix)) == 0 ||
+		    strncmp(de->d_name, old_prefix, strlen(old_prefix)) == 0)
+			strvec_pushf(&stale, "%s/%s", parent, de->d_name);
+	if (d)
+		closedir(d);
+	for (size_t i = 0; i < stale.n; i++) {
+		struct err ignore = ERR_INIT;
+		log_info("removing %s, left by an interrupted generation", stale.v[i]);
+		fs_remove_tree(stale.v[i], &ignore);
+	}
+	strvec_clear(&stale);
+	free(parent);
+}
+
 static int generate_dataset(struct job_ctx *ctx, struct err *e)
 {
 	struct store *s = ctx->store;
@@ -401,7 +434,7 @@ static int generate_dataset(struct job_ctx *ctx, struct err *e)
 	struct dataset_generate_result res = DATASET_GENERATE_RESULT_INIT;
 	json_t *manifest = NULL;
 	struct err ignore = ERR_INIT;
-	fs_remove_tree(tmp, &ignore);
+	remove_stale_dirs(app->data_dir, sid);
 	int rc = generate_into(s, app, sid, scenario, tmp, &res, &manifest, e);
 	/* Swap the new folder in; the old one goes only after the rename succeeded. */
 	if (rc == 0 && fs_exists(final_dir) && rename(final_dir, old) != 0)

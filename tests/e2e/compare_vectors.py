@@ -2,36 +2,27 @@
 providers (test_github_api.sh: the local archive and the same archive served
 as the GitHub API), matched by the CI run id.
 
-usage: compare_vectors.py A.json A_IDS B.json B_IDS
-(X.json: `ciminer --json scenario builds ID --phase enrichment`;
- X_IDS: "warehouse id|ci_run_id" lines of raw_build_runs)
+usage: compare_vectors.py A.json B.json
+(X.json: `ciminer --json scenario builds ID --phase enrichment`)
 
-Every feature must be equal, with two exceptions that are not the providers'
-mappings: build_provider names the provider (local vs github_actions), and
-history_prev_build_id is a warehouse id (each database numbers its runs in
-its own insertion order), so it is compared through the CI run id it points
-to. Extraction status, feature count, missing resources and skipped features
-must be equal too.
+Every feature must be equal except build_provider, which names the provider
+(local vs github_actions). Extraction status, feature count, missing
+resources and skipped features must be equal too. (The scenario leaves out
+the warehouse ids build_id and history_prev_build_id: each database numbers
+its runs in its own insertion order.)
 """
 import json
 import sys
 
 
-def load(path, ids_path):
+def load(path):
     with open(path) as f:
-        rows = {r["ci_run_id"]: r for r in json.load(f)}
-    ids = {}
-    with open(ids_path) as f:
-        for line in f:
-            if line.strip():
-                wid, run = line.strip().split("|")
-                ids[int(wid)] = run
-    return rows, ids
+        return {r["ci_run_id"]: r for r in json.load(f)}
 
 
 def main():
-    a, a_ids = load(sys.argv[1], sys.argv[2])
-    b, b_ids = load(sys.argv[3], sys.argv[4])
+    a = load(sys.argv[1])
+    b = load(sys.argv[2])
     problems = []
     if set(a) != set(b):
         problems.append("builds differ: %d only in the first run, %d only in the second"
@@ -49,8 +40,6 @@ def main():
             va, vb = fa.get(name), fb.get(name)
             if name == "build_provider":
                 continue
-            if name == "history_prev_build_id" and va is not None and vb is not None:
-                va, vb = a_ids.get(va, "?%s" % va), b_ids.get(vb, "?%s" % vb)
             if va != vb:
                 problems.append("run %s: %s is %r vs %r" % (run, name, va, vb))
         compared += 1

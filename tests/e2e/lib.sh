@@ -71,8 +71,9 @@ e2e_world() {
 		{ cat "$E2E_WORK/world.err" >&2; e2e_fail "generate-world failed"; }
 }
 
-# e2e_pg_url NAME: creates a fresh database NAME on the test server and prints its URL.
-e2e_pg_url() {
+# e2e_pg_db NAME: creates a fresh database NAME on the test server (dropped at
+# exit) and sets DB to its URL.
+e2e_pg_db() {
 	local state=${CIMINER_TEST_PG_STATE:-}
 	[ -r "$state" ] || e2e_fail "no PostgreSQL test server: CIMINER_TEST_PG_STATE ('$state') is unreadable (run through ctest, which starts pg_server)"
 	E2E_PG_ADMIN=$(sed -n "s/^CIMINER_TEST_PG_URL=//p" "$state" | tr -d "'")
@@ -80,7 +81,7 @@ e2e_pg_url() {
 	PGOPTIONS="-c client_min_messages=warning" psql "$E2E_PG_ADMIN" -qAtc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
 	psql "$E2E_PG_ADMIN" -qAtc "CREATE DATABASE $1" >/dev/null || e2e_fail "cannot create database $1"
 	E2E_PG_DBS+=("$1")
-	echo "${E2E_PG_ADMIN/\/postgres\?//$1?}"
+	DB=${E2E_PG_ADMIN/\/postgres\?//$1?}
 }
 
 # e2e_sql SQL: one value from the current database ($DB, else SQLite in $DATA).
@@ -95,13 +96,15 @@ e2e_sql() {
 # e2e_scenario_file SOURCE_ID OUT: the scenario of the tests: every feature
 # of the catalogue ("*": every family, post-build ones included) except the
 # identifiers the demo leaves out, three formats, stratified within
-# repositories.
+# repositories. history_prev_build_id is left out too: it is a warehouse id,
+# numbered in the order concurrent validation jobs insert runs, so it would
+# make the dataset differ from one run to the next (and between providers).
 e2e_scenario_file() {
 	cat >"$2" <<EOF
 {"name": "e2e", "description": "end-to-end test scenario",
  "data_source_config": {"filter_by": "all", "source_ids": [$1]},
  "feature_config": {"dag_features": ["*"], "exclude": ["build_id", "build_ci_run_id", "build_trigger_sha",
-   "build_job_ids", "git_built_commits", "git_prev_commit_sha", "pr_*"]},
+   "build_job_ids", "git_built_commits", "git_prev_commit_sha", "history_prev_build_id", "pr_*"]},
  "splitting_config": {"strategy": "stratified_within_group", "group_by": "repo_name",
    "ratios": {"train": 0.7, "val": 0.15, "test": 0.15}, "temporal_ordering": true, "seed": 42},
  "preprocessing_config": {"missing_values_strategy": "fill", "fill_value": "median", "normalization_method": "z_score"},
@@ -176,7 +179,7 @@ e2e_local_test() {
 	e2e_world "$world"
 	DATA=$E2E_WORK/data
 	DB=""
-	[ "$1" = pg ] && DB=$(e2e_pg_url "e2e_local_$$")
+	[ "$1" != pg ] || e2e_pg_db "e2e_local_$$"
 	e2e_import "$world/builds.csv" --provider local --archive "$world"
 	e2e_phases
 	e2e_check_pipeline "$world"
