@@ -83,7 +83,12 @@ char *feat_author_key(const char *email, const char *login)
 	return NULL;
 }
 
-/* qsort_r comparator: done builds by (completed_at, start, id). */
+/*
+ * qsort_r comparator: done builds by (completed_at, start, position in the
+ * history). The last tie-break is the caller's order (started_at, then a
+ * provider-stable key), not the warehouse id, which depends on the order in
+ * which validation happened to insert the runs.
+ */
 static int by_completion(const void *a, const void *b, void *arg)
 {
 	const struct feat_hist_build *hb = arg;
@@ -93,7 +98,7 @@ static int by_completion(const void *a, const void *b, void *arg)
 	int64_t sx = feat_hist_start(x), sy = feat_hist_start(y);
 	if (sx != sy)
 		return sx < sy ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
+	return x < y ? -1 : x > y;
 }
 
 static void build_authors(struct feat_cache *c)

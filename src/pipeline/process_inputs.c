@@ -77,7 +77,9 @@ static int load_runs(struct repo_inputs *ri, struct store *s, struct err *e)
 			     "SELECT id, ci_run_id, build_number, commit_sha, branch, event, ci_provider, actor_login, is_bot,"
 			     " author_name, author_email, pr_numbers, status, conclusion, created_at, started_at, completed_at,"
 			     " duration_sec, run_attempt, jobs_count FROM raw_build_runs WHERE raw_repo_id = ?"
-			     " ORDER BY COALESCE(started_at, created_at), id",
+			     /* Ties in time are broken by the provider's run id (numeric ids compare by length
+			      * first), never by the warehouse id, which depends on insertion order. */
+			     " ORDER BY COALESCE(started_at, created_at), LENGTH(ci_run_id), ci_run_id",
 			     1, p);
 	if (rc < 0)
 		return rc;

@@ -167,7 +167,7 @@ static void history_keys(struct frame_build *fb, size_t r, struct store *s, int6
 	if (store_query(s, &c, e,
 			"SELECT conclusion FROM raw_build_runs WHERE raw_repo_id = ? AND completed_at < ?"
 			" AND conclusion IN ('success', 'failure', 'timed_out', 'startup_failure')"
-			" ORDER BY completed_at DESC, id DESC",
+			" ORDER BY completed_at DESC, LENGTH(ci_run_id) DESC, ci_run_id DESC",
 			2, p) < 0)
 		return;
 	int64_t n = 0, failed = 0;
@@ -194,7 +194,7 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 		 " FROM training_enrichment_builds b JOIN feature_vectors v ON v.id = b.feature_vector_id"
 		 " JOIN raw_build_runs r ON r.id = b.raw_run_id JOIN raw_repositories p ON p.id = r.raw_repo_id"
 		 " WHERE b.scenario_id = ? AND b.extraction_status IN (%s)"
-		 " ORDER BY p.full_name, COALESCE(r.started_at, r.created_at), r.id",
+		 " ORDER BY p.full_name, COALESCE(r.started_at, r.created_at), LENGTH(r.ci_run_id), r.ci_run_id",
 		 strict ? "'completed'" : "'completed', 'partial'");
 	int rc = store_query(s, &c, e, sql, 1, p);
 	if (rc < 0)
