@@ -13,12 +13,22 @@ int cli_store(struct cli_ctx *ctx, struct store **out, struct err *e)
 		*out = ctx->store;
 		return 0;
 	}
-	if (fs_check_writable_dir(ctx->data_dir, e) < 0) {
-		e->code = ERR_USAGE; /* a data dir that cannot be used is the user's to fix: exit 2 */
-		return ERR_USAGE;
-	}
+	/*
+	 * With an explicit --db the database is opened first, so a malformed or
+	 * unreachable URL leaves no data dir behind; the default SQLite database
+	 * lives in the data dir, which must exist first.
+	 */
+	int rc = 0;
+	if (!ctx->db_url && fs_check_writable_dir(ctx->data_dir, e) < 0)
+		rc = e->code = ERR_USAGE; /* a data dir that cannot be used is the user's to fix: exit 2 */
 	char *url = ctx->db_url ? xstrdup(ctx->db_url) : store_default_url(ctx->data_dir);
-	int rc = store_open(&ctx->store, url, e);
+	if (rc == 0)
+		rc = store_open(&ctx->store, url, e);
+	if (rc == 0 && ctx->db_url && fs_check_writable_dir(ctx->data_dir, e) < 0) {
+		store_close(ctx->store);
+		ctx->store = NULL;
+		rc = e->code = ERR_USAGE;
+	}
 	if (rc == 0 && !ctx->db_url)
 		ctx->db_url = url; /* lives until exit: main's ctx outlives every command */
 	else

@@ -13,8 +13,9 @@
  * unknown provider or a build id of the wrong form for its provider makes the
  * row `invalid` (kept with its row number and reason, never validated). A
  * repeated (provider, repository, build id) is stored once and counted as a
- * duplicate. Row numbers count CSV records with the header as row 1; they are
- * line numbers unless a quoted field spans lines.
+ * duplicate. A row is identified by the physical line its record starts on
+ * (the header is line 1; blank lines and quoted fields spanning lines count),
+ * so the number points at the line a user opens in an editor.
  */
 #ifndef PIPELINE_SOURCE_H
 #define PIPELINE_SOURCE_H

@@ -30,7 +30,9 @@ struct importer {
 	struct buf t_build, t_repo, t_prov; /* trimmed values of the current row (reused: no malloc per row) */
 	struct strvec header;
 	int col_build, col_repo, col_provider;
-	int64_t record_no;     /* 1 = header */
+	int64_t record_no;     /* records seen; 1 = header */
+	int64_t line;          /* physical line the parser is on (1-based) */
+	int64_t rec_line;      /* line the current record started on: what rows report */
 	int64_t source_id, now;
 	json_t *preview;
 	struct source_import_result res;
@@ -139,6 +141,8 @@ static int take_row(struct importer *im)
 	const char *prov = im->o->provider;
 	if (im->col_provider >= 0) {
 		prov = (size_t)im->col_provider < im->row.n ? trimmed(im->row.v[im->col_provider], &im->t_prov) : "";
+		for (char *c = im->t_prov.data; c && *c; c++) /* "CircleCI" and "circleci" are the same provider */
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
 		if (!*prov)
 			prov = im->o->provider;
 	}
@@ -154,13 +158,13 @@ static int take_row(struct importer *im)
 		snprintf(reason, sizeof(reason), "build id '%.60s' is not a %s id (%s)", build, prov,
 			 strcmp(prov, CI_CIRCLECI) == 0 ? "a pipeline UUID" : "a positive whole number");
 	int64_t changes = 0;
-	struct store_val p[] = { sv_int(im->source_id), sv_int(im->record_no), sv_text(prov), sv_text(build),
+	struct store_val p[] = { sv_int(im->source_id), sv_int(im->rec_line), sv_text(prov), sv_text(build),
 				 sv_text(repo), sv_text(reason[0] ? "invalid" : "pending"),
 				 reason[0] ? sv_text(reason) : sv_null(), sv_int(im->now) };
 	int rc = store_exec(im->s, im->e, &changes,
 			    "INSERT INTO source_builds (source_id, line_no, ci_provider, build_id_from_source,"
 			    " repo_name_from_source, status, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-			    " ON CONFLICT (source_id, ci_provider, repo_name_from_source, build_id_from_source)"
+			    " ON CONFLICT (source_id, ci_provider, LOWER(repo_name_from_source), build_id_from_source)"
 			    " WHERE status <> 'invalid' DO NOTHING",
 			    8, p);
 	if (rc == 0) {
@@ -181,10 +185,14 @@ static void on_field(void *data, size_t len, void *ctx)
 		return;
 	const char *d = data ? data : "";
 	if (len > FIELD_MAX) {
-		im->rc = err_set(im->e, ERR_INPUT, "%s: row %lld has a field of %zu bytes; is this really a CSV file?",
-				 im->o->path, (long long)im->record_no + 1, len);
+		im->rc = err_set(im->e, ERR_INPUT, "%s: line %lld has a field of %zu bytes; is this really a CSV file?",
+				 im->o->path, (long long)im->line, len);
 		return;
 	}
+	if (im->row.n == 0)
+		im->rec_line = im->line;
+	for (size_t i = 0; i < len; i++) /* a quoted field spanning lines moves the line count on */
+		im->line += d[i] == '\n';
 	buf_reset(&im->field);
 	buf_add(&im->field, d, len);
 	strvec_push(&im->row, buf_cstr(&im->field));
@@ -193,7 +201,11 @@ static void on_field(void *data, size_t len, void *ctx)
 static void on_row(int term, void *ctx)
 {
 	struct importer *im = ctx;
-	(void)term;
+	/* With CSV_REPALL_NL every line feed is reported, blank lines included, so
+	 * counting them gives physical line numbers (a CRLF record ends at the CR;
+	 * its LF then arrives as an empty row). */
+	if (term == '\n')
+		im->line++;
 	if (im->rc) {
 		strvec_clear(&im->row);
 		return;
@@ -229,7 +241,7 @@ static int finish(struct importer *im)
 static int parse_stream(struct importer *im, FILE *f)
 {
 	struct csv_parser csv;
-	if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+	if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL) != 0)
 		return err_set(im->e, ERR_INTERNAL, "cannot initialise the CSV parser");
 	char blk[1 << 16];
 	size_t n;
@@ -247,8 +259,8 @@ static int parse_stream(struct importer *im, FILE *f)
 		if (offset == 0 && memchr(blk, '\0', n))
 			im->rc = err_set(im->e, ERR_INPUT, "%s is a binary file, not CSV", im->o->path);
 		else if (csv_parse(&csv, p, len, on_field, on_row, im) != len && !im->rc)
-			im->rc = err_set(im->e, ERR_INPUT, "%s: not valid CSV after row %lld: %s (check the quotes)",
-					 im->o->path, (long long)im->record_no, csv_strerror(csv_error(&csv)));
+			im->rc = err_set(im->e, ERR_INPUT, "%s: not valid CSV at line %lld: %s (check the quotes)",
+					 im->o->path, (long long)im->line, csv_strerror(csv_error(&csv)));
 		offset += (int64_t)n;
 	}
 	if (!im->rc && ferror(f))
@@ -275,7 +287,7 @@ int source_import(struct store *s, const struct source_import_opts *o, struct so
 	FILE *f = strcmp(o->path, "-") == 0 ? stdin : fopen(o->path, "rb");
 	if (!f)
 		return err_set(e, ERR_INPUT, "cannot read %s: %s", o->path, strerror(errno));
-	struct importer im = { .s = s, .o = &opts, .e = e, .now = utc_now(), .preview = json_array() };
+	struct importer im = { .s = s, .o = &opts, .e = e, .now = utc_now(), .preview = json_array(), .line = 1 };
 	int rc = store_begin(s, e);
 	if (rc == 0) {
 		rc = parse_stream(&im, f);

@@ -58,9 +58,10 @@ static const char v1[] =
 	" repo_name_from_source TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', reason TEXT,"
 	" raw_repo_id BIGINT REFERENCES raw_repositories(id), raw_run_id BIGINT REFERENCES raw_build_runs(id),"
 	" updated_at BIGINT);"
-	/* Invalid rows are kept with their line number and reason, so they are outside the key. */
+	/* Invalid rows are kept with their line number and reason, so they are outside the key; repository
+	 * names compare case-insensitively, as GitHub's do. */
 	"CREATE UNIQUE INDEX source_builds_key ON source_builds"
-	" (source_id, ci_provider, repo_name_from_source, build_id_from_source) WHERE status <> 'invalid';"
+	" (source_id, ci_provider, LOWER(repo_name_from_source), build_id_from_source) WHERE status <> 'invalid';"
 	"CREATE INDEX source_builds_status ON source_builds (source_id, status);"
 
 	/* Phase 1-3: scenarios and their per-build rows. */

@@ -141,8 +141,8 @@ Test(source_import, reads_quoted_fields_with_commas_quotes_and_newlines)
 	cr_assert_eq(r.duplicates, 0);
 	assert_row(r.source_id, 2, "pending", "acme/widget", "101");
 	assert_row(r.source_id, 3, "pending", "acme/widget", "102");
-	/* Row numbers count records: the quoted newline does not shift the next record's number. */
-	assert_row(r.source_id, 4, "pending", "acme/gadget", "103");
+	/* Rows are identified by their physical line: the quoted newline moves the next record to line 5. */
+	assert_row(r.source_id, 5, "pending", "acme/gadget", "103");
 	json_t *pv = source_json(r.source_id, "preview");
 	json_t *row2 = json_array_get(json_object_get(pv, "rows"), 1);
 	cr_assert_str_eq(json_string_value(json_array_get(row2, 2)), "two\nlines, and \"quotes\"");
@@ -189,7 +189,9 @@ Test(source_import, skips_blank_lines_and_accepts_a_last_line_without_newline)
 	import_ok("blank.csv", "build_id,repo\n\n1,a/b\n\n\n2,a/b", NULL, &r);
 	cr_assert_eq(r.rows, 2);
 	cr_assert_eq(r.accepted, 2);
-	assert_row(r.source_id, 3, "pending", "a/b", "2");
+	/* Physical lines: blank lines count. */
+	assert_row(r.source_id, 3, "pending", "a/b", "1");
+	assert_row(r.source_id, 6, "pending", "a/b", "2");
 }
 
 Test(source_import, trims_spaces_around_values)
@@ -543,4 +545,15 @@ Test(source_import, delete_removes_the_source_and_its_rows_only)
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM source_builds WHERE source_id = %lld", (long long)a.source_id), 0);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM source_builds WHERE source_id = %lld", (long long)b.source_id), 1);
 	cr_assert_eq(source_delete(s, a.source_id, &e), ERR_NOT_FOUND);
+}
+
+Test(source_import, counts_repository_names_differing_only_in_case_as_duplicates)
+{
+	/* GitHub names are case-insensitive: Acme/Widget and acme/widget are one repository. */
+	struct source_import_result r;
+	import_ok("case.csv", "build_id,repo_name,ci_provider\n5,Acme/Widget,github_actions\n5,acme/widget,GitHub_Actions\n",
+		  NULL, &r);
+	cr_assert_eq(r.accepted, 1);
+	cr_assert_eq(r.duplicates, 1);
+	cr_assert_eq(r.invalid, 0, "a provider value in another case is the same provider");
 }
