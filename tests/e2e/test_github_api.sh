@@ -38,10 +38,13 @@ e2e_expect "log requests (one per job of the selected builds)" "$logs" "$jobs"
 e2e_expect "storage downloads after the API's 302" "$storage" "$jobs"
 e2e_expect "302 answers" "$(e2e_json by_status.302 <"$E2E_WORK/stats.json")" "$jobs"
 e2e_expect "warehouse providers" "$(e2e_sql "SELECT DISTINCT ci_provider FROM raw_repositories")" github_actions
+mirrors=0
 for m in $(cd "$DATA/repos" && ls -d */*.git); do
 	url=$(git --git-dir "$DATA/repos/$m" config --get remote.origin.url 2>/dev/null || true)
-	[ -z "$url" ] || [ "$url" = "file://$world/repos/$m" ] || e2e_fail "mirror $m was cloned from '$url'"
+	e2e_expect "clone URL of mirror $m" "$url" "file://$world/repos/$m"
+	mirrors=$((mirrors + 1))
 done
+e2e_expect "mirrors" "$mirrors" "$(cd "$world/repos" && ls -d */*.git | wc -l)"
 
 "$PY" "$E2E_DIR/compare_vectors.py" "$E2E_WORK/local.json" "$E2E_WORK/github.json" ||
 	e2e_fail "the GitHub provider's feature vectors differ from the local provider's (above)"
