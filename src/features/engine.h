@@ -12,7 +12,8 @@
  *
  * Resolution: dag_features holds feature names, aliases (other names, e.g.
  * TravisTorrent columns) and shell wildcards (`git_*`) matched against names
- * and aliases; an empty list means every pre_build feature. exclude removes
+ * and aliases; an empty list means every pre_build feature
+ * except identifiers (unit "id": warehouse and provider ids, commit shas). exclude removes
  * names, aliases and wildcards from that. An unknown name, a wildcard that
  * matches nothing, or a label feature named explicitly (build_status,
  * build_status_num, outcome) is ERR_INPUT naming it; wildcards skip labels.

@@ -20,11 +20,11 @@ int64_t feat_lookback_from(const struct feat_run *r)
 }
 
 static const struct feat_def info_defs[] = {
-	{ "build_id", FEAT_INT, "", "The build's id in ciminer's warehouse.", FEAT_PRE_BUILD, 0, NULL, "tr_build_id", NULL },
-	{ "build_ci_run_id", FEAT_STRING, "", "The CI provider's id of the run.", FEAT_PRE_BUILD, 0, NULL, NULL, NULL },
+	{ "build_id", FEAT_INT, "id", "The build's id in ciminer's warehouse.", FEAT_PRE_BUILD, 0, NULL, "tr_build_id", NULL },
+	{ "build_ci_run_id", FEAT_STRING, "id", "The CI provider's id of the run.", FEAT_PRE_BUILD, 0, NULL, NULL, NULL },
 	{ "build_number", FEAT_INT, "", "The run's number at the provider (null when unknown).", FEAT_PRE_BUILD, 0, NULL,
 	  "tr_build_number", NULL },
-	{ "build_trigger_sha", FEAT_STRING, "", "The commit the CI reports the build ran on.", FEAT_PRE_BUILD, 0, NULL,
+	{ "build_trigger_sha", FEAT_STRING, "id", "The commit the CI reports the build ran on.", FEAT_PRE_BUILD, 0, NULL,
 	  "tr_original_commit", NULL },
 	{ "build_branch", FEAT_STRING, "", "The branch the build ran on.", FEAT_PRE_BUILD, 0, "git_branch", "git_branch",
 	  NULL },
@@ -37,7 +37,7 @@ static const struct feat_def info_defs[] = {
 	{ "build_run_attempt", FEAT_INT, "count", "The attempt number of the run (1 for the first, more for re-runs).",
 	  FEAT_PRE_BUILD, 0, NULL, NULL, NULL },
 	{ "build_jobs_count", FEAT_INT, "count", "Number of jobs in the build.", FEAT_PRE_BUILD, 0, NULL, NULL, NULL },
-	{ "build_job_ids", FEAT_STRLIST, "", "The provider's ids of the build's jobs.", FEAT_PRE_BUILD, 0, "log_job_ids",
+	{ "build_job_ids", FEAT_STRLIST, "id", "The provider's ids of the build's jobs.", FEAT_PRE_BUILD, 0, "log_job_ids",
 	  "tr_jobs", NULL },
 };
 

@@ -24,7 +24,7 @@ static void hex_of(char out[GIT_OID_HEXSZ + 1], const struct git_history *h, uin
 /* --- git_commit --- */
 
 static const struct feat_def commit_defs[] = {
-	{ "git_trigger_sha", FEAT_STRING, "", "The commit the git features describe (the build's commit, found in the mirror).",
+	{ "git_trigger_sha", FEAT_STRING, "id", "The commit the git features describe (the build's commit, found in the mirror).",
 	  FEAT_PRE_BUILD, 0, NULL, "git_trigger_commit", NULL },
 	{ "git_trigger_is_merge", FEAT_BOOL, "", "Whether the trigger commit is a merge commit.", FEAT_PRE_BUILD, 0,
 	  NULL, NULL, NULL },
@@ -46,13 +46,13 @@ const struct feat_node feat_node_git_commit = {
 /* --- git_built --- */
 
 static const struct feat_def built_defs[] = {
-	{ "git_prev_commit_sha", FEAT_STRING, "",
+	{ "git_prev_commit_sha", FEAT_STRING, "id",
 	  "The commit that stopped the walk because an earlier build built it (null unless build_found).",
 	  FEAT_PRE_BUILD, 1, NULL, "git_prev_built_commit", NULL },
 	{ "git_prev_commit_status", FEAT_STRING, "",
 	  "How the built-commits walk ended: build_found, merge_found or no_previous_build.", FEAT_PRE_BUILD, 1, NULL,
 	  "git_prev_commit_resolution_status", NULL },
-	{ "git_built_commits", FEAT_STRLIST, "", "The commits the build brought in, the trigger commit first.",
+	{ "git_built_commits", FEAT_STRLIST, "id", "The commits the build brought in, the trigger commit first.",
 	  FEAT_PRE_BUILD, 1, NULL, "git_all_built_commits", NULL },
 	{ "git_built_commits_count", FEAT_INT, "count", "Number of built commits.", FEAT_PRE_BUILD, 1, NULL,
 	  "git_num_all_built_commits", NULL },

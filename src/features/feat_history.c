@@ -14,7 +14,7 @@
 #include <strings.h>
 
 static const struct feat_def prev_defs[] = {
-	{ "history_prev_build_id", FEAT_INT, "", "Warehouse id of the previous build (the last to finish before this one started).",
+	{ "history_prev_build_id", FEAT_INT, "id", "Warehouse id of the previous build (the last to finish before this one started).",
 	  FEAT_PRE_BUILD, 1, NULL, "tr_prev_build",
 	  "TravisTorrent's is the previous build on the same branch by number; ciminer's is the last build of the "
 	  "repository to finish before this one started." },

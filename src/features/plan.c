@@ -209,6 +209,17 @@ static int def_matches(const struct feat_def *d, const char *pattern)
 }
 
 /*
+ * Identifiers (unit "id": warehouse and provider ids, commit shas) describe
+ * which build a row is, not anything a model can learn from, and warehouse
+ * ids differ between two runs of the same pipeline; so the default selection
+ * (every pre_build feature) leaves them out. Names and wildcards select them.
+ */
+static int is_identifier(const struct feat_def *d)
+{
+	return d->unit && strcmp(d->unit, "id") == 0;
+}
+
+/*
  * Sets sel[f] = value for the defs (flat index f) that item names. Labels:
  * refused when named explicitly by a selection, skipped by wildcards.
  */
@@ -285,7 +296,7 @@ int feat_plan_new(struct feat_plan **out, const struct feat_catalogue *cat, cons
 		size_t f = 0;
 		for (size_t i = 0; i < cat->n; i++)
 			for (size_t k = 0; k < cat->nodes[i]->ndefs; k++, f++)
-				sel[f] = cat->nodes[i]->defs[k].avail == FEAT_PRE_BUILD;
+				sel[f] = cat->nodes[i]->defs[k].avail == FEAT_PRE_BUILD && !is_identifier(&cat->nodes[i]->defs[k]);
 	}
 	for (size_t i = 0; i < cfg->features.n && rc == 0; i++)
 		rc = apply_item(cat, sel, cfg->features.v[i], 1, "feature_config.dag_features", e);

@@ -39,7 +39,8 @@ struct slot {
 	int64_t job_id;
 	int64_t deadline; /* mono usec after which the lease is no longer renewed */
 	struct job_ctx *ctx;
-	char owner[128];
+	char owner[128];      /* lease owner of the current job (guarded by mu) */
+	char base_owner[128]; /* this slot's own name */
 	int timed_out;
 };
 
@@ -88,7 +89,7 @@ static void run_job(struct pool *p, struct slot *sl, struct store *s, struct job
 	struct err e = ERR_INIT, fe = ERR_INIT;
 	struct job_ctx ctx = { .store = s, .id = jc->id, .parent_id = jc->parent_id, .queue = jc->queue,
 			       .kind = jc->kind, .attempt = jc->attempts, .max_attempts = jc->max_attempts,
-			       .owner = sl->owner, .app = o->app };
+			       .owner = sl->base_owner, .app = o->app };
 	const struct job_kind *k = job_registry_find(o->registry, jc->kind);
 	int timeout = jc->timeout_sec > 0 ? jc->timeout_sec : (k && k->timeout_sec > 0 ? k->timeout_sec : 600);
 	pthread_mutex_lock(&sl->mu);
@@ -107,10 +108,13 @@ static void run_job(struct pool *p, struct slot *sl, struct store *s, struct job
 		json_decref(ctx.payload);
 	}
 
+	char owner[sizeof(sl->owner)];
 	pthread_mutex_lock(&sl->mu);
 	int timed_out = sl->timed_out;
 	sl->job_id = 0;
 	sl->ctx = NULL;
+	memcpy(owner, sl->owner, sizeof(owner)); /* adopt_own_job() may have changed it */
+	memcpy(sl->owner, sl->base_owner, sizeof(sl->owner));
 	pthread_mutex_unlock(&sl->mu);
 	if (timed_out && rc == 0)
 		rc = err_set(&e, ERR_TIMEOUT, "timed out after %d s", timeout);
@@ -119,13 +123,13 @@ static void run_job(struct pool *p, struct slot *sl, struct store *s, struct job
 
 	int frc;
 	if (rc == 0) {
-		frc = jobs_complete(s, jc, sl->owner, &fe);
+		frc = jobs_complete(s, jc, owner, &fe);
 		if (frc == 0)
 			__atomic_add_fetch(&p->stats->succeeded, 1, __ATOMIC_RELAXED);
 	} else {
 		int perm = is_permanent(rc);
 		log_info("job %lld (%s) attempt %d failed: %s", (long long)jc->id, jc->kind, jc->attempts, e.msg);
-		frc = jobs_fail(s, jc, sl->owner, perm, e.msg, o->backoff_base_usec, &fe);
+		frc = jobs_fail(s, jc, owner, perm, e.msg, o->backoff_base_usec, &fe);
 		if (frc == 0 && perm)
 			__atomic_add_fetch(&p->stats->failed, 1, __ATOMIC_RELAXED);
 		else if (frc == 0 && jc->attempts >= jc->max_attempts)
@@ -142,6 +146,35 @@ static void run_job(struct pool *p, struct slot *sl, struct store *s, struct job
 	}
 	if (o->on_finish)
 		o->on_finish(o->app, jc->kind, jc->id, rc);
+}
+
+/*
+ * A thread of this pool claimed a job that another thread of the same pool is
+ * still running: its lease ran out because the heartbeat was starved (a
+ * loaded machine, or the SQLite write lock held by a long transaction). The
+ * running thread keeps the job and takes over the new lease, so the job is
+ * not run twice in one process; returns 1 when that happened.
+ */
+static int adopt_own_job(struct pool *p, struct slot *self, const struct jobs_claimed *jc)
+{
+	int adopted = 0;
+	for (int i = 0; i < p->o->concurrency && !adopted; i++) {
+		struct slot *other = &p->slots[i];
+		if (other == self)
+			continue;
+		pthread_mutex_lock(&other->mu);
+		if (other->job_id == jc->id) {
+			pthread_mutex_lock(&self->mu);
+			memcpy(other->owner, self->owner, sizeof(other->owner));
+			pthread_mutex_unlock(&self->mu);
+			adopted = 1;
+		}
+		pthread_mutex_unlock(&other->mu);
+	}
+	if (adopted)
+		log_warn("job %lld's lease ran out while this worker was still running it; the running thread keeps it",
+			 (long long)jc->id);
+	return adopted;
 }
 
 struct thread_arg {
@@ -162,7 +195,7 @@ static void *worker_main(void *arg)
 		atomic_fetch_sub(&p->running_threads, 1);
 		return NULL;
 	}
-	struct jobs_claimer cl = { o->queues, o->nqueues, sl->owner, o->lease_usec, 0 };
+	struct jobs_claimer cl = { o->queues, o->nqueues, sl->base_owner, o->lease_usec, 0 };
 	while (!stopping(p) && !atomic_load(&p->failed)) {
 		struct jobs_claimed jc;
 		int rc = jobs_claim(s, &cl, &jc, &e);
@@ -175,8 +208,10 @@ static void *worker_main(void *arg)
 			break;
 		}
 		if (rc == 1) {
-			__atomic_add_fetch(&p->stats->claimed, 1, __ATOMIC_RELAXED);
-			run_job(p, sl, s, &jc);
+			if (!adopt_own_job(p, sl, &jc)) {
+				__atomic_add_fetch(&p->stats->claimed, 1, __ATOMIC_RELAXED);
+				run_job(p, sl, s, &jc);
+			}
 			jobs_claimed_release(&jc);
 			continue;
 		}
@@ -261,7 +296,8 @@ int worker_pool_run(const struct worker_opts *in, struct worker_stats *stats, st
 	struct thread_arg *args = xcalloc((size_t)o.concurrency, sizeof(*args));
 	for (int i = 0; i < o.concurrency; i++) {
 		pthread_mutex_init(&p.slots[i].mu, NULL);
-		snprintf(p.slots[i].owner, sizeof(p.slots[i].owner), "%s:%d:%d:%d", host, (int)getpid(), seq, i);
+		snprintf(p.slots[i].base_owner, sizeof(p.slots[i].base_owner), "%s:%d:%d:%d", host, (int)getpid(), seq, i);
+		memcpy(p.slots[i].owner, p.slots[i].base_owner, sizeof(p.slots[i].owner));
 	}
 	pthread_t hb;
 	pthread_create(&hb, NULL, heartbeat_main, &p);

@@ -34,16 +34,18 @@ crash_worker_bg() {
 	local q
 	q=$(crash_queue "$1")
 	if [ -n "$DB" ]; then
-		(exec "$CIMINER_BIN" --data-dir "$DATA" --db "$DB" worker --once --lease 2 --queues "$q") >>"$E2E_WORK/worker.out" 2>&1 &
+		(exec "$CIMINER_BIN" --data-dir "$DATA" --db "$DB" worker --once --lease "${CRASH_LEASE:-2}" --queues "$q") >>"$E2E_WORK/worker.out" 2>&1 &
 	else
-		(exec "$CIMINER_BIN" --data-dir "$DATA" worker --once --lease 2 --queues "$q") >>"$E2E_WORK/worker.out" 2>&1 &
+		(exec "$CIMINER_BIN" --data-dir "$DATA" worker --once --lease "${CRASH_LEASE:-2}" --queues "$q") >>"$E2E_WORK/worker.out" 2>&1 &
 	fi
 	CRASH_PID=$!
 }
 
-# crash_worker PHASE: the same worker command in the foreground; must succeed.
+# crash_worker PHASE: the same worker command in the foreground; must succeed. It runs with a
+# longer lease than the killed one: only the dead worker's lease must run out quickly, and a
+# 2-second lease of a live worker can run out on a loaded machine before its heartbeat renews it.
 crash_worker() {
-	crash_worker_bg "$1"
+	CRASH_LEASE=20 crash_worker_bg "$1"
 	wait "$CRASH_PID" || { tail -20 "$E2E_WORK/worker.out" >&2; e2e_fail "worker for $1 exited with $?"; }
 }
 
