@@ -208,19 +208,21 @@ static int ingest_git(struct ingest *g, struct err *e)
 	return rc;
 }
 
-static int store_log(struct ingest *g, struct ijob *j, struct buf *data, int truncated, struct err *e)
+/* The job row's log columns after a download: the blob's address and sizes, or why there is none. */
+static int record_log(struct ingest *g, struct ijob *j, const char *hex, size_t raw, size_t stored, int truncated,
+		      struct err *e)
 {
-	char hex[SHA256_HEX_LEN];
-	size_t stored = 0;
-	int rc = blob_put(g->app->data_dir, data->data ? data->data : "", data->len, hex, &stored, e);
-	if (rc < 0)
-		return rc;
-	struct store_val p[] = { sv_text(hex), sv_int((int64_t)data->len), sv_int((int64_t)stored), sv_int(truncated),
-				 sv_int(utc_now()), sv_int(j->id) };
+	if (hex) {
+		struct store_val p[] = { sv_text(hex), sv_int((int64_t)raw), sv_int((int64_t)stored), sv_int(truncated),
+					 sv_int(utc_now()), sv_int(j->id) };
+		return store_exec(g->s, e, NULL,
+				  "UPDATE raw_build_jobs SET log_status = 'ok', log_sha256 = ?, log_size_raw = ?,"
+				  " log_size_stored = ?, log_truncated = ?, log_error = NULL, log_fetched_at = ? WHERE id = ?",
+				  6, p);
+	}
+	struct store_val q[] = { sv_text(j->status), sv_text(j->error), sv_int(utc_now()), sv_int(j->id) };
 	return store_exec(g->s, e, NULL,
-			  "UPDATE raw_build_jobs SET log_status = 'ok', log_sha256 = ?, log_size_raw = ?, log_size_stored = ?,"
-			  " log_truncated = ?, log_error = NULL, log_fetched_at = ? WHERE id = ?",
-			  6, p);
+			  "UPDATE raw_build_jobs SET log_status = ?, log_error = ?, log_fetched_at = ? WHERE id = ?", 4, q);
 }
 
 static int ingest_logs(struct ingest *g, struct ci_provider *p, struct err *e)
@@ -245,21 +247,28 @@ static int ingest_logs(struct ingest *g, struct ci_provider *p, struct err *e)
 		}
 		if (k)
 			rc = ci_logs_fetch(p, g->full_name, reqs, k, cap, e);
+		/* Blobs first (disk, no lock held), then the batch's rows in one transaction. */
+		char hex[16][SHA256_HEX_LEN];
+		size_t stored[16] = { 0 };
+		for (size_t x = 0; rc == 0 && x < k; x++) {
+			if (reqs[x].rc == 0)
+				rc = blob_put(g->app->data_dir, bufs[x].data ? bufs[x].data : "", bufs[x].len, hex[x], &stored[x], e);
+		}
+		if (rc == 0 && k)
+			rc = store_begin(g->s, e);
 		for (size_t x = 0; rc == 0 && x < k; x++) {
 			struct ijob *j = which[x];
 			if (reqs[x].rc == 0) {
-				rc = store_log(g, j, &bufs[x], reqs[x].truncated, e);
 				j->status = "ok";
+				rc = record_log(g, j, hex[x], bufs[x].len, stored[x], reqs[x].truncated, e);
 			} else {
 				j->status = ci_err_is_missing(reqs[x].rc) ? "missing" : "failed";
 				j->error = xstrdup(reqs[x].err.msg);
-				struct store_val q[] = { sv_text(j->status), sv_text(j->error), sv_int(utc_now()), sv_int(j->id) };
-				rc = store_exec(g->s, e, NULL,
-						"UPDATE raw_build_jobs SET log_status = ?, log_error = ?, log_fetched_at = ?"
-						" WHERE id = ?",
-						4, q);
+				rc = record_log(g, j, NULL, 0, 0, 0, e);
 			}
 		}
+		if (store_in_tx(g->s))
+			rc = store_tx_end(g->s, rc, e);
 		for (size_t x = 0; x < n; x++)
 			buf_release(&bufs[x]);
 		free(bufs);
