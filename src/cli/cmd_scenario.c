@@ -190,9 +190,12 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 			phase = optarg;
 		else if (c == 's')
 			status = optarg;
-		else if (c == 'l')
-			limit = strtol(optarg, NULL, 10);
-		else
+		else if (c == 'l') {
+			char *end;
+			limit = strtol(optarg, &end, 10);
+			if (*end || limit <= 0)
+				return err_set(e, ERR_USAGE, "--limit '%s' must be a positive whole number", optarg);
+		} else
 			return err_set(e, ERR_USAGE, "unknown option '%s' for scenario builds", argv[optind - 1]);
 	}
 	if (!phase || (strcmp(phase, "ingestion") != 0 && strcmp(phase, "enrichment") != 0))

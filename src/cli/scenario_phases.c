@@ -4,6 +4,8 @@
 #include "cli/wait.h"
 #include "core/json.h"
 #include "pipeline/scenario.h"
+#include "store/status.h"
+#include "core/buf.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -66,6 +68,12 @@ int scenario_cli_wait_phase(struct cli_ctx *ctx, int64_t id, const char *phase, 
 
 typedef int (*phase_fn)(struct store *s, int64_t id, struct err *e);
 
+/* The state a phase ends in when it succeeded. */
+static const char *phase_target(const char *phase)
+{
+	return strcmp(phase, "ingestion") == 0 ? "ingested" : strcmp(phase, "processing") == 0 ? "processed" : "completed";
+}
+
 static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub, phase_fn start, const char *phase,
 		     struct err *e)
 {
@@ -85,11 +93,14 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 		printf("scenario %lld: %s queued; run 'ciminer worker' (or pass --wait) to run it\n", (long long)id, phase);
 	print_state(ctx, s, id);
 	json_t *o = scenario_load(s, id, e);
-	int failed = o && strcmp(core_json_str(o, "status", ""), "failed") == 0;
+	const char *status = o ? core_json_str(o, "status", "?") : "?";
+	if (wait && strcmp(status, phase_target(phase)) != 0) {
+		/* --wait drained the queue, so anything but the phase's end state means it did not succeed. */
+		rc = err_set(e, ERR_PERMANENT, "scenario %lld is %s after %s: %s", (long long)id, status, phase,
+			     core_json_str(o, "error_message", "see 'ciminer scenario show' and the jobs' errors"));
+	}
 	json_decref(o);
-	if (wait && failed)
-		return err_set(e, ERR_PERMANENT, "scenario %lld failed during %s", (long long)id, phase);
-	return 0;
+	return rc;
 }
 
 int scenario_cli_ingest(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -115,7 +126,7 @@ int scenario_cli_retry_processing(struct cli_ctx *ctx, int argc, char **argv, st
 int scenario_cli_generate(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	int rc = run_phase(ctx, argc, argv, "generate", scenario_generate_start, "generation", e);
-	if (rc == 0 && !ctx->json) {
+	if (rc == 0 && !ctx->json) { /* rc == 0 after --wait means the scenario is completed */
 		int64_t id;
 		int wait;
 		if (scenario_cli_id(argc, argv, "generate", &id, &wait, e) == 0 && wait)
@@ -154,7 +165,16 @@ int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *
 int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const char *phase, const char *status,
 			long limit, struct err *e)
 {
-	int ingestion = strcmp(phase, "ingestion") == 0;
+	int ingestion = strcmp(phase, "ingestion") == 0, rc_status;
+	if (status && !status_is_valid(ingestion ? ENT_INGESTION_BUILD : ENT_EXTRACTION, status)) {
+		const char *const *v = status_values(ingestion ? ENT_INGESTION_BUILD : ENT_EXTRACTION);
+		struct buf list = BUF_INIT;
+		for (; *v; v++)
+			buf_addf(&list, "%s%s", list.len ? ", " : "", *v);
+		rc_status = err_set(e, ERR_USAGE, "--status '%s' is not one of %s", status, buf_cstr(&list));
+		buf_release(&list);
+		return rc_status;
+	}
 	static const struct out_col icols[] = { { "id", 'i' },          { "ci_run_id", 's' },      { "repo_name", 's' },
 						{ "commit_sha", 's' },  { "started_at", 't' },     { "status", 's' },
 						{ "resource_status", 'j' }, { "error_message", 's' } };

@@ -2,6 +2,9 @@
 #include "pipeline/fanout.h"
 #include "core/utc.h"
 #include "jobs/queue.h"
+#include "pipeline/scenario.h"
+#include "store/status.h"
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -51,4 +54,33 @@ int fanout_fail_leftovers(struct store *s, const struct fanout_spec *f, int64_t 
 		 f->table, f->status_col, f->repo_kind, f->table, f->table, f->status_col, open_states);
 	struct store_val p[] = { sv_int(utc_now()), sv_int(scenario_id) };
 	return store_exec(s, e, NULL, sql, 2, p);
+}
+
+int fanout_scenario_in(struct store *s, int64_t scenario_id, const char *phase, struct err *e)
+{
+	char *status = NULL;
+	int rc = store_status_get(s, ENT_SCENARIO, scenario_id, &status, e);
+	if (rc == ERR_NOT_FOUND)
+		return 0; /* deleted meanwhile: nothing to finish */
+	if (rc < 0)
+		return rc;
+	int in = strcmp(status, phase) == 0;
+	free(status);
+	return in;
+}
+
+int fanout_fail_if_last(struct job_ctx *ctx, int64_t scenario_id, const char *phase, int rc, struct err *e)
+{
+	if (rc >= 0 || ctx->attempt < ctx->max_attempts)
+		return rc;
+	struct err fe = ERR_INIT;
+	char reason[ERR_MSG_MAX + 64];
+	snprintf(reason, sizeof(reason), "%s: %s", phase, e->msg);
+	if (store_in_tx(ctx->store))
+		store_rollback(ctx->store);
+	if (store_begin(ctx->store, &fe) == 0) {
+		int in = fanout_scenario_in(ctx->store, scenario_id, phase, &fe);
+		store_tx_end(ctx->store, in == 1 ? scenario_fail(ctx->store, scenario_id, reason, &fe) : in, &fe);
+	}
+	return rc;
 }

@@ -8,6 +8,7 @@
 #define PIPELINE_FANOUT_H
 #include <stdint.h>
 #include "store/store.h"
+#include "jobs/worker.h"
 
 struct fanout_spec {
 	const char *queue;       /* "ingestion" */
@@ -28,5 +29,19 @@ int fanout_enqueue(struct store *s, const struct fanout_spec *f, int64_t scenari
 /* Marks builds still in one of the states of `open_states` (SQL list) failed, with their repository job's error. */
 int fanout_fail_leftovers(struct store *s, const struct fanout_spec *f, int64_t scenario_id, const char *open_states,
 			  struct err *e);
+
+/*
+ * Guard of a phase's finish step: 1 when the scenario is still in `phase`
+ * (the state the step was queued for), 0 when it is not (the step already
+ * ran and committed before its worker died, or the scenario moved on): the
+ * step then does nothing, so running it twice is harmless.
+ */
+int fanout_scenario_in(struct store *s, int64_t scenario_id, const char *phase, struct err *e);
+/*
+ * Called by a phase step that failed: on its last attempt the scenario is
+ * moved to FAILED with the step's error (in a transaction of its own), so it
+ * never stays stuck in a running state when the step's job dies. Returns rc.
+ */
+int fanout_fail_if_last(struct job_ctx *ctx, int64_t scenario_id, const char *phase, int rc, struct err *e);
 
 #endif

@@ -372,18 +372,21 @@ static int ingest_repo(struct job_ctx *ctx, struct err *e)
 		if (rc == 0)
 			rc = decide(&g, e);
 		if (rc < 0)
-			err_prefix(e, "%s", g.full_name ? g.full_name : "repository");
+			if (!strstr(e->msg, g.full_name ? g.full_name : "repository"))
+				err_prefix(e, "%s", g.full_name ? g.full_name : "repository");
 	}
 	ci_provider_free(p);
 	release(&g);
 	return rc;
 }
 
-static int ingest_finish(struct job_ctx *ctx, struct err *e)
+static int ingest_finish_tx(struct job_ctx *ctx, int64_t id, struct err *e)
 {
 	struct store *s = ctx->store;
-	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
 	int rc = store_begin(s, e);
+	int in = rc == 0 ? fanout_scenario_in(s, id, "ingesting", e) : rc;
+	if (in <= 0) /* already finished (the step ran before its worker died) or the scenario moved on */
+		return store_tx_end(s, in, e);
 	/* Builds whose repository job died (attempts exhausted) are failed with that job's error. */
 	if (rc == 0)
 		rc = fanout_fail_leftovers(s, &ingestion_fanout, id, "'pending', 'ingesting'", e);
@@ -408,6 +411,12 @@ static int ingest_finish(struct job_ctx *ctx, struct err *e)
 			rc = events_scenario_update(s, id, "ingestion completed", e);
 	}
 	return store_tx_end(s, rc, e);
+}
+
+static int ingest_finish(struct job_ctx *ctx, struct err *e)
+{
+	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
+	return fanout_fail_if_last(ctx, id, "ingesting", ingest_finish_tx(ctx, id, e), e);
 }
 
 const struct job_kind job_kind_ingest_repo = { "ingest_repo", "ingestion", 3600, 5, ingest_repo };

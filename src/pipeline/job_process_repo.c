@@ -140,37 +140,53 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 		rc = repo_inputs_load(&ri, s, app->data_dir, rid, (feat_plan_inputs(plan) & FEAT_IN_GIT) != 0, e);
 	struct feat_session *sess = rc == 0 && nb > 0 ? feat_session_new(plan) : NULL;
 	int want_logs = plan && (feat_plan_inputs(plan) & (FEAT_IN_LOGS | FEAT_IN_PREV_LOGS)) != 0;
+	/*
+	 * Each batch is computed first (reading git and logs, parsing earlier
+	 * builds' logs) and only then written in one short transaction: on SQLite
+	 * the write lock is not held while features are computed, so lease
+	 * renewals and other workers are never kept waiting for it.
+	 */
+	struct feat_vector vecs[BATCH];
+	char *errs[BATCH];
 	for (size_t i = 0; rc == 0 && i < nb; i += BATCH) {
 		if (job_ctx_cancelled(ctx)) {
 			rc = err_set(e, ERR_CANCELLED, "processing of %s stopped (timeout or lost lease)", ri.repo.full_name);
 			break;
 		}
-		rc = store_begin(s, e);
-		for (size_t k = i; rc == 0 && k < nb && k < i + BATCH; k++) {
-			long r = repo_inputs_find(&ri, builds[k].raw_run_id);
+		size_t n = nb - i < BATCH ? nb - i : BATCH;
+		for (size_t k = 0; k < n; k++) {
+			vecs[k] = (struct feat_vector)FEAT_VECTOR_INIT;
+			errs[k] = NULL;
+			const struct pbuild *b = &builds[i + k];
+			long r = repo_inputs_find(&ri, b->raw_run_id);
 			if (r < 0) {
-				rc = fail_build(s, &builds[k], "the build is no longer in the warehouse", e);
+				errs[k] = xstrdup("the build is no longer in the warehouse");
 				continue;
 			}
-			if (want_logs) /* the previous builds' logs too, for prev_log_* */
-				for (long h = 0; h <= r; h++)
-					repo_inputs_log(&ri, s, app->data_dir, (size_t)h, e);
+			for (long h = 0; rc == 0 && want_logs && h <= r; h++) /* the previous builds' logs too, for prev_log_* */
+				rc = repo_inputs_log(&ri, s, app->data_dir, (size_t)h, NULL, e);
 			struct feat_input in = { .build = &ri.runs[r].b, .repo = &ri.repo, .history = &ri.history,
 						 .git = ri.git, .log = ri.runs[r].log_state > 0 ? &ri.runs[r].log : NULL };
-			struct feat_vector v = FEAT_VECTOR_INIT;
 			struct err fe = ERR_INIT;
-			if (feat_compute(&v, sess, &in, &fe) < 0)
-				rc = fail_build(s, &builds[k], fe.msg, e);
-			else
-				rc = store_vector(s, sid, &builds[k], rid, &v, e);
-			feat_vector_release(&v);
+			if (rc == 0 && feat_compute(&vecs[k], sess, &in, &fe) < 0)
+				errs[k] = xstrdup(fe.msg);
 		}
+		if (rc == 0)
+			rc = store_begin(s, e);
+		for (size_t k = 0; rc == 0 && k < n; k++)
+			rc = errs[k] ? fail_build(s, &builds[i + k], errs[k], e)
+				     : store_vector(s, sid, &builds[i + k], rid, &vecs[k], e);
 		if (rc == 0) {
 			char msg[256];
 			snprintf(msg, sizeof(msg), "extracting features of %s", ri.repo.full_name);
 			rc = scenario_refresh_processing_counters(s, sid, msg, e);
 		}
-		rc = store_tx_end(s, rc, e);
+		if (store_in_tx(s))
+			rc = store_tx_end(s, rc, e);
+		for (size_t k = 0; k < n; k++) {
+			feat_vector_release(&vecs[k]);
+			free(errs[k]);
+		}
 	}
 	feat_session_free(sess);
 	repo_inputs_release(&ri);
@@ -179,11 +195,13 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 	return rc;
 }
 
-static int process_finish(struct job_ctx *ctx, struct err *e)
+static int process_finish_tx(struct job_ctx *ctx, int64_t id, struct err *e)
 {
 	struct store *s = ctx->store;
-	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
 	int rc = store_begin(s, e);
+	int in = rc == 0 ? fanout_scenario_in(s, id, "processing", e) : rc;
+	if (in <= 0) /* already finished (the step ran before its worker died) or the scenario moved on */
+		return store_tx_end(s, in, e);
 	if (rc == 0)
 		rc = fanout_fail_leftovers(s, &processing_fanout, id, "'pending', 'in_progress'", e);
 	if (rc == 0)
@@ -207,6 +225,12 @@ static int process_finish(struct job_ctx *ctx, struct err *e)
 			rc = events_scenario_update(s, id, "processing completed", e);
 	}
 	return store_tx_end(s, rc, e);
+}
+
+static int process_finish(struct job_ctx *ctx, struct err *e)
+{
+	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
+	return fanout_fail_if_last(ctx, id, "processing", process_finish_tx(ctx, id, e), e);
 }
 
 const struct job_kind job_kind_process_repo = { "process_repo", "processing", 3600, 5, process_repo };

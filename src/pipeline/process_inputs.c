@@ -150,29 +150,39 @@ long repo_inputs_find(const struct repo_inputs *ri, int64_t raw_run_id)
 	return -1;
 }
 
-const struct logs_result *repo_inputs_log(struct repo_inputs *ri, struct store *s, const char *data_dir, size_t i,
-					   struct err *e)
+int repo_inputs_log(struct repo_inputs *ri, struct store *s, const char *data_dir, size_t i,
+		    const struct logs_result **out, struct err *e)
 {
 	struct run_row *r = &ri->runs[i];
-	if (r->log_state)
-		return r->log_state > 0 ? &r->log : NULL;
-	r->log_state = -1;
+	if (out)
+		*out = NULL;
+	if (r->log_state) {
+		if (out && r->log_state > 0)
+			*out = &r->log;
+		return 0;
+	}
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(r->raw_run_id) };
-	if (store_query(s, &c, e,
-			"SELECT log_status, log_sha256 FROM raw_build_jobs WHERE raw_run_id = ? ORDER BY id", 1, p) < 0)
-		return NULL;
+	int rc = store_query(s, &c, e, "SELECT log_status, log_sha256 FROM raw_build_jobs WHERE raw_run_id = ? ORDER BY id",
+			     1, p);
+	if (rc < 0)
+		return rc;
 	int jobs = 0, ok = 0;
 	struct buf data = BUF_INIT;
-	while (store_next(c, e) == 1) {
+	while ((rc = store_next(c, e)) == 1) {
 		jobs++;
 		const char *st = store_col_text(c, 0), *sha = store_col_text(c, 1);
 		if (!st || strcmp(st, "ok") != 0 || !sha)
 			continue;
 		buf_reset(&data);
 		struct err be = ERR_INIT;
-		if (blob_get(data_dir, sha, &data, 0, &be) < 0)
-			continue;
+		int brc = blob_get(data_dir, sha, &data, 0, &be);
+		if (brc == ERR_NOT_FOUND)
+			continue; /* the blob store lost it: the log counts as missing */
+		if (brc < 0) {
+			rc = err_copy(e, &be);
+			break;
+		}
 		struct logs_result one;
 		logs_result_init(&one);
 		logs_parse_buffer(&one, data.data, data.len);
@@ -182,13 +192,16 @@ const struct logs_result *repo_inputs_log(struct repo_inputs *ri, struct store *
 	}
 	store_cursor_free(c);
 	buf_release(&data);
+	if (rc < 0)
+		return rc;
 	/* A build's logs count as present only when every job's log is. */
-	if (jobs > 0 && ok == jobs) {
-		r->log_state = 1;
+	r->log_state = jobs > 0 && ok == jobs ? 1 : -1;
+	if (r->log_state > 0) {
 		ri->hist[i].log = &r->log;
-		return &r->log;
+		if (out)
+			*out = &r->log;
 	}
-	return NULL;
+	return 0;
 }
 
 void repo_inputs_release(struct repo_inputs *ri)

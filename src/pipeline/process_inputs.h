@@ -43,9 +43,14 @@ int repo_inputs_load(struct repo_inputs *ri, struct store *s, const char *data_d
 		     struct err *e);
 /* Index of raw run id in ri->runs, or -1. */
 long repo_inputs_find(const struct repo_inputs *ri, int64_t raw_run_id);
-/* Parses (once) the job logs of run i from the blob store; returns the aggregate or NULL when missing. */
-const struct logs_result *repo_inputs_log(struct repo_inputs *ri, struct store *s, const char *data_dir, size_t i,
-					   struct err *e);
+/*
+ * Parses (once) the job logs of run i from the blob store; *out (may be NULL)
+ * gets the aggregate, or NULL when a job's log is missing (expired at the
+ * provider, or absent from the blob store). A database error or a corrupt
+ * blob is an error, never a silently partial vector.
+ */
+int repo_inputs_log(struct repo_inputs *ri, struct store *s, const char *data_dir, size_t i,
+		    const struct logs_result **out, struct err *e);
 void repo_inputs_release(struct repo_inputs *ri);
 
 #endif

@@ -136,7 +136,9 @@ void scenario_filter_where(const json_t *ds, struct buf *sql, struct store_val *
 		json_t *it;
 		json_array_foreach(json_object_get(ds, "owners"), i, it) {
 			buf_addstr(sql, i ? " OR " : "");
-			buf_addstr(sql, "LOWER(p.full_name) LIKE LOWER(?) || '/%'");
+			/* A prefix comparison, not LIKE: '_' and '%' in an owner are plain characters. */
+			buf_addstr(sql, "SUBSTR(LOWER(p.full_name), 1, LENGTH(?) + 1) = LOWER(?) || '/'");
+			add_param(params, n, sv_text(json_string_value(it)));
 			add_param(params, n, sv_text(json_string_value(it)));
 		}
 		buf_addch(sql, ')');

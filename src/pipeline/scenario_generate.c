@@ -11,6 +11,7 @@
  */
 #include "pipeline/scenario.h"
 #include "pipeline/events.h"
+#include "pipeline/fanout.h"
 #include "pipeline/jobs_phase3.h"
 #include "pipeline/registry.h"
 #include "core/buf.h"
@@ -159,8 +160,8 @@ static int add_columns(struct frame_build *fb, int tt_naming, struct err *e)
  * The Parrot and fail-rate-so-far keys, point in time like the features: the
  * previous build of the repository that had finished before this one started.
  */
-static void history_keys(struct frame_build *fb, size_t r, struct store *s, int64_t repo_id, int64_t start,
-			 struct err *e)
+static int history_keys(struct frame_build *fb, size_t r, struct store *s, int64_t repo_id, int64_t start,
+			struct err *e)
 {
 	struct store_val p[] = { sv_int(repo_id), sv_int(start) };
 	struct store_cursor *c;
@@ -169,9 +170,10 @@ static void history_keys(struct frame_build *fb, size_t r, struct store *s, int6
 			" AND conclusion IN ('success', 'failure', 'timed_out', 'startup_failure')"
 			" ORDER BY completed_at DESC, LENGTH(ci_run_id) DESC, ci_run_id DESC",
 			2, p) < 0)
-		return;
+		return e->code;
 	int64_t n = 0, failed = 0;
-	while (store_next(c, e) == 1) {
+	int rc;
+	while ((rc = store_next(c, e)) == 1) {
 		int out = feat_outcome_of(store_col_text(c, 0));
 		if (n == 0)
 			dataset_frame_set_i64(fb->f, (size_t)fb->col_prev, r, out);
@@ -181,6 +183,7 @@ static void history_keys(struct frame_build *fb, size_t r, struct store *s, int6
 	store_cursor_free(c);
 	if (n > 0)
 		dataset_frame_set_f64(fb->f, (size_t)fb->col_rate, r, (double)failed / (double)n);
+	return rc;
 }
 
 static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int strict, struct err *e)
@@ -194,8 +197,10 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 		 " FROM training_enrichment_builds b JOIN feature_vectors v ON v.id = b.feature_vector_id"
 		 " JOIN raw_build_runs r ON r.id = b.raw_run_id JOIN raw_repositories p ON p.id = r.raw_repo_id"
 		 " WHERE b.scenario_id = ? AND b.extraction_status IN (%s)"
-		 " ORDER BY p.full_name, COALESCE(r.started_at, r.created_at), LENGTH(r.ci_run_id), r.ci_run_id",
-		 strict ? "'completed'" : "'completed', 'partial'");
+		 " ORDER BY p.full_name%s, COALESCE(r.started_at, r.created_at), LENGTH(r.ci_run_id), r.ci_run_id",
+		 strict ? "'completed'" : "'completed', 'partial'",
+		 /* Byte order on both drivers (SQLite compares bytes): a server's locale must not reorder rows. */
+		 store_dialect(s) == STORE_PG ? " COLLATE \"C\"" : "");
 	int rc = store_query(s, &c, e, sql, 1, p);
 	if (rc < 0)
 		return rc;
@@ -228,7 +233,11 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 				dataset_frame_set_str(fb->f, (size_t)fb->cols_meta[m], r, store_col_text(c, col));
 		}
 		dataset_frame_set_str(fb->f, (size_t)fb->col_concl, r, store_col_text(c, 7));
-		history_keys(fb, r, s, store_col_int(c, 8), store_col_int(c, 5), e);
+		int hrc = history_keys(fb, r, s, store_col_int(c, 8), store_col_int(c, 5), e);
+		if (hrc < 0) {
+			store_cursor_free(c);
+			return hrc;
+		}
 	}
 	store_cursor_free(c);
 	return rc < 0 ? rc : dataset_frame_check(fb->f, e);
@@ -375,8 +384,23 @@ static int generate_into(struct store *s, const struct pipeline_app *app, int64_
 			     " failure conclusion)", (long long)sid);
 	if (rc == 0)
 		rc = fs_mkdirs(tmp, e);
+	size_t rows_before = fb.f ? fb.f->nrows : 0;
+	/* The features with missing values, to name them if drop_row empties the frame. */
+	struct strvec allnull = STRVEC_INIT;
+	for (size_t i = 0; fb.f && i < fb.f->ncols && allnull.n < 8; i++)
+		if (fb.f->cols[i]->role == DATASET_ROLE_FEATURE && fb.f->cols[i]->null_count > 0)
+			strvec_push(&allnull, fb.f->cols[i]->name);
 	if (rc == 0)
 		rc = dataset_generate(res, fb.f, &cfg, tmp, e);
+	if (rc < 0 && cfg.prep.missing == DATASET_MISSING_DROP_ROW && fb.f->nrows == 0 && rows_before > 0) {
+		char *names = strvec_join(&allnull, ", ");
+		rc = err_set(e, ERR_INPUT,
+			     "preprocessing_config.missing_values_strategy: drop_row removed all %zu rows (features with"
+			     " missing values include %s); use fill or skip_feature, or exclude those features",
+			     rows_before, names);
+		free(names);
+	}
+	strvec_clear(&allnull);
 	if (rc == 0) {
 		*manifest = build_manifest(scenario, plan, res, fb.unlabelled, &cfg);
 		rc = write_manifest(tmp, *manifest, e);
@@ -420,11 +444,14 @@ static void remove_stale_dirs(const char *data_dir, int64_t sid)
 	free(parent);
 }
 
-static int generate_dataset(struct job_ctx *ctx, struct err *e)
+static int generate_dataset_once(struct job_ctx *ctx, struct err *e)
 {
 	struct store *s = ctx->store;
 	const struct pipeline_app *app = ctx->app;
 	int64_t sid = core_json_int(ctx->payload, "scenario_id", 0);
+	int in = fanout_scenario_in(s, sid, "splitting", e);
+	if (in <= 0) /* already generated (the job ran before its worker died) or the scenario moved on */
+		return in;
 	json_t *scenario = scenario_load(s, sid, e);
 	if (!scenario)
 		return e->code == ERR_NOT_FOUND ? ERR_PERMANENT : e->code;
@@ -472,6 +499,12 @@ static int generate_dataset(struct job_ctx *ctx, struct err *e)
 	free(tmp);
 	free(old);
 	return rc;
+}
+
+static int generate_dataset(struct job_ctx *ctx, struct err *e)
+{
+	int64_t sid = core_json_int(ctx->payload, "scenario_id", 0);
+	return fanout_fail_if_last(ctx, sid, "splitting", generate_dataset_once(ctx, e), e);
 }
 
 const struct job_kind job_kind_generate_dataset = { "generate_dataset", "processing", 3600, 3, generate_dataset };

@@ -65,8 +65,12 @@ int scenario_process_start(struct store *s, int64_t id, struct err *e)
 		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
 	if (rc == 0 && strcmp(status, "ingested") != 0 && strcmp(status, "processed") != 0 &&
 	    strcmp(status, "failed") != 0 && strcmp(status, "completed") != 0)
-		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; processing starts once it is ingested", (long long)id,
-			     status);
+		rc = err_set(e, ERR_CONFLICT,
+			     strcmp(status, "processing") == 0
+				     ? "scenario %lld is %s: its jobs are still open; run 'ciminer worker' (a killed worker's"
+				       " jobs resume once their lease expires)"
+				     : "scenario %lld is %s; processing starts once it is ingested",
+			     (long long)id, status);
 	free(status);
 	int64_t now = utc_now(), n = 0;
 	struct store_val p[] = { sv_int(now), sv_int(now), sv_int(id) };

@@ -151,7 +151,7 @@ static int take_row(struct importer *im)
 	if (!*build)
 		snprintf(reason, sizeof(reason), "empty build id");
 	else if (!ci_kind_valid(prov))
-		snprintf(reason, sizeof(reason), "unknown provider '%.60s' (use github_actions, circleci or travis)", prov);
+		snprintf(reason, sizeof(reason), "unknown provider '%.60s' (use github_actions, circleci, travis or local)", prov);
 	else if (!ci_repo_name_valid(repo, &why))
 		snprintf(reason, sizeof(reason), "repository '%.120s' is not owner/name: %s", repo, why ? why : "");
 	else if (!ci_build_id_valid(prov, build))
