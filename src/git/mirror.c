@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +74,40 @@ static int check_url(const char *url, struct err *e)
 		       url ? url : "");
 }
 
+static int remove_lock_file(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	size_t n = strlen(p);
+	if (flag == FTW_F && n > 5 && strcmp(p + n - 5, ".lock") == 0)
+		unlink(p);
+	return 0;
+}
+
+/*
+ * libgit2 writes a ref, packed-refs or config through "<file>.lock", which a
+ * process killed mid-write leaves behind; libgit2 then refuses that file
+ * forever. Whoever holds the mirror's flock is the only ciminer process that
+ * may write the mirror, so every such lock file found then is stale.
+ */
+static void clear_stale_locks(const char *lock_path)
+{
+	size_t n = strlen(lock_path);
+	if (n <= 5)
+		return;
+	char *repo = xstrndup(lock_path, n - 5); /* "<mirror>.git.lock" -> "<mirror>.git" */
+	static const char *files[] = { "packed-refs.lock", "HEAD.lock", "config.lock", "FETCH_HEAD.lock",
+				       "shallow.lock" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char *f = xasprintf("%s/%s", repo, files[i]);
+		unlink(f);
+		free(f);
+	}
+	char *refs = xasprintf("%s/refs", repo);
+	if (access(refs, F_OK) == 0)
+		nftw(refs, remove_lock_file, 16, FTW_PHYS);
+	free(refs);
+	free(repo);
+}
+
 /* Takes the repository's lock; returns the descriptor (close to unlock). */
 static int lock_take(const char *lock_path, struct err *e)
 {
@@ -86,6 +121,7 @@ static int lock_take(const char *lock_path, struct err *e)
 			return rc;
 		}
 	}
+	clear_stale_locks(lock_path);
 	return fd;
 }
 
@@ -411,8 +447,11 @@ int git_mirror_ensure_commits(struct git_mirror *m, const char *const *shas, siz
 		}
 		lock_release(fd);
 	}
-	if (rc == 0)
-		rc = pin(m, oids, n, present_out, e);
+	if (rc == 0) { /* pinning writes refs: under the lock, like every other write to the mirror */
+		int fd = lock_take(m->lock_path, e);
+		rc = fd < 0 ? fd : pin(m, oids, n, present_out, e);
+		lock_release(fd);
+	}
 	free(oids);
 	return rc;
 }
