@@ -3,6 +3,7 @@
 #include "core/utc.h"
 #include "jobs/queue.h"
 #include "pipeline/scenario.h"
+#include "pipeline/events.h"
 #include "store/status.h"
 #include <string.h>
 #include <stdio.h>
@@ -83,4 +84,36 @@ int fanout_fail_if_last(struct job_ctx *ctx, int64_t scenario_id, const char *ph
 		store_tx_end(ctx->store, in == 1 ? scenario_fail(ctx->store, scenario_id, reason, &fe) : in, &fe);
 	}
 	return rc;
+}
+
+int fanout_finish(struct store *s, const struct fanout_spec *f, int64_t id, struct err *e)
+{
+	int rc = store_begin(s, e);
+	int in = rc == 0 ? fanout_scenario_in(s, id, f->running, e) : rc;
+	if (in <= 0) /* already finished (the step ran before its worker died) or the scenario moved on */
+		return store_tx_end(s, in, e);
+	char msg[128], sql[256];
+	/* Builds whose repository job died (attempts exhausted) are failed with that job's error. */
+	rc = fanout_fail_leftovers(s, f, id, f->open_states, e);
+	snprintf(msg, sizeof(msg), "%s finished", f->running);
+	if (rc == 0)
+		rc = f->refresh(s, id, msg, e);
+	int64_t usable = 0;
+	struct store_val q[] = { sv_int(id) };
+	snprintf(sql, sizeof(sql), "SELECT %s FROM training_scenarios WHERE id = ?", f->usable_expr);
+	if (rc == 0)
+		rc = store_query_int(s, &usable, e, sql, 1, q);
+	if (rc == 0 && usable == 0) {
+		rc = scenario_fail(s, id, f->nothing_msg, e);
+	} else if (rc == 0) {
+		rc = store_status_set(s, ENT_SCENARIO, id, f->running, f->done, e);
+		struct store_val r[] = { sv_int(utc_now()), sv_int(id) };
+		snprintf(sql, sizeof(sql), "UPDATE training_scenarios SET %s = ? WHERE id = ?", f->completed_col);
+		if (rc == 0)
+			rc = store_exec(s, e, NULL, sql, 2, r);
+		snprintf(msg, sizeof(msg), "scenario is %s", f->done);
+		if (rc == 0)
+			rc = events_scenario_update(s, id, msg, e);
+	}
+	return store_tx_end(s, rc, e);
 }

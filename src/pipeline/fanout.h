@@ -19,6 +19,14 @@ struct fanout_spec {
 	/* Concurrency key of a repository job: "<key_prefix><repo>" (repo:) or "<key_prefix><scenario>:<repo>". */
 	const char *key_prefix;
 	int key_per_scenario;
+	/* For the finish step: */
+	const char *running;       /* the scenario's state during the phase ("ingesting") */
+	const char *done;          /* its state when the phase succeeded ("ingested") */
+	const char *open_states;   /* build states a finished phase must not leave ("'pending', 'ingesting'") */
+	const char *usable_expr;   /* counter expression: builds the next phase can use */
+	const char *completed_col; /* the scenario's phase-completion time column */
+	const char *nothing_msg;   /* FAILED reason when no build is usable */
+	int (*refresh)(struct store *s, int64_t scenario_id, const char *message, struct err *e);
 };
 
 extern const struct fanout_spec ingestion_fanout;  /* scenario_ingest.c */
@@ -29,6 +37,14 @@ int fanout_enqueue(struct store *s, const struct fanout_spec *f, int64_t scenari
 /* Marks builds still in one of the states of `open_states` (SQL list) failed, with their repository job's error. */
 int fanout_fail_leftovers(struct store *s, const struct fanout_spec *f, int64_t scenario_id, const char *open_states,
 			  struct err *e);
+
+/*
+ * The finish step of a phase, in one transaction: leftovers of dead repository
+ * jobs failed, counters refreshed, then the scenario moves to `done`, or to
+ * FAILED when no build is usable. Does nothing when the scenario is no longer
+ * `running` (the step already ran), so running it twice is harmless.
+ */
+int fanout_finish(struct store *s, const struct fanout_spec *f, int64_t scenario_id, struct err *e);
 
 /*
  * Guard of a phase's finish step: 1 when the scenario is still in `phase`

@@ -380,43 +380,10 @@ static int ingest_repo(struct job_ctx *ctx, struct err *e)
 	return rc;
 }
 
-static int ingest_finish_tx(struct job_ctx *ctx, int64_t id, struct err *e)
-{
-	struct store *s = ctx->store;
-	int rc = store_begin(s, e);
-	int in = rc == 0 ? fanout_scenario_in(s, id, "ingesting", e) : rc;
-	if (in <= 0) /* already finished (the step ran before its worker died) or the scenario moved on */
-		return store_tx_end(s, in, e);
-	/* Builds whose repository job died (attempts exhausted) are failed with that job's error. */
-	if (rc == 0)
-		rc = fanout_fail_leftovers(s, &ingestion_fanout, id, "'pending', 'ingesting'", e);
-	if (rc == 0)
-		rc = scenario_refresh_ingestion_counters(s, id, "ingestion finished", e);
-	int64_t usable = 0;
-	struct store_val q[] = { sv_int(id) };
-	if (rc == 0)
-		rc = store_query_int(s, &usable, e,
-				     "SELECT builds_ingested + builds_missing_resource FROM training_scenarios WHERE id = ?", 1, q);
-	if (rc == 0 && usable == 0) {
-		rc = scenario_fail(s, id,
-				   "nothing could be ingested: every build failed (see 'ciminer scenario builds ID --phase"
-				   " ingestion'); fix the cause and run retry-ingestion",
-				   e);
-	} else if (rc == 0) {
-		rc = store_status_set(s, ENT_SCENARIO, id, "ingesting", "ingested", e);
-		struct store_val r[] = { sv_int(utc_now()), sv_int(id) };
-		if (rc == 0)
-			rc = store_exec(s, e, NULL, "UPDATE training_scenarios SET ingestion_completed_at = ? WHERE id = ?", 2, r);
-		if (rc == 0)
-			rc = events_scenario_update(s, id, "ingestion completed", e);
-	}
-	return store_tx_end(s, rc, e);
-}
-
 static int ingest_finish(struct job_ctx *ctx, struct err *e)
 {
 	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
-	return fanout_fail_if_last(ctx, id, "ingesting", ingest_finish_tx(ctx, id, e), e);
+	return fanout_fail_if_last(ctx, id, "ingesting", fanout_finish(ctx->store, &ingestion_fanout, id, e), e);
 }
 
 const struct job_kind job_kind_ingest_repo = { "ingest_repo", "ingestion", 3600, 5, ingest_repo };

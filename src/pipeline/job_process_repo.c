@@ -195,42 +195,10 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 	return rc;
 }
 
-static int process_finish_tx(struct job_ctx *ctx, int64_t id, struct err *e)
-{
-	struct store *s = ctx->store;
-	int rc = store_begin(s, e);
-	int in = rc == 0 ? fanout_scenario_in(s, id, "processing", e) : rc;
-	if (in <= 0) /* already finished (the step ran before its worker died) or the scenario moved on */
-		return store_tx_end(s, in, e);
-	if (rc == 0)
-		rc = fanout_fail_leftovers(s, &processing_fanout, id, "'pending', 'in_progress'", e);
-	if (rc == 0)
-		rc = scenario_refresh_processing_counters(s, id, "processing finished", e);
-	int64_t done = 0;
-	struct store_val q[] = { sv_int(id) };
-	if (rc == 0)
-		rc = store_query_int(s, &done, e, "SELECT builds_processed FROM training_scenarios WHERE id = ?", 1, q);
-	if (rc == 0 && done == 0) {
-		rc = scenario_fail(s, id,
-				   "no feature vector could be computed (see 'ciminer scenario builds ID --phase enrichment');"
-				   " fix the cause and run retry-processing",
-				   e);
-	} else if (rc == 0) {
-		rc = store_status_set(s, ENT_SCENARIO, id, "processing", "processed", e);
-		struct store_val r[] = { sv_int(utc_now()), sv_int(id) };
-		if (rc == 0)
-			rc = store_exec(s, e, NULL, "UPDATE training_scenarios SET processing_completed_at = ? WHERE id = ?", 2,
-					r);
-		if (rc == 0)
-			rc = events_scenario_update(s, id, "processing completed", e);
-	}
-	return store_tx_end(s, rc, e);
-}
-
 static int process_finish(struct job_ctx *ctx, struct err *e)
 {
 	int64_t id = core_json_int(ctx->payload, "scenario_id", 0);
-	return fanout_fail_if_last(ctx, id, "processing", process_finish_tx(ctx, id, e), e);
+	return fanout_fail_if_last(ctx, id, "processing", fanout_finish(ctx->store, &processing_fanout, id, e), e);
 }
 
 const struct job_kind job_kind_process_repo = { "process_repo", "processing", 3600, 5, process_repo };

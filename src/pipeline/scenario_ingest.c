@@ -30,8 +30,15 @@ static int load_section(struct store *s, int64_t id, const char *col, json_t **o
 }
 
 /* One repository is cloned and fetched by one job at a time, whichever scenario asks: the key is the repository. */
-const struct fanout_spec ingestion_fanout = { "ingestion", "ingest_repo", "ingest_finish",
-					      "training_ingestion_builds", "status", "repo:", 0 };
+const struct fanout_spec ingestion_fanout = {
+	.queue = "ingestion", .repo_kind = "ingest_repo", .finish_kind = "ingest_finish",
+	.table = "training_ingestion_builds", .status_col = "status", .key_prefix = "repo:", .key_per_scenario = 0,
+	.running = "ingesting", .done = "ingested", .open_states = "'pending', 'ingesting'",
+	.usable_expr = "builds_ingested + builds_missing_resource", .completed_col = "ingestion_completed_at",
+	.nothing_msg = "nothing could be ingested: every build failed (see 'ciminer scenario builds ID --phase"
+		       " ingestion'); fix the cause and run retry-ingestion",
+	.refresh = scenario_refresh_ingestion_counters,
+};
 
 static int enqueue_ingestion(struct store *s, int64_t id, struct err *e)
 {

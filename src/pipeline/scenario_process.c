@@ -33,8 +33,16 @@ int scenario_refresh_processing_counters(struct store *s, int64_t id, const char
 }
 
 /* Temporal order: one job per repository and scenario at a time. */
-const struct fanout_spec processing_fanout = { "processing", "process_repo", "process_finish",
-					       "training_enrichment_builds", "extraction_status", "process:", 1 };
+const struct fanout_spec processing_fanout = {
+	.queue = "processing", .repo_kind = "process_repo", .finish_kind = "process_finish",
+	.table = "training_enrichment_builds", .status_col = "extraction_status", .key_prefix = "process:",
+	.key_per_scenario = 1, .running = "processing", .done = "processed",
+	.open_states = "'pending', 'in_progress'", .usable_expr = "builds_processed",
+	.completed_col = "processing_completed_at",
+	.nothing_msg = "no feature vector could be computed (see 'ciminer scenario builds ID --phase enrichment');"
+		       " fix the cause and run retry-processing",
+	.refresh = scenario_refresh_processing_counters,
+};
 
 static int enqueue_processing(struct store *s, int64_t id, struct err *e)
 {
