@@ -200,6 +200,25 @@ static int take_id(int argc, char **argv, const char *sub, int64_t *id, struct e
 	return cli_parse_id(argv[1], "source", id, e);
 }
 
+/* The id argument, the database, and the source's row (*src, caller frees; NULL when !src). */
+static int open_source(struct cli_ctx *ctx, int argc, char **argv, const char *sub, struct store **s, int64_t *id,
+		       json_t **src, struct err *e)
+{
+	int rc = take_id(argc, argv, sub, id, e);
+	if (rc == 0)
+		rc = cli_store(ctx, s, e);
+	if (rc < 0)
+		return rc;
+	json_t *row = load_source(*s, *id, e);
+	if (!row)
+		return e->code;
+	if (src)
+		*src = row;
+	else
+		json_decref(row);
+	return 0;
+}
+
 static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	if (argc > 1)
@@ -227,14 +246,10 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	int64_t id;
 	struct store *s;
-	int rc = take_id(argc, argv, "show", &id, e);
-	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+	json_t *src = NULL;
+	int rc = open_source(ctx, argc, argv, "show", &s, &id, &src, e);
 	if (rc < 0)
 		return rc;
-	json_t *src = load_source(s, id, e);
-	if (!src)
-		return e->code;
 	if (ctx->json)
 		out_print_json(src);
 	else
@@ -292,15 +307,9 @@ static int cmd_repos(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	int64_t id;
 	struct store *s;
-	int rc = take_id(argc, argv, "repos", &id, e);
-	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+	int rc = open_source(ctx, argc, argv, "repos", &s, &id, NULL, e);
 	if (rc < 0)
 		return rc;
-	json_t *src = load_source(s, id, e);
-	if (!src)
-		return e->code;
-	json_decref(src);
 	static const struct out_col cols[] = { { "repo_name", 's' }, { "ci_provider", 's' }, { "total", 'i' },
 					       { "found", 'i' },     { "not_found", 'i' },   { "filtered", 'i' },
 					       { "invalid", 'i' },   { "pending", 'i' } };
