@@ -107,13 +107,16 @@ static void testng_line(struct logs_acc *a, const char *s, const char *end)
 	logs_acc_counts(a, "testng", run, fail, skip);
 }
 
-/* "[ERROR] testFoo(a.BTest)  Time elapsed: 0.01 s  <<< FAILURE!" or "[ERROR] a.BTest.testFoo  Time ..." */
+/* "[ERROR] testFoo(a.BTest)  Time elapsed: 0.01 s  <<< FAILURE!", "[ERROR] a.BTest.testFoo  Time ...",
+ * or Surefire 3's "[ERROR] a.BTest.testFoo -- Time elapsed: 0.01 s <<< FAILURE!" */
 static void failure_line(struct logs_acc *a, const char *s, const char *end)
 {
 	const char *b = body(s, end);
 	if (logs_starts(b, (size_t)(end - b), "Tests run:"))
 		return;
-	const char *stop = logs_find(b, (size_t)(end - b), "  Time elapsed");
+	const char *stop = logs_find(b, (size_t)(end - b), " -- Time elapsed");
+	if (!stop)
+		stop = logs_find(b, (size_t)(end - b), "  Time elapsed");
 	if (!stop)
 		stop = logs_find(b, (size_t)(end - b), " <<< ");
 	if (stop && stop > b)

@@ -71,6 +71,17 @@ Test(frameworks, maven_surefire_and_failsafe_summaries_are_summed_not_their_clas
 	logs_result_release(&r);
 }
 
+Test(frameworks, surefire3_failure_lines_give_the_test_name_without_its_time)
+{
+	/* Surefire 3 writes "[ERROR] a.BTest.testFoo -- Time elapsed: 0.011 s <<< FAILURE!". */
+	struct logs_result r = parse("maven_surefire3.log");
+	/* Maven's own "Tests run: 7" (its skipped test included), as the reference analyzers read it. */
+	expect_counts(&r, "JUnit", 7, 1, 1);
+	expect_failed_name(&r, "com.acme.ParserTest.parsesDates");
+	cr_expect_eq(r.failed_names.n, 1, "failed names: %zu", r.failed_names.n);
+	logs_result_release(&r);
+}
+
 Test(frameworks, testng_summary_with_passes)
 {
 	struct logs_result r = parse("testng.log");
