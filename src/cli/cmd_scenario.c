@@ -209,10 +209,8 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 		rc = cli_store(ctx, &s, e);
 	if (rc < 0)
 		return rc;
-	json_t *sc = scenario_load(s, id, e);
-	if (!sc)
-		return e->code;
-	json_decref(sc);
+	if ((rc = scenario_check_exists(s, id, e)) < 0)
+		return rc;
 	return scenario_cli_builds(ctx, s, id, phase, status, limit, e);
 }
 

@@ -31,10 +31,8 @@ static int progress_phase(struct store *s, void *arg, int64_t *done, int64_t *to
 	return rc;
 }
 
-static void print_state(struct cli_ctx *ctx, struct store *s, int64_t id)
+static void print_state(struct cli_ctx *ctx, int64_t id, json_t *o)
 {
-	struct err e = ERR_INIT;
-	json_t *o = scenario_load(s, id, &e);
 	if (!o)
 		return;
 	if (ctx->json) {
@@ -50,7 +48,6 @@ static void print_state(struct cli_ctx *ctx, struct store *s, int64_t id)
 		if (msg)
 			printf("  %s\n", msg);
 	}
-	json_decref(o);
 }
 
 int scenario_cli_wait_phase(struct cli_ctx *ctx, int64_t id, const char *phase, struct err *e)
@@ -91,8 +88,8 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 		return rc;
 	if (!wait && !ctx->json)
 		printf("scenario %lld: %s queued; run 'ciminer worker' (or pass --wait) to run it\n", (long long)id, phase);
-	print_state(ctx, s, id);
 	json_t *o = scenario_load(s, id, e);
+	print_state(ctx, id, o);
 	const char *status = o ? core_json_str(o, "status", "?") : "?";
 	if (wait && strcmp(status, phase_target(phase)) != 0) {
 		/* --wait drained the queue, so anything but the phase's end state means it did not succeed. */
@@ -145,10 +142,8 @@ int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *
 		rc = cli_store(ctx, &s, e);
 	if (rc < 0)
 		return rc;
-	json_t *sc = scenario_load(s, id, e);
-	if (!sc)
-		return e->code;
-	json_decref(sc);
+	if ((rc = scenario_check_exists(s, id, e)) < 0)
+		return rc;
 	static const struct out_col cols[] = { { "fold", 's' },          { "split_type", 's' },      { "file_format", 's' },
 					       { "record_count", 'i' },  { "feature_count", 'i' },   { "file_size_bytes", 'i' },
 					       { "class_distribution", 'j' }, { "group_distribution", 'j' }, { "sha256", 's' },

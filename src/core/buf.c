@@ -176,6 +176,15 @@ char *strvec_join(const struct strvec *sv, const char *sep)
 	return buf_detach(&b, NULL);
 }
 
+int str_has_word(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+	for (const char *p = list; n && (p = strstr(p, w)) != NULL; p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 uint64_t hash_fnv1a(const void *p, size_t n)
 {
 	const unsigned char *s = p;

@@ -48,6 +48,8 @@ long strvec_find(const struct strvec *sv, const char *s);
 /* Splits s on sep, skipping empty pieces and trimming spaces. */
 void strvec_split(struct strvec *sv, const char *s, char sep);
 char *strvec_join(const struct strvec *sv, const char *sep);
+/* 1 when w is one of the space-separated words of list ("a b c"). */
+int str_has_word(const char *list, const char *w);
 
 /* String -> pointer hash map (open addressing); keys are copied and owned. */
 struct strmap_entry {

@@ -18,56 +18,59 @@ int events_emit(struct store *s, const char *kind, int64_t scenario_id, int64_t 
 	return rc;
 }
 
-int events_scenario_update(struct store *s, int64_t scenario_id, const char *message, struct err *e)
+/*
+ * The shape both update events share: {event, <id_key>, status, message,
+ * stats{names[i]: column i+1}} from one row whose column 0 is the status.
+ */
+struct counters_event {
+	const char *kind, *id_key, *what, *sql;
+	const char *const *names;
+	int nnames;
+};
+
+static int emit_counters(struct store *s, const struct counters_event *ce, int64_t id, int64_t scenario_id,
+			 int64_t source_id, const char *message, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(scenario_id) };
-	int rc = store_query(s, &c, e,
-			     "SELECT status, builds_total, builds_ingested, builds_missing_resource, builds_failed,"
-			     " builds_processed, builds_partial, builds_processing_failed FROM training_scenarios WHERE id = ?",
-			     1, p);
+	struct store_val p[] = { sv_int(id) };
+	int rc = store_query(s, &c, e, ce->sql, 1, p);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_next(c, e)) != 1) {
 		store_cursor_free(c);
-		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "scenario %lld does not exist", (long long)scenario_id);
+		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "%s %lld does not exist", ce->what, (long long)id);
 	}
-	static const char *names[] = { "builds_total", "builds_ingested", "builds_missing_resource", "builds_failed",
-				       "builds_processed", "builds_partial", "builds_processing_failed" };
 	json_t *stats = json_object();
-	for (int i = 0; i < 7; i++)
-		json_object_set_new(stats, names[i], json_integer(store_col_int(c, i + 1)));
-	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", "SCENARIO_UPDATE", "scenario_id",
-			       (json_int_t)scenario_id, "status", store_col_text(c, 0), "message", message ? message : "",
-			       "stats", stats);
+	for (int i = 0; i < ce->nnames; i++)
+		json_object_set_new(stats, ce->names[i], json_integer(store_col_int(c, i + 1)));
+	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", ce->kind, ce->id_key, (json_int_t)id, "status",
+			       store_col_text(c, 0), "message", message ? message : "", "stats", stats);
 	store_cursor_free(c);
-	rc = events_emit(s, "SCENARIO_UPDATE", scenario_id, 0, ev, e);
+	rc = events_emit(s, ce->kind, scenario_id, source_id, ev, e);
 	json_decref(ev);
 	return rc;
 }
 
+int events_scenario_update(struct store *s, int64_t scenario_id, const char *message, struct err *e)
+{
+	static const char *const names[] = { "builds_total", "builds_ingested", "builds_missing_resource",
+					     "builds_failed", "builds_processed", "builds_partial",
+					     "builds_processing_failed" };
+	static const struct counters_event ce = {
+		"SCENARIO_UPDATE", "scenario_id", "scenario",
+		"SELECT status, builds_total, builds_ingested, builds_missing_resource, builds_failed, builds_processed,"
+		" builds_partial, builds_processing_failed FROM training_scenarios WHERE id = ?",
+		names, 7 };
+	return emit_counters(s, &ce, scenario_id, scenario_id, 0, message, e);
+}
+
 int events_source_update(struct store *s, int64_t source_id, const char *message, struct err *e)
 {
-	struct store_cursor *c;
-	struct store_val p[] = { sv_int(source_id) };
-	int rc = store_query(s, &c, e,
-			     "SELECT validation_status, stat_total, stat_found, stat_not_found, stat_filtered, stat_invalid,"
-			     " stat_duplicates FROM build_sources WHERE id = ?",
-			     1, p);
-	if (rc < 0)
-		return rc;
-	if ((rc = store_next(c, e)) != 1) {
-		store_cursor_free(c);
-		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "build source %lld does not exist", (long long)source_id);
-	}
-	static const char *names[] = { "total", "found", "not_found", "filtered", "invalid", "duplicates" };
-	json_t *stats = json_object();
-	for (int i = 0; i < 6; i++)
-		json_object_set_new(stats, names[i], json_integer(store_col_int(c, i + 1)));
-	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", "SOURCE_UPDATE", "source_id", (json_int_t)source_id,
-			       "status", store_col_text(c, 0), "message", message ? message : "", "stats", stats);
-	store_cursor_free(c);
-	rc = events_emit(s, "SOURCE_UPDATE", 0, source_id, ev, e);
-	json_decref(ev);
-	return rc;
+	static const char *const names[] = { "total", "found", "not_found", "filtered", "invalid", "duplicates" };
+	static const struct counters_event ce = {
+		"SOURCE_UPDATE", "source_id", "build source",
+		"SELECT validation_status, stat_total, stat_found, stat_not_found, stat_filtered, stat_invalid,"
+		" stat_duplicates FROM build_sources WHERE id = ?",
+		names, 6 };
+	return emit_counters(s, &ce, source_id, 0, source_id, message, e);
 }

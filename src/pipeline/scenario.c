@@ -75,6 +75,16 @@ json_t *scenario_load(struct store *s, int64_t id, struct err *e)
 	return o;
 }
 
+int scenario_check_exists(struct store *s, int64_t id, struct err *e)
+{
+	int64_t n = 0;
+	struct store_val p[] = { sv_int(id) };
+	int rc = store_query_int(s, &n, e, "SELECT COUNT(*) FROM training_scenarios WHERE id = ?", 1, p);
+	if (rc == 0 && n == 0)
+		rc = err_set(e, ERR_NOT_FOUND, "scenario %lld does not exist; 'ciminer scenario list' shows them", (long long)id);
+	return rc;
+}
+
 int scenario_delete(struct store *s, const char *data_dir, int64_t id, struct err *e)
 {
 	struct store_val p[] = { sv_int(id) };

@@ -18,6 +18,8 @@
 int scenario_create(struct store *s, json_t *config, int64_t *id_out, struct err *e);
 /* The scenario as JSON: id, status, counters, times, error_message and the five config sections. */
 json_t *scenario_load(struct store *s, int64_t id, struct err *e);
+/* 0 when the scenario exists, ERR_NOT_FOUND with a message naming it otherwise. */
+int scenario_check_exists(struct store *s, int64_t id, struct err *e);
 /* Deletes the scenario's rows (cascade) and its dataset folder; never warehouse rows. */
 int scenario_delete(struct store *s, const char *data_dir, int64_t id, struct err *e);
 

@@ -126,15 +126,6 @@ static const char *closest(const struct field *f, const char *key)
 	return best;
 }
 
-static int word_in(const char *list, const char *w)
-{
-	size_t n = strlen(w);
-	for (const char *p = list; (p = strstr(p, w)) != NULL; p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 static char *values_list(const char *values)
 {
 	struct strvec v = STRVEC_INIT;
@@ -195,7 +186,7 @@ static int check_value(json_t *parent, const struct field *f, json_t *v, const c
 	}
 	case F_ENUM: {
 		const char *s = json_string_value(v);
-		if (s && word_in(f->values, s))
+		if (s && str_has_word(f->values, s))
 			return 0;
 		char *list = values_list(f->values);
 		int rc = bad(e, path, "'%s' is not one of %s", s ? s : type_name(v), list);
@@ -222,7 +213,7 @@ static int check_value(json_t *parent, const struct field *f, json_t *v, const c
 				return bad(e, ip, "must be a whole number, not %s", type_name(it), NULL);
 			if (f->t != F_INTLIST && !json_is_string(it))
 				return bad(e, ip, "must be a string, not %s", type_name(it), NULL);
-			if (f->t == F_ENUMLIST && !word_in(f->values, json_string_value(it))) {
+			if (f->t == F_ENUMLIST && !str_has_word(f->values, json_string_value(it))) {
 				char *list = values_list(f->values);
 				int rc = bad(e, ip, "'%s' is not one of %s", json_string_value(it), list);
 				free(list);

@@ -1,5 +1,6 @@
 /* Status enums and the transition table (see status.h). */
 #include "store/status.h"
+#include "core/buf.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include <stdio.h>
@@ -92,22 +93,13 @@ int status_is_valid(enum status_entity ent, const char *value)
 	return 0;
 }
 
-static int word_in(const char *list, const char *w)
-{
-	size_t n = strlen(w);
-	for (const char *p = list; (p = strstr(p, w)) != NULL; p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 int status_can_transition(enum status_entity ent, const char *from, const char *to)
 {
 	if (!status_is_valid(ent, from) || !status_is_valid(ent, to))
 		return 0;
 	for (const struct transition *t = entities[ent].tx; t->from; t++)
 		if (strcmp(t->from, from) == 0)
-			return word_in(t->to, to);
+			return str_has_word(t->to, to);
 	return 0;
 }
 
