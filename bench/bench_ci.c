@@ -13,6 +13,7 @@
  * policy, JSON parsing or mapping — i.e. the server's own time to serve them.
  */
 #include "ci/provider.h"
+#include "core/json.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include <curl/curl.h>
@@ -69,14 +70,24 @@ static double replay(const char *base, int conc, long *count)
 	if (conc == 1) {
 		/* One kept-alive connection, one request after the other. */
 		CURL *h = curl_easy_init();
+		struct curl_slist *auth = curl_slist_append(NULL, "Authorization: Bearer bench-token");
 		for (size_t i = 0; i < n; i++) {
-			char *url = xasprintf("%s%s", base, json_string_value(json_array_get(paths, i)));
+			/* GETs are recorded as paths, POSTs (GraphQL) as {"path", "body"}. */
+			json_t *rec = json_array_get(paths, i);
+			const char *post = json_is_object(rec) ? core_json_str(rec, "body", "") : NULL;
+			char *url = xasprintf("%s%s", base, post ? core_json_str(rec, "path", "") : json_string_value(rec));
 			curl_easy_setopt(h, CURLOPT_URL, url);
+			curl_easy_setopt(h, CURLOPT_HTTPHEADER, auth);
+			if (post)
+				curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
+			else
+				curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 			curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_body);
 			curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
 			curl_easy_perform(h);
 			free(url);
 		}
+		curl_slist_free_all(auth);
 		curl_easy_cleanup(h);
 		done = n;
 	}
@@ -145,7 +156,7 @@ static int lookups(const char *base, double fraction)
 {
 	json_t *repos = control(base, "/_fixture/world", NULL), *r;
 	struct ci_provider *p = open_github(base, 8);
-	size_t i, builds = 0, found = 0, labelled = 0, nrepos = json_array_size(json_object_get(repos, "repos"));
+	size_t i, builds = 0, found = 0, labelled = 0, jobs = 0, jobs_expected = 0, nrepos = json_array_size(json_object_get(repos, "repos"));
 	struct ci_http_stats st;
 	unsigned seed = 42;
 	/* The "CSV": a fraction of every repository's runs, chosen before timing. */
@@ -157,8 +168,10 @@ static int lookups(const char *base, double fraction)
 		work[i].name = json_string_value(r);
 		work[i].ids = xcalloc(json_array_size(json_object_get(w, "runs")) + 1, sizeof(char *));
 		json_array_foreach(json_object_get(w, "runs"), k, run)
-			if ((double)rand_r(&seed) / RAND_MAX < fraction)
+			if ((double)rand_r(&seed) / RAND_MAX < fraction) {
 				work[i].ids[work[i].n++] = xasprintf("%lld", (long long)json_integer_value(json_object_get(run, "id")));
+				jobs_expected += json_array_size(json_object_get(run, "jobs"));
+			}
 		builds += work[i].n;
 		json_decref(w);
 		free(path);
@@ -183,7 +196,19 @@ static int lookups(const char *base, double fraction)
 			fprintf(stderr, "bench_ci: %s\n", e.msg);
 			return 1;
 		}
+		/* Every found run's jobs, as validation stores them. */
+		struct ci_run **runs = xcalloc(work[i].n + 1, sizeof(*runs));
+		size_t nruns = 0;
+		for (size_t k = 0; k < work[i].n; k++)
+			if (items[k].rc == 0)
+				runs[nruns++] = &items[k].run;
+		if (ci_jobs_fill(p, work[i].name, runs, nruns, &e)) {
+			fprintf(stderr, "bench_ci: %s\n", e.msg);
+			return 1;
+		}
+		free(runs);
 		for (size_t k = 0; k < work[i].n; k++) {
+			jobs += items[k].run.n_jobs;
 			found += items[k].rc == 0;
 			labelled += items[k].rc == 0 && ci_run_is_labelled(&items[k].run);
 			ci_run_release(&items[k].run);
@@ -196,6 +221,7 @@ static int lookups(const char *base, double fraction)
 	double ref = replay(base, 1, &replayed);
 	printf("ci lookups: %zu builds over %zu repositories (%.0f%% of their runs): %zu found, %zu labelled\n",
 	       builds, nrepos, fraction * 100, found, labelled);
+	printf("  jobs: %zu listed with their runs, %zu in the fixture world for these builds\n", jobs, jobs_expected);
 	printf("  requests: %llu by the client, %ld answered by the server = %.1f builds per request (target >= 20)\n",
 	       (unsigned long long)st.requests, served, (double)builds / (double)(st.requests ? st.requests : 1));
 	printf("  time: %.3f s ciminer (%.0f builds/s, client CPU %.3f s); reference: the same %ld requests replayed"
@@ -210,7 +236,7 @@ static int lookups(const char *base, double fraction)
 	free(work);
 	json_decref(repos);
 	ci_provider_free(p);
-	return found == builds ? 0 : 1;
+	return found == builds && jobs == jobs_expected ? 0 : 1;
 }
 
 static int count_write(void *ctx, const void *data, size_t n)

@@ -2,9 +2,10 @@
 # Phase 1 ingestion (issue 4, "Performance"): a generated world of
 # INGEST_BUILDS builds (5,000) across INGEST_REPOS repositories (20), served
 # by the loopback fixture server as the GitHub REST API, imported and
-# validated, then `ciminer scenario ingest --wait` over every found build:
-# repositories cloned from the world's bare repositories (file://), each
-# run's jobs listed, every job log downloaded (302 to storage) and stored
+# validated (with a token, so every found run's jobs are stored at validation
+# through GraphQL), then `ciminer scenario ingest --wait` over every found build:
+# repositories cloned from the world's bare repositories (file://), every
+# job log downloaded (302 to storage) and stored
 # zstd-compressed in the blob store. Two log sets:
 #   real:  every job gets one of the real logs of ../shared/fixtures/logs
 #          (267 KB on average, round-robin: the same 166 logs repeat, so the
@@ -86,7 +87,7 @@ run() { # NAME LATENCY_MS WORKERS SERVER-ARGS...
 	local data=$tmp/data-$name-$latency
 	start "$@" --config "{\"default_limit\": 100000000, \"latency_ms\": $latency}"
 	export CIMINER_GITHUB_API_URL=$url CIMINER_GIT_URL=file://$world/repos CIMINER_HTTP_CONCURRENCY=$conc \
-		CIMINER_WORKERS=$workers
+		CIMINER_WORKERS=$workers CIMINER_GITHUB_TOKENS=bench-token
 	"$build/ciminer" --data-dir "$data" source import "$tmp/github.csv" --wait >/dev/null 2>&1
 	cat >"$tmp/scenario.json" <<EOF
 {"name": "bench-ingest", "data_source_config": {"filter_by": "all", "source_ids": [1]}}

@@ -87,6 +87,7 @@ void ci_github_map_run(struct ci_run *r, const json_t *j)
 	r->duration_usec = ci_common_duration(r->started_at, r->completed_at);
 	r->web_url = ci_common_str(j, "html_url");
 	r->run_attempt = (int)core_json_int(j, "run_attempt", 1);
+	r->jobs_ref = ci_common_str(j, "check_suite_node_id");
 	r->raw_json = ci_common_dump(j);
 }
 
@@ -141,32 +142,12 @@ static int github_run_get(struct ci_provider *p, struct ci_run *out, const char 
 static int github_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *n, const char *repo,
 			    const char *run_id, struct err *e)
 {
-	char *url = xasprintf("%s/repos/%s/actions/runs/%s/jobs?per_page=100", p->api_url, repo, run_id);
-	size_t cap = 0;
-	int rc = 0;
-	while (url && !rc) {
-		json_t *j = NULL, *jobs, *v;
-		char *next = NULL;
-		size_t i;
-		rc = ci_common_get_json(p, &j, &next, url, ci_github_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
-		free(url);
-		url = next;
-		if (rc)
-			break;
-		jobs = json_object_get(j, "jobs");
-		json_array_foreach(jobs, i, v) {
-			xgrow((void **)out, &cap, *n + 1, sizeof(**out));
-			memset(&(*out)[*n], 0, sizeof(**out));
-			ci_github_map_job(&(*out)[(*n)++], v);
-		}
-		json_decref(j);
-	}
-	free(url);
-	if (rc) {
-		ci_jobs_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
+	struct ci_run one, *runs[] = { &one };
+	ci_run_init(&one);
+	one.ci_run_id = (char *)run_id; /* borrowed for the call, not released */
+	int rc = ci_github_jobs_rest(p, repo, runs, 1, e);
+	*out = one.jobs;
+	*n = one.n_jobs;
 	return rc;
 }
 
@@ -187,6 +168,7 @@ const struct ci_provider_ops ci_github_ops = {
 	.run_get = github_run_get,
 	.runs_lookup = ci_github_runs_lookup,
 	.jobs_list = github_jobs_list,
+	.jobs_fill = ci_github_jobs_fill,
 	.logs_fetch = github_logs_fetch,
 	.free_impl = NULL,
 };

@@ -15,6 +15,12 @@ extern const char *const ci_github_headers[];
 void ci_github_map_run(struct ci_run *run, const json_t *j);
 /* Fills job from a workflow-job object. */
 void ci_github_map_job(struct ci_job *job, const json_t *j);
+/* ci_github_jobs.c: the jobs of many runs (GraphQL, REST for the rest); see ci_jobs_fill(). */
+int ci_github_jobs_fill(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n, struct err *e);
+/* Each run's jobs through REST (all pages; first pages concurrently); sets jobs_known on success. */
+int ci_github_jobs_rest(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n, struct err *e);
+/* The GraphQL endpoint for a REST base URL (caller frees). */
+char *ci_github_graphql_url(const char *api_url);
 int ci_github_runs_lookup(struct ci_provider *p, const char *repo, struct ci_lookup *items, size_t n, struct err *e);
 
 #endif

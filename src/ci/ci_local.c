@@ -228,6 +228,7 @@ static int local_run_get(struct ci_provider *p, struct ci_run *out, const char *
 	ci_github_map_run(out, copy);
 	json_decref(copy);
 	map_jobs(&out->jobs, &out->n_jobs, j);
+	out->jobs_known = 1; /* the archive is the whole truth: a run without "jobs" has none */
 	json_decref(j);
 	return 0;
 }

@@ -108,6 +108,7 @@ struct ci_http_req {
 	unsigned flags;             /* enum ci_http_flags */
 	struct ci_sink *sink;       /* NULL: a 2xx body is kept in body */
 	size_t max_bytes;           /* sink only: bytes beyond are dropped, truncated = 1; 0 = no cap */
+	const char *post;           /* non-NULL: POST this body (borrowed; never cached, never redirected) */
 	void *user;                 /* for the caller */
 	/* out */
 	int rc;

@@ -80,6 +80,7 @@ struct ci_http_xfer {
 	/* per attempt */
 	long status;
 	int have_remaining, have_reset;
+	int other_resource;  /* X-RateLimit-Resource names a budget other than "core" (graphql, search) */
 	long rl_remaining;
 	int64_t rl_reset;
 	int64_t retry_after; /* usec, -1 when absent */
@@ -96,6 +97,7 @@ void ci_http_attempt_reset(struct ci_http_xfer *x);
 void ci_http_easy_put(struct ci_http_client *c, CURL *h);
 /* http_policy.c */
 void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code);
+/* Fails x with "<METHOD> <url>: " + fmt (one %s: detail). */
 void ci_http_fail(struct ci_http_xfer *x, int code, const char *fmt, const char *detail);
 void ci_http_announce_wait(struct ci_http_client *c, const char *why, int64_t until_utc);
 

@@ -44,7 +44,9 @@ static void settle(struct ci_http_xfer *x, int rc)
 
 void ci_http_fail(struct ci_http_xfer *x, int code, const char *fmt, const char *detail)
 {
-	err_set(&x->req->err, code, fmt, x->url, detail);
+	char *what = xasprintf("%s %s", x->req->post ? "POST" : "GET", x->url);
+	err_set(&x->req->err, code, fmt, what, detail);
+	free(what);
 	settle(x, code);
 }
 
@@ -55,7 +57,7 @@ static void again(struct ci_http_xfer *x, int64_t delay)
 	struct ci_http_req *r = x->req;
 	if (x->sink_bytes) {
 		if (!r->sink->reset) {
-			ci_http_fail(x, ERR_NETWORK, "GET %s: %s", "the transfer broke after data was written and the sink cannot be rewound");
+			ci_http_fail(x, ERR_NETWORK, "%s: %s", "the transfer broke after data was written and the sink cannot be rewound");
 			return;
 		}
 		r->sink->reset(r->sink->ctx);
@@ -103,23 +105,25 @@ void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
 	x->pool->tok[x->tok].in_flight--;
-	if (x->have_remaining)
+	/* Only the REST ("core") budget steers the token pool: GraphQL and search
+	 * have budgets of their own, and mixing them would misjudge a token. */
+	if (x->have_remaining && !x->other_resource)
 		ci_http_pool_update(x->pool, x->tok, x->rl_remaining,
 				    x->have_reset ? x->rl_reset : utc_now() + 60 * USEC_PER_SEC);
 
 	if (code != CURLE_OK && !(x->cap_hit && code == CURLE_WRITE_ERROR)) {
 		if (x->sink_failed)
-			ci_http_fail(x, ERR_IO, "GET %s: %s", "the destination refused the data");
+			ci_http_fail(x, ERR_IO, "%s: %s", "the destination refused the data");
 		else if (x->body_toobig) {
 			snprintf(detail, sizeof(detail), "the answer is larger than the %zu-byte cap", cfg->max_body);
-			ci_http_fail(x, ERR_TOOBIG, "GET %s: %s", detail);
+			ci_http_fail(x, ERR_TOOBIG, "%s: %s", detail);
 		} else if (++x->tries < cfg->max_attempts) {
 			log_debug("http: GET %s: %s; retrying (attempt %d)", x->url, x->curl_err, x->tries + 1);
 			again(x, backoff_usec(c, x->tries));
 		} else {
 			snprintf(detail, sizeof(detail), "%s (after %d attempts); check the network and retry",
 				 x->curl_err[0] ? x->curl_err : curl_easy_strerror(code), x->tries);
-			ci_http_fail(x, code == CURLE_OPERATION_TIMEDOUT ? ERR_TIMEOUT : ERR_NETWORK, "GET %s: %s", detail);
+			ci_http_fail(x, code == CURLE_OPERATION_TIMEDOUT ? ERR_TIMEOUT : ERR_NETWORK, "%s: %s", detail);
 		}
 		free(redirect);
 		return;
@@ -135,10 +139,10 @@ void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
 		r->status = 200;
 		return;
 	}
-	if (redirect && (r->flags & CI_HTTP_FOLLOW)) {
+	if (redirect && (r->flags & CI_HTTP_FOLLOW) && !r->post) {
 		if (++x->redirects > MAX_REDIRECTS) {
 			free(redirect);
-			ci_http_fail(x, ERR_NETWORK, "GET %s: %s", "too many redirects");
+			ci_http_fail(x, ERR_NETWORK, "%s: %s", "too many redirects");
 			return;
 		}
 		free(x->url);
@@ -152,10 +156,15 @@ void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
 	if (x->status == 403 || x->status == 429) {
 		const char *body = buf_cstr(&r->body);
 		int secondary = x->retry_after >= 0 || x->status == 429 || strcasestr(body, "secondary rate limit");
+		if (x->have_remaining && x->rl_remaining == 0 && x->retry_after < 0 && x->other_resource) {
+			/* A budget the pool does not track (GraphQL): the caller has another way. */
+			ci_http_fail(x, ERR_RATE_LIMITED, "%s: %s", "the GraphQL/search rate limit is exhausted");
+			return;
+		}
 		if (x->have_remaining && x->rl_remaining == 0 && x->retry_after < 0) {
 			/* Primary limit: the pool now knows this token is dry; pick again. */
 			if (++x->primary_hits > MAX_PRIMARY_HITS) {
-				ci_http_fail(x, ERR_RATE_LIMITED, "GET %s: %s", "the rate limit is still exhausted after its reset");
+				ci_http_fail(x, ERR_RATE_LIMITED, "%s: %s", "the rate limit is still exhausted after its reset");
 				return;
 			}
 			buf_reset(&r->body);
@@ -172,7 +181,7 @@ void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
 			if (++x->tries >= cfg->max_attempts || wait > cfg->max_rate_wait_ms * 1000) {
 				snprintf(detail, sizeof(detail), "secondary rate limit (HTTP %ld) persisted after %d attempts; retry later",
 					 x->status, x->tries);
-				ci_http_fail(x, ERR_RATE_LIMITED, "GET %s: %s", detail);
+				ci_http_fail(x, ERR_RATE_LIMITED, "%s: %s", detail);
 				return;
 			}
 			snprintf(why, sizeof(why), "secondary rate limit (HTTP %ld%s) on %s", x->status,
@@ -190,11 +199,11 @@ void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
 		}
 		snprintf(detail, sizeof(detail), "HTTP %ld after %d attempts; the server is failing, retry later",
 			 x->status, x->tries);
-		ci_http_fail(x, ERR_NETWORK, "GET %s: %s", detail);
+		ci_http_fail(x, ERR_NETWORK, "%s: %s", detail);
 		return;
 	}
 	r->truncated = x->cap_hit;
-	if (x->status == 200 && (r->flags & CI_HTTP_CACHE) && !r->sink && x->etag)
+	if (x->status == 200 && (r->flags & CI_HTTP_CACHE) && !r->sink && !r->post && x->etag)
 		ci_http_cache_put(c, x->url, x->etag, r->body.data ? r->body.data : "", r->body.len, x->link_next);
 	settle(x, 0);
 }

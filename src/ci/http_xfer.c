@@ -55,7 +55,7 @@ static char *link_next_of(const char *v)
 void ci_http_attempt_reset(struct ci_http_xfer *x)
 {
 	x->status = 0;
-	x->have_remaining = x->have_reset = 0;
+	x->have_remaining = x->have_reset = x->other_resource = 0;
 	x->retry_after = -1;
 	free(x->etag);
 	free(x->link_next);
@@ -76,6 +76,10 @@ static size_t on_header(char *line, size_t size, size_t nitems, void *ud)
 	if (header_is(line, n, "x-ratelimit-remaining", &v)) {
 		x->rl_remaining = strtol(v, NULL, 10);
 		x->have_remaining = 1;
+	} else if (header_is(line, n, "x-ratelimit-resource", &v)) {
+		char *s = header_value(v, end);
+		x->other_resource = strcmp(s, "core") != 0;
+		free(s);
 	} else if (header_is(line, n, "x-ratelimit-reset", &v)) {
 		x->rl_reset = strtoll(v, NULL, 10) * USEC_PER_SEC;
 		x->have_reset = 1;
@@ -167,7 +171,7 @@ static int start(struct ci_http_xfer *x)
 	int64_t until = 0, now = utc_now();
 
 	if (ci_http_url_host(x->url, host, sizeof(host))) {
-		ci_http_fail(x, ERR_INPUT, "GET %s: %s", "not an http(s) URL");
+		ci_http_fail(x, ERR_INPUT, "%s: %s", "not an http(s) URL");
 		return 0;
 	}
 	x->pool = ci_http_pool_for(c, host);
@@ -180,7 +184,7 @@ static int start(struct ci_http_xfer *x)
 			char why[512];
 			snprintf(why, sizeof(why), "every token for %s is exhausted until a reset %lld s away",
 				 host, (long long)(wait / USEC_PER_SEC));
-			ci_http_fail(x, ERR_RATE_LIMITED, "GET %s: %s; add tokens (CIMINER_GITHUB_TOKENS) or retry later", why);
+			ci_http_fail(x, ERR_RATE_LIMITED, "%s: %s; add tokens (CIMINER_GITHUB_TOKENS) or retry later", why);
 			return 0;
 		}
 		if (until > now && x->pool->announced_until != until) {
@@ -200,7 +204,7 @@ static int start(struct ci_http_xfer *x)
 	if (x->pool->tok[x->tok].header)
 		x->hdrs = curl_slist_append(x->hdrs, x->pool->tok[x->tok].header);
 	x->cached = NULL;
-	if ((r->flags & CI_HTTP_CACHE) && !r->sink && (x->cached = ci_http_cache_get(c, x->url))) {
+	if ((r->flags & CI_HTTP_CACHE) && !r->sink && !r->post && (x->cached = ci_http_cache_get(c, x->url))) {
 		char *inm = xasprintf("If-None-Match: %s", x->cached->etag);
 		x->hdrs = curl_slist_append(x->hdrs, inm);
 		free(inm);
@@ -225,6 +229,12 @@ static int start(struct ci_http_xfer *x)
 	curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT_MS, c->cfg.connect_timeout_ms);
 	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, c->cfg.timeout_ms);
 	curl_easy_setopt(x->easy, CURLOPT_FOLLOWLOCATION, 0L);
+	if (r->post) {
+		curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE, (long)strlen(r->post));
+		curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, r->post);
+	} else {
+		curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L); /* the pooled handle may have posted before */
+	}
 	curl_multi_add_handle(c->multi, x->easy);
 	x->state = X_RUN;
 	r->attempts++;

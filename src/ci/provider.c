@@ -169,7 +169,7 @@ void ci_run_release(struct ci_run *r)
 {
 	char **strs[] = { &r->ci_run_id, &r->repo_full_name, &r->workflow_name, &r->branch, &r->commit_sha,
 			  &r->commit_message, &r->author_name, &r->author_email, &r->event, &r->actor_login,
-			  &r->status, &r->conclusion, &r->web_url, &r->raw_json };
+			  &r->status, &r->conclusion, &r->web_url, &r->raw_json, &r->jobs_ref };
 	for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
 		free(*strs[i]);
 	free(r->pr_numbers);
@@ -311,6 +311,25 @@ int ci_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *n, const ch
 	*out = NULL;
 	*n = 0;
 	return p->ops->jobs_list(p, out, n, repo, run_id, e);
+}
+
+int ci_jobs_fill(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n, struct err *e)
+{
+	int first = 0;
+	if (p->ops->jobs_fill)
+		return p->ops->jobs_fill(p, repo, runs, n, e);
+	for (size_t i = 0; i < n; i++) {
+		struct err re = ERR_INIT;
+		struct ci_run *r = runs[i];
+		if (r->jobs_known)
+			continue;
+		int rc = ci_jobs_list(p, &r->jobs, &r->n_jobs, repo, r->ci_run_id, &re);
+		if (rc == 0)
+			r->jobs_known = 1;
+		else if (!first)
+			first = err_copy(e, &re);
+	}
+	return first;
 }
 
 int ci_logs_fetch(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,

@@ -13,6 +13,9 @@
  *                     narrowed by creation time, matched locally, with single
  *                     look-ups only for the rest; see docs/ci.md)
  *   ci_jobs_list()    a build's jobs
+ *   ci_jobs_fill()    the jobs of many builds of one repository at once, as
+ *                     economically as the provider allows (GitHub: GraphQL,
+ *                     the check runs of 100 workflow runs per request)
  *   ci_logs_fetch()   job logs streamed into caller-given sinks, N in flight
  *
  * Ownership: every struct filled by these functions (ci_repo, ci_run,
@@ -144,8 +147,11 @@ struct ci_run {
 	char *web_url;
 	int run_attempt;      /* 1 for the first attempt */
 	char *raw_json;       /* the provider's payload (for CircleCI: pipeline with its workflows) */
-	struct ci_job *jobs;  /* filled only when the payload carries them (local archive); else NULL */
+	struct ci_job *jobs;  /* filled when the payload carries them (local archive) or by ci_jobs_fill() */
 	size_t n_jobs;
+	int jobs_known;       /* jobs/n_jobs are the build's jobs (possibly none); 0: not listed yet */
+	char *jobs_ref;       /* the provider's handle for listing jobs in bulk (GitHub: the check suite's
+	                       * node id, check_suite_node_id); NULL when it has none */
 };
 #define CI_RUN_INIT { 0 }
 void ci_run_init(struct ci_run *r);     /* zero, times CI_TIME_UNKNOWN */
@@ -204,6 +210,17 @@ int ci_runs_lookup(struct ci_provider *p, const char *repo, struct ci_lookup *it
 int ci_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *n, const char *repo, const char *run_id,
 		 struct err *e);
 /*
+ * Lists the jobs of every run in runs[0..n) whose jobs_known is 0 and sets
+ * its jobs, n_jobs and jobs_known = 1 (runs are borrowed; each needs at least
+ * ci_run_id, and jobs_ref for the bulk path). GitHub: one GraphQL request per
+ * 100 runs carrying a jobs_ref (GraphQL needs a token), concurrent REST
+ * listings (8 in flight) for the rest or when GraphQL is refused; others: a
+ * listing per run. Returns 0 when every run's jobs are known; otherwise the
+ * code of the first failure (CI_ERR_TRANSIENT, CI_ERR_RATE_LIMITED, ...) with
+ * the runs that failed left at jobs_known = 0 and the others filled.
+ */
+int ci_jobs_fill(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n, struct err *e);
+/*
  * Downloads n job logs into their sinks, cfg.max_in_flight at a time (GitHub:
  * the API answers 302 to a short-lived storage URL, which is followed without
  * credentials). cap > 0 truncates each log at cap bytes and sets truncated.
@@ -225,6 +242,8 @@ struct ci_provider_ops {
 	int (*runs_lookup)(struct ci_provider *p, const char *repo, struct ci_lookup *items, size_t n, struct err *e);
 	int (*jobs_list)(struct ci_provider *p, struct ci_job **out, size_t *n, const char *repo, const char *run_id,
 			 struct err *e);
+	/* NULL: ci_jobs_fill() calls jobs_list per run. */
+	int (*jobs_fill)(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n, struct err *e);
 	int (*logs_fetch)(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
 			  struct err *e);
 	void (*free_impl)(void *impl);

@@ -135,9 +135,10 @@ static int load_jobs(struct ingest *g, struct err *e)
 }
 
 /*
- * Runs validated through an API provider have no jobs yet (validation does
- * not list them: see job_validate_repo.c). List them now, outside any
- * transaction, then store them in one.
+ * Validation stores every found run with its jobs; a run stored without them
+ * (its provider refused the listing then, or it was validated by an older
+ * ciminer) has them listed now, all such runs of the repository in one
+ * ci_jobs_fill() outside any transaction, then stored in one.
  */
 static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err *e)
 {
@@ -150,30 +151,34 @@ static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err
 			     2, q);
 	if (rc < 0)
 		return rc;
-	struct strvec runs = STRVEC_INIT;
+	struct ci_run *runs = NULL;
 	int64_t *ids = NULL;
-	size_t cap = 0, n = 0;
+	size_t cap = 0, cap2 = 0, n = 0;
 	while ((rc = store_next(c, e)) == 1) {
 		xgrow((void **)&ids, &cap, n + 1, sizeof(*ids));
-		ids[n++] = store_col_int(c, 0);
-		strvec_push(&runs, store_col_text(c, 1));
+		xgrow((void **)&runs, &cap2, n + 1, sizeof(*runs));
+		ids[n] = store_col_int(c, 0);
+		ci_run_init(&runs[n]);
+		runs[n++].ci_run_id = xstrdup(store_col_text(c, 1));
 	}
 	store_cursor_free(c);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct ci_job *jobs = NULL;
-		size_t nj = 0;
-		rc = ci_jobs_list(p, &jobs, &nj, g->full_name, runs.v[i], e);
-		if (rc == 0) {
-			rc = store_begin(g->s, e);
-			if (rc == 0)
-				rc = warehouse_upsert_jobs(g->s, ids[i], jobs, nj, e);
-			rc = store_tx_end(g->s, rc, e);
-			ci_jobs_free(jobs, nj);
-		}
-	}
-	strvec_clear(&runs);
+	struct ci_run **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
+	for (size_t i = 0; i < n; i++)
+		ptrs[i] = &runs[i];
+	int fill_rc = rc == 0 && n ? ci_jobs_fill(p, g->full_name, ptrs, n, e) : 0;
+	if (rc == 0 && n)
+		rc = store_begin(g->s, e);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (runs[i].jobs_known)
+			rc = warehouse_upsert_jobs(g->s, ids[i], runs[i].jobs, runs[i].n_jobs, e);
+	if (store_in_tx(g->s))
+		rc = store_tx_end(g->s, rc, e);
+	for (size_t i = 0; i < n; i++)
+		ci_run_release(&runs[i]);
+	free(ptrs);
+	free(runs);
 	free(ids);
-	return rc;
+	return rc ? rc : fill_rc;
 }
 
 static int mark_ingesting(struct ingest *g, struct err *e)

@@ -70,17 +70,16 @@ static int set_row(struct repo_job *j, const char *build_id, const char *status,
 }
 
 /*
- * Stores one found run and decides its row. Its jobs are stored when the
- * provider's answer carries them (the local archive); API providers list a
- * run's jobs at ingestion, for the builds a scenario uses, because GitHub has
- * no call that lists the jobs of many runs: listing them here would cost one
- * request per build and break the one-request-per-20-builds budget.
+ * Stores one found run with its jobs and decides its row. The jobs were
+ * listed for the whole batch by ci_jobs_fill() (GitHub: one GraphQL request
+ * per 100 runs); a run whose jobs could not be listed for good (a refusal, not
+ * a transient failure) is stored without them and ingestion lists them later.
  */
 static int store_found(struct repo_job *j, struct ci_lookup *it, struct err *e)
 {
 	int64_t run_id = 0;
 	int rc = warehouse_upsert_run(j->s, j->provider, j->repo_id, &it->run, &run_id, e);
-	if (rc == 0 && it->run.jobs)
+	if (rc == 0 && it->run.jobs_known)
 		rc = warehouse_upsert_jobs(j->s, run_id, it->run.jobs, it->run.n_jobs, e);
 	if (rc == 0) {
 		const char *why = warehouse_filter_reason(&it->run);
@@ -95,11 +94,25 @@ static int run_batch(struct repo_job *j, char **ids, size_t n, int *transient, s
 	for (size_t i = 0; i < n; i++)
 		items[i].run_id = ids[i];
 	int rc = ci_runs_lookup(j->p, j->repo, items, n, e);
+	/* Every found run's jobs, in bulk, before the transaction (network outside it). */
+	struct ci_run **found = xcalloc(n, sizeof(*found));
+	size_t nfound = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (items[i].rc == 0)
+			found[nfound++] = &items[i].run;
+	struct err je = ERR_INIT;
+	int jobs_rc = rc == 0 && nfound ? ci_jobs_fill(j->p, j->repo, found, nfound, &je) : 0;
+	free(found);
+	if (jobs_rc && !ci_err_is_transient(jobs_rc))
+		log_warn("validation of %s: some runs are stored without their jobs (ingestion lists them): %s", j->repo,
+			 je.msg);
 	if (rc == 0)
 		rc = store_begin(j->s, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct ci_lookup *it = &items[i];
-		if (it->rc == 0) {
+		if (it->rc == 0 && !it->run.jobs_known && ci_err_is_transient(jobs_rc)) {
+			*transient = 1; /* stays pending: found means stored with its jobs */
+		} else if (it->rc == 0) {
 			rc = store_found(j, it, e);
 		} else if (it->rc == CI_ERR_NOT_FOUND) {
 			rc = set_row(j, it->run_id, "not_found", "the provider has no such build in this repository", 0, e);

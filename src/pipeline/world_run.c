@@ -261,6 +261,9 @@ int world_run_emit(struct wrepo *r, struct wbuild *b, struct err *e)
 	set_str(o, "conclusion", b->oc.conclusion);
 	set_int(o, "workflow_id", 50000000 + r->gh_id % 1000000);
 	set_int(o, "check_suite_id", id * 3);
+	s = xasprintf("CS_kwDO%010llx", (unsigned long long)(id * 3)); /* GraphQL id: the jobs in bulk */
+	set_str(o, "check_suite_node_id", s);
+	free(s);
 	s = xasprintf("https://api.github.com/repos/%s/actions/runs/%lld", r->full, (long long)id);
 	set_str(o, "url", s);
 	free(s);

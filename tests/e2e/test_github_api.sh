@@ -2,7 +2,8 @@
 # The same world twice: through the local provider, and served by the
 # loopback fixture server as the GitHub REST API (github_actions provider,
 # job logs behind the API's 302 to storage, repositories cloned from the
-# world's bare repositories through CIMINER_GIT_URL=file://...). Both runs
+# world's bare repositories through CIMINER_GIT_URL=file://...; the jobs of
+# validated runs through GraphQL, as with a real token). Both runs
 # must end with the counts the archive implies, and every build must get the
 # same feature vector (compare_vectors.py says which differences are allowed).
 source "$(dirname "$0")/lib.sh"
@@ -19,7 +20,8 @@ cim --json scenario builds "$SCENARIO_ID" --phase enrichment >"$E2E_WORK/local.j
 # 2. the GitHub API over loopback; the archive's repositories are its git remotes
 e2e_server --world "$world"
 export CIMINER_GITHUB_API_URL=$SERVER_URL CIMINER_GIT_URL=file://$world/repos CIMINER_HTTP_BACKOFF_MS=10
-unset GITHUB_TOKEN CIMINER_GITHUB_TOKENS
+unset GITHUB_TOKEN
+export CIMINER_GITHUB_TOKENS=e2e-token
 sed 's/,local$/,github_actions/' "$world/builds.csv" >"$E2E_WORK/github.csv"
 grep -q ',local$' "$E2E_WORK/github.csv" && e2e_fail "the CSV still names the local provider"
 DATA=$E2E_WORK/github DB=""
@@ -33,8 +35,13 @@ cim --json scenario builds "$SCENARIO_ID" --phase enrichment >"$E2E_WORK/github.
 curl -sf "$SERVER_URL/_fixture/stats" >"$E2E_WORK/stats.json"
 logs=$(e2e_json 'by_endpoint.GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs' <"$E2E_WORK/stats.json")
 storage=$(e2e_json 'by_endpoint.GET /_storage/logs/{job_id}' <"$E2E_WORK/stats.json")
-jobs=$(e2e_sql "SELECT COUNT(*) FROM raw_build_jobs")
+jobs=$(e2e_sql "SELECT COUNT(*) FROM raw_build_jobs j JOIN training_ingestion_builds b ON b.raw_run_id = j.raw_run_id WHERE b.scenario_id = $SCENARIO_ID")
 e2e_expect "log requests (one per job of the selected builds)" "$logs" "$jobs"
+# Validation stored every found run with its jobs, in bulk: GraphQL, never the per-run REST listing.
+e2e_expect "found runs stored without jobs" "$(e2e_sql "SELECT COUNT(*) FROM raw_build_runs WHERE jobs_count = 0")" 0
+endpoint() { "$PY" -c 'import json, sys; print(json.load(sys.stdin)["by_endpoint"].get(sys.argv[1], 0))' "$1" <"$E2E_WORK/stats.json"; }
+e2e_expect "per-run REST job listings" "$(endpoint 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs')" 0
+[ "$(endpoint 'POST /graphql')" -ge 1 ] || e2e_fail "no GraphQL request listed the jobs"
 e2e_expect "storage downloads after the API's 302" "$storage" "$jobs"
 e2e_expect "302 answers" "$(e2e_json by_status.302 <"$E2E_WORK/stats.json")" "$jobs"
 e2e_expect "warehouse providers" "$(e2e_sql "SELECT DISTINCT ci_provider FROM raw_repositories")" github_actions

@@ -2,6 +2,8 @@
 """Loopback fixture server for ciminer's CI providers (tests and benchmarks).
 
 Speaks, over plain HTTP/1.1 with keep-alive:
+  GitHub GraphQL POST /graphql (or /api/graphql): nodes(ids:) of check suites
+                 with their checkRuns (the jobs of many runs; needs a token)
   GitHub REST    /repos/{o}/{r}, .../actions/runs (per_page, page, created=,
                  branch, event, status, head_sha, actor; Link pagination; at
                  most 1,000 results for a filtered list, like GitHub),
@@ -181,7 +183,7 @@ class Handler(BaseHTTPRequestHandler):
     def count(self, status, nbytes):
         """Counts an answer before it is written, so a client that has it sees it counted."""
         st = self.state
-        if getattr(self, "control", False) or self.command == "POST":
+        if getattr(self, "control", False):
             return
         with st.lock:
             s = st.stats
@@ -192,7 +194,8 @@ class Handler(BaseHTTPRequestHandler):
             s["by_token"][tok] = s["by_token"].get(tok, 0) + 1
             s["bytes"] += nbytes
             if st.config.get("record"):
-                st.recorded_paths.append(self.path)
+                st.recorded_paths.append(self.path if self.command != "POST" else
+                                         {"path": self.path, "body": getattr(self, "post_body", b"").decode()})
             if status == 304:
                 s["not_modified"] += 1
 
@@ -200,6 +203,10 @@ class Handler(BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         data = self.rfile.read(n) if n else b""
         st = self.state
+        self.control = self.path.startswith("/_fixture/")
+        if urlsplit(self.path).path in ("/graphql", "/api/graphql"):
+            self.post_body = data
+            return self.served(lambda: self.gh_graphql(data))
         if self.path == "/_fixture/reset":
             with st.lock:
                 st.reset_stats()
@@ -229,16 +236,21 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/_fixture/world"):
             self.control = True
             return self.send(200, self.world_index())
+        self.served(self.dispatch)
+
+    def served(self, handler):
+        """Runs a counted API request: concurrency, latency, handler time."""
+        st = self.state
         t0 = time.perf_counter()
         with st.lock:
             st.active += 1
             st.stats["max_concurrent"] = max(st.stats["max_concurrent"], st.active)
         self.in_progress = True
-        self.status, self.endpoint = 0, "GET (unknown)"
+        self.status, self.endpoint = 0, "%s (unknown)" % self.command
         try:
             if st.config.get("latency_ms"):
                 time.sleep(st.config["latency_ms"] / 1000.0)
-            self.dispatch()
+            handler()
         finally:
             self.leave()
             with st.lock:
@@ -287,26 +299,30 @@ class Handler(BaseHTTPRequestHandler):
         self.send(fault.get("status", 500), fault.get("body", {"message": "fixture fault"}), headers=hdrs)
         return True
 
-    def rate_headers(self, charge):
-        """Charges one request to the caller's token; returns (headers, exhausted)."""
+    def rate_headers(self, charge, resource="core"):
+        """Charges one request (one point) to the caller's token in a budget; returns (headers, exhausted).
+        GitHub keeps separate budgets per resource (core, graphql, search), named in X-RateLimit-Resource."""
         st = self.state
         tok = token_of(self.headers)
+        key = tok if resource == "core" else "%s\0%s" % (tok, resource)
         with st.lock:
             now = time.time()
             if now >= st.reset_at:
                 st.reset_at = math.ceil(now + st.config["reset_in"])
                 st.used = {}
             limit = st.config["tokens"].get(tok, {}).get("limit", st.config["default_limit"])
-            used = st.used.get(tok, 0)
+            if resource != "core":
+                limit = st.config.get("%s_limit" % resource, limit)
+            used = st.used.get(key, 0)
             exhausted = used >= limit
             if charge and not exhausted:
                 used += 1
-                st.used[tok] = used
+                st.used[key] = used
             if exhausted:
                 st.stats["rate_limited"] += 1
         return {"X-RateLimit-Limit": limit, "X-RateLimit-Remaining": max(0, limit - used),
                 "X-RateLimit-Reset": st.reset_at, "X-RateLimit-Used": used,
-                "X-RateLimit-Resource": "core"}, exhausted
+                "X-RateLimit-Resource": resource}, exhausted
 
     # ---- routing ----
 
@@ -412,6 +428,59 @@ class Handler(BaseHTTPRequestHandler):
             return True
         self.send(status, resp["body"] if resp["body"] is not None else b"", headers=hdrs)
         return True
+
+    # ---- GitHub GraphQL (the jobs of many runs: check runs of check suites) ----
+
+    GQL_FIRST = re.compile(r"checkRuns\(\s*first\s*:\s*(\d+)")
+
+    def gh_graphql(self, data):
+        """POST /graphql with {"query", "variables": {"ids": [check suite node ids]}}: answers
+        nodes(ids:) { ... on CheckSuite { checkRuns(first: N) { totalCount pageInfo nodes {...} } } }
+        as GitHub does; anonymous callers get 401, as on GitHub."""
+        self.endpoint = "POST /graphql"
+        if self.apply_fault(self.path):
+            return
+        if not token_of(self.headers):
+            return self.send(401, {"message": "This endpoint requires you to be authenticated.",
+                                   "documentation_url": "https://docs.github.com/graphql/guides/forming-calls-with-graphql"
+                                   "#authenticating-with-graphql"})
+        self.rl, exhausted = self.rate_headers(charge=True, resource="graphql")
+        if exhausted:
+            return self.send(403, {"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]},
+                             headers=self.rl)
+        try:
+            req = json.loads(data or b"{}")
+            query, ids = req["query"], req.get("variables", {}).get("ids")
+        except (ValueError, KeyError, AttributeError):
+            return self.send(400, {"message": "Problems parsing JSON"}, headers=self.rl)
+        m = self.GQL_FIRST.search(query)
+        if "CheckSuite" not in query or not m or not isinstance(ids, list):
+            return self.send(200, {"errors": [{"message": "the fixture server answers only the check-suite query"}]},
+                             headers=self.rl)
+        if len(ids) > 100:
+            return self.send(200, {"errors": [{"type": "EXCESSIVE_PAGINATION",
+                                               "message": "nodes(ids:) takes at most 100 ids"}]}, headers=self.rl)
+        first = min(100, int(m.group(1)))
+        w = self.state.world
+        nodes, errors = [], []
+        for k, nid in enumerate(ids):
+            rid = w.suites.get(nid)
+            if rid is None:
+                nodes.append(None)
+                errors.append({"type": "NOT_FOUND", "path": ["nodes", k],
+                               "message": "Could not resolve to a node with the global id of '%s'" % nid})
+                continue
+            jobs = w.run_jobs.get(rid, [])
+            up = (lambda v: v.upper() if isinstance(v, str) else None)
+            nodes.append({"id": nid, "checkRuns": {
+                "totalCount": len(jobs), "pageInfo": {"hasNextPage": len(jobs) > first},
+                "nodes": [{"databaseId": j["id"], "name": j.get("name"), "status": up(j.get("status")),
+                           "conclusion": up(j.get("conclusion")), "startedAt": j.get("started_at"),
+                           "completedAt": j.get("completed_at")} for j in jobs[:first]]}})
+        body = {"data": {"nodes": nodes}}
+        if errors:
+            body["errors"] = errors
+        self.send(200, body, headers=self.rl)
 
     # ---- GitHub ----
 

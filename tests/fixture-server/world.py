@@ -11,6 +11,7 @@ Sources, combinable:
   - the recorded BugSwarm pages of ../shared/fixtures/github_api/bugswarm/;
   - a generated world (generate(): repositories, runs, jobs from a seed).
 """
+import base64
 import datetime
 import hashlib
 import json
@@ -47,6 +48,12 @@ def stable(s, mod):
     return int(hashlib.sha1(str(s).encode()).hexdigest()[:12], 16) % mod
 
 
+def suite_node_id(suite_id):
+    """A GraphQL global id shaped like GitHub's ("CS_kwDO..."): a prefix and an opaque base64 tail."""
+    tail = base64.urlsafe_b64encode(suite_id.to_bytes(8, "big")).decode().rstrip("=")
+    return "CS_kwDO" + tail
+
+
 def uuid_of(kind, n):
     """A stable UUID-shaped id for the CircleCI views (pipeline/workflow/job)."""
     h = hashlib.sha1(("%s:%s" % (kind, n)).encode()).hexdigest()
@@ -65,6 +72,7 @@ class World:
         self.log_pool = []       # real logs assigned round-robin to jobs without one
         self.pipelines = {}      # circleci pipeline uuid -> run id
         self.workflows = {}      # circleci workflow uuid -> (run id, job index)
+        self.suites = {}         # check suite node id (GraphQL) -> run id
 
     # ---- loading ----
 
@@ -94,6 +102,9 @@ class World:
             ids.sort(key=lambda i: (parse_time(self.runs[i].get("created_at")) or 0, i), reverse=True)
         for rid in self.runs:
             self.pipelines[uuid_of("pipeline", rid)] = rid
+            node = self.runs[rid].get("check_suite_node_id")
+            if node:
+                self.suites[node] = rid
             for k, j in enumerate(self.run_jobs.get(rid, [])):
                 self.workflows[uuid_of("workflow", j["id"])] = (rid, k)
         if self.log_pool:
@@ -348,6 +359,7 @@ def generate(world, seed=1, repos=20, runs=10000, jobs_per_run=2, start="2023-01
                "created_at": iso(created), "updated_at": iso(updated),
                "actor": {"login": login, "id": 5000 + stable(login, 100000), "type": "Bot" if bot else "User"},
                "run_attempt": 1, "run_started_at": iso(started),
+               "check_suite_id": rid + 3000000000, "check_suite_node_id": suite_node_id(rid + 3000000000),
                "triggering_actor": {"login": login, "type": "Bot" if bot else "User"},
                "head_commit": {"id": sha, "tree_id": sha[::-1], "message": "change %d\n\nbody of the change" % k,
                                "timestamp": iso(created - 60),

@@ -103,6 +103,10 @@ static inline void ar_run(struct archive *a, const struct ar_run *r)
 				"created_at", created, "run_started_at", started, "updated_at", updated, "run_attempt",
 				(json_int_t)1, "html_url", "https://example.invalid/run");
 	json_object_set_new(run, "conclusion", r->conclusion ? json_string(r->conclusion) : json_null());
+	/* The GraphQL id of the run's check suite (how the GitHub provider lists many runs' jobs at once). */
+	char suite[64];
+	snprintf(suite, sizeof(suite), "CS_kwDOtest%lld", (long long)r->id);
+	json_object_set_new(run, "check_suite_node_id", json_string(suite));
 	json_object_set_new(run, "actor",
 			    json_pack("{s:s, s:s}", "login", r->login ? r->login : "dev", "type",
 				      r->actor_type ? r->actor_type : "User"));

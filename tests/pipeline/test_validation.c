@@ -4,8 +4,8 @@
  * real worker pool against the loopback fixture server speaking the GitHub,
  * Travis and CircleCI APIs, and against a local archive: exact found /
  * not_found / filtered / invalid / duplicate counts, every found run stored
- * (with its jobs where the provider's answer carries them: API providers'
- * jobs are listed at ingestion, see test_ingestion.c), re-validation that
+ * with its jobs (GitHub: through GraphQL with a token, one request per 100
+ * runs; through REST without), re-validation that
  * never duplicates, transient failures and
  * rate limits that end with the same stats, and a validation whose worker is
  * killed with SIGKILL half-way that resumes to the stats of an uninterrupted
@@ -188,6 +188,7 @@ Test(validation, github_source_ends_with_exact_counts_and_every_found_run_with_i
 {
 	write_basic_world();
 	start_server(NULL);
+	setenv("CIMINER_GITHUB_TOKENS", "token-a", 1); /* GraphQL answers only authenticated callers */
 	char *csv = basic_csv("gh");
 	int64_t id = import(s, csv, NULL, NULL);
 	validate(s, db_url, id);
@@ -197,10 +198,17 @@ Test(validation, github_source_ends_with_exact_counts_and_every_found_run_with_i
 	free(st);
 	/* Found and filtered runs are stored (23); not-found ones are not. */
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_runs"), 23);
-	/* GitHub has no call listing many runs' jobs: validation stays at one request per page of runs. */
-	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_jobs"), 0);
+	/* Every stored run has its two jobs, listed by one GraphQL request per repository. */
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_jobs"), 46);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_runs r WHERE (SELECT COUNT(*) FROM raw_build_jobs j"
+			       " WHERE j.raw_run_id = r.id) <> 2"),
+		     0);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_jobs j JOIN raw_build_runs r ON r.id = j.raw_run_id"
+			       " WHERE CAST(j.ci_job_id AS BIGINT) / 100 <> CAST(r.ci_run_id AS BIGINT)"),
+		     0, "each job belongs to its own run");
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "POST /graphql"), 2);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"), 0);
-	cr_assert_leq(fx_count(&srv, NULL, "requests"), 12, "23 runs of 2 repositories need a handful of requests");
+	cr_assert_leq(fx_count(&srv, NULL, "requests"), 14, "23 runs of 2 repositories need a handful of requests");
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_repositories"), 2, "ghost/missing is not stored");
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM source_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
 			       " WHERE b.source_id = %lld AND b.status IN ('found', 'filtered')"
@@ -234,6 +242,24 @@ Test(validation, github_source_ends_with_exact_counts_and_every_found_run_with_i
 	cr_assert_eq(json_integer_value(core_json_path(j, "stats.filtered")), 6);
 	json_decref(j);
 	free(ev);
+	free(csv);
+}
+
+Test(validation, without_a_token_the_jobs_come_through_rest_and_are_the_same)
+{
+	write_basic_world();
+	start_server(NULL);
+	char *csv = basic_csv("gh");
+	int64_t id = import(s, csv, NULL, NULL);
+	validate(s, db_url, id);
+	assert_stats(stats_of(s, id), 30, 17, 4, 6, 2, 1);
+	/* GraphQL refuses anonymous callers (one 401 per repository), REST lists each run's jobs. */
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "POST /graphql"), 2);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"), 23);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_jobs"), 46);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_runs WHERE jobs_count = 2"), 23);
+	/* The REST answer carries the runner and steps that GraphQL's check runs do not. */
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_jobs WHERE runner_name = 'runner-1'"), 46);
 	free(csv);
 }
 
