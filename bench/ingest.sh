@@ -132,7 +132,7 @@ EOF
 	awk -v t="$total" -v i="$ingested" -v m="$missing" -v f="$failed" -v s="$secs" -v c="$(cpu "$usr" "$sys")" -v kb="$kb" 'BEGIN {
 	  printf "ciminer scenario ingest --wait: %d builds (%d ingested, %d missing_resource, %d failed) in %.1f s wall = %.0f builds/s; %.1f s CPU; peak RSS %.0f MB\n", t, i, m, f, s, t / s, c, kb / 1024 }'
 	awk -v r="$requests" -v su="$served" -v s="$secs" -v mc="$maxc" -v cf="$conc" -v w="$workers" 'BEGIN {
-	  printf "requests: %d (jobs lists, 302s, storage); in flight: configured %d per worker x %d workers, server max %d, server mean %.1f over the phase (answer time %.1f s / wall), '"$busy"'\n", r, cf, w, mc, su / 1e6 / s, su / 1e6 }'
+	  printf "requests: %d (302s, storage, any jobs lists); in flight: configured %d per worker x %d workers, server max %d, server mean %.1f over the phase (answer time %.1f s / wall), '"$busy"'\n", r, cf, w, mc, su / 1e6 / s, su / 1e6 }'
 	awk -v raw="$raw" -v st="$stored" -v d="$distinct" -v dr="$dist_raw" -v disk="$disk" 'BEGIN {
 	  printf "blob store: per job %.0f MB raw -> %.1f MB zstd = %.1fx; on disk %d distinct blobs, %.1f MB raw -> %.1f MB = %.1fx (%.0fx with deduplication)\n", raw / 1048576, st / 1048576, raw / st, d, dr / 1048576, disk / 1048576, dr / disk, raw / disk }'
 	# Reference 1: the same log URLs with plain curl, 8 at a time, one process (connection reuse).

@@ -373,6 +373,11 @@ Test(validation, a_provider_column_validates_each_row_at_its_provider)
 			     1, "%s", provs[i]);
 		cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_runs WHERE ci_provider = '%s'", provs[i]), 2, "%s",
 			     provs[i]);
+		/* Each provider's runs are stored with their two jobs (CircleCI: one per workflow of the pipeline). */
+		cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_jobs j JOIN raw_build_runs r ON r.id = j.raw_run_id"
+				       " WHERE r.ci_provider = '%s'",
+				    provs[i]),
+			     4, "%s", provs[i]);
 	}
 	static const struct { const char *id, *status; } rows[] = {
 		{ "1001", "found" }, { "1013", "filtered" }, { "1002", "found" }, { "1016", "filtered" }, { "1999", "not_found" },
