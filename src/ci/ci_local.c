@@ -41,6 +41,8 @@ struct local {
 	struct strmap index; /* run id -> struct span * */
 	struct strmap repos; /* lower-case full name -> json_t * (repository object) */
 	int pulls_state;     /* 0 not read yet, 1 read, -1 the archive has no pulls.jsonl */
+	int pulls_rc;        /* a bad pulls.jsonl: every later question gets this error */
+	struct err pulls_err;
 	struct strmap pulls; /* "<lower-case full name>#<number>" -> json_t * (pull object) */
 };
 
@@ -378,9 +380,10 @@ static void local_comments(struct ci_pr *pr, const json_t *j, const char *key, i
 int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
 {
 	struct local *L = p->impl;
-	int rc = L->pulls_state ? 0 : load_pulls(L, e);
-	if (rc)
-		return rc;
+	if (!L->pulls_state)
+		L->pulls_rc = load_pulls(L, &L->pulls_err);
+	if (L->pulls_rc)
+		return err_copy(e, &L->pulls_err);
 	if (!reqs)
 		return L->pulls_state > 0 ? 0 : CI_ERR_NOT_FOUND;
 	char *low = lower(repo);
