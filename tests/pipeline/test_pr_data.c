@@ -22,6 +22,8 @@
  *   1003: [03-03T10:43, 03-05T10:44)  I 2  R 1  C 0   age 4 d 2 h 44 min
  *   1005: [03-05T10:44, 03-07T10:46)  I 1  R 1  C 1   age 6 d 2 h 46 min
  * (the comment at 03-08 is never counted: it was made after every build started).
+ * Travis builds of the same world take their PRs from the GitHub API when it
+ * is configured, and skip them otherwise.
  */
 #include "ptest.h"
 #include "archive.h"
@@ -52,6 +54,8 @@ static void setup(void)
 	unsetenv("CIMINER_GITHUB_TOKENS");
 	unsetenv("CIMINER_GITHUB_API_URL");
 	unsetenv("CIMINER_LOCAL_ARCHIVE");
+	unsetenv("CIMINER_TRAVIS_API_URL");
+	unsetenv("TRAVIS_TOKEN");
 	setenv("CIMINER_HTTP_BACKOFF_MS", "1", 1);
 	char *url = xasprintf("file://%s", gitdir);
 	setenv("CIMINER_GIT_URL", url, 1);
@@ -332,4 +336,58 @@ Test(pr_data, a_local_archive_with_pulls_gives_the_same_counts)
 	char *st = ingestion_field(id, 1004, "status");
 	cr_assert_str_eq(st, "missing_resource");
 	free(st);
+}
+
+/* The fixture server serving the world as GitHub and Travis; github: also point the GitHub API at it. */
+static void start_travis(int github)
+{
+	const char *args[] = { "--world", arch, NULL };
+	if (fx_start(&srv, args))
+		cr_skip_test("the fixture server could not start (needs /usr/bin/python3)");
+	char url[128];
+	snprintf(url, sizeof(url), "%s/travis", srv.url);
+	setenv("CIMINER_TRAVIS_API_URL", url, 1);
+	if (github)
+		setenv("CIMINER_GITHUB_API_URL", srv.url, 1);
+}
+
+Test(pr_data, travis_builds_take_their_prs_from_github)
+{
+	make_repo();
+	write_world(1);
+	start_travis(1);
+	fill_warehouse(CI_TRAVIS);
+	int64_t id = run_scenario();
+	char *rs = ingestion_field(id, 1003, "resource_status");
+	json_t *res = json_loads(rs, 0, NULL);
+	cr_assert_str_eq(core_json_str(core_json_path(res, "pull_request"), "status", "?"), "ok", "%s", rs);
+	json_decref(res);
+	free(rs);
+	char *st = ingestion_field(id, 1004, "status");
+	cr_assert_str_eq(st, "missing_resource");
+	free(st);
+	const struct want w = { 1003, 2, 1, 0, days(4, 2, 44) };
+	assert_counts(id, &w);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 2);
+}
+
+Test(pr_data, travis_builds_skip_prs_when_no_github_api_is_configured)
+{
+	make_repo();
+	write_world(1);
+	start_travis(0);
+	fill_warehouse(CI_TRAVIS);
+	int64_t id = run_scenario();
+	char *st = ingestion_field(id, 1004, "status"), *rs = ingestion_field(id, 1004, "resource_status");
+	cr_assert_str_eq(st, "ingested", "%s", rs);
+	json_t *res = json_loads(rs, 0, NULL);
+	cr_assert_str_eq(core_json_str(core_json_path(res, "pull_request"), "status", "?"), "skipped", "%s", rs);
+	cr_assert(strstr(core_json_str(core_json_path(res, "pull_request"), "error", ""), "CIMINER_GITHUB_TOKENS"), "%s", rs);
+	json_decref(res);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 0);
+	json_t *v = vector(id, 1003);
+	cr_assert_str_eq(core_json_str(v, "status", ""), "partial");
+	json_decref(v);
+	free(st);
+	free(rs);
 }
