@@ -7,6 +7,7 @@
  */
 #include "ci/ci_github.h"
 #include "ci/common.h"
+#include "ci/pr.h"
 #include "core/json.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
@@ -171,4 +172,5 @@ const struct ci_provider_ops ci_github_ops = {
 	.jobs_fill = ci_github_jobs_fill,
 	.logs_fetch = github_logs_fetch,
 	.free_impl = NULL,
+	.prs_get = ci_github_prs_get,
 };

@@ -9,12 +9,17 @@
  *   runs.jsonl      one GitHub workflow-run object per line, with
  *                   "repository": {"full_name"} and optionally "jobs": [...]
  *   logs/<job id>.log or logs/<job id>.log.zst
+ *   pulls.jsonl     optional: one GitHub pull-request object per line with
+ *                   "repository": {"full_name"} (or base.repo.full_name) and
+ *                   arrays issue_comments, review_comments, commit_comments
+ *                   (read whole on the first pull-request question)
  *
  * Opening indexes runs.jsonl once (run id -> byte range of its line); each
  * look-up reads and parses that one line. Nothing is kept parsed in memory.
  */
 #include "ci/ci_github.h"
 #include "ci/common.h"
+#include "ci/pr.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/xalloc.h"
@@ -35,6 +40,10 @@ struct local {
 	FILE *runs;
 	struct strmap index; /* run id -> struct span * */
 	struct strmap repos; /* lower-case full name -> json_t * (repository object) */
+	int pulls_state;     /* 0 not read yet, 1 read, -1 the archive has no pulls.jsonl */
+	int pulls_rc;        /* a bad pulls.jsonl: every later question gets this error */
+	struct err pulls_err;
+	struct strmap pulls; /* "<lower-case full name>#<number>" -> json_t * (pull object) */
 };
 
 static char *lower(const char *s)
@@ -52,6 +61,7 @@ static void local_free(void *v)
 		fclose(L->runs);
 	strmap_clear(&L->index, free);
 	strmap_clear(&L->repos, (void (*)(void *))json_decref);
+	strmap_clear(&L->pulls, (void (*)(void *))json_decref);
 	free(L->dir);
 	free(L);
 }
@@ -313,6 +323,104 @@ static int local_logs_fetch(struct ci_provider *p, const char *repo, struct ci_l
 	return 0;
 }
 
+/* Reads pulls.jsonl once; sets pulls_state. */
+static int load_pulls(struct local *L, struct err *e)
+{
+	char *path = fs_join(L->dir, "pulls.jsonl");
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long long lineno = 0;
+	int rc = 0;
+	L->pulls_state = f ? 1 : -1;
+	while (f && !rc && (n = getline(&line, &cap, f)) > 0) {
+		json_error_t je;
+		json_t *j;
+		lineno++;
+		if (strspn(line, " \t\r\n") == (size_t)n)
+			continue;
+		j = json_loadb(line, (size_t)n, 0, &je);
+		const char *full = core_json_str(core_json_path(j, "repository"), "full_name", NULL);
+		if (!full)
+			full = core_json_str(core_json_path(j, "base.repo"), "full_name", NULL);
+		if (!j || !full || core_json_int(j, "number", 0) <= 0) {
+			rc = err_set(e, ERR_INPUT,
+				     "%s:%lld: not a pull request with a \"number\" and repository.full_name (%s); fix the line",
+				     path, lineno, j ? "a field is missing" : je.text);
+			json_decref(j);
+			break;
+		}
+		char *low = lower(full), *key = xasprintf("%s#%lld", low, (long long)core_json_int(j, "number", 0));
+		json_t *old = strmap_put(&L->pulls, key, j);
+		json_decref(old);
+		free(low);
+		free(key);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	free(path);
+	return rc;
+}
+
+static void local_comments(struct ci_pr *pr, const json_t *j, const char *key, int kind)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(json_object_get(j, key), i, c) {
+		json_t *idv = json_object_get(c, "id");
+		char *id = json_is_integer(idv) ? xasprintf("%lld", (long long)json_integer_value(idv))
+						: json_is_string(idv) ? xstrdup(json_string_value(idv)) : NULL;
+		ci_pr_add_comment(pr, kind, id, core_json_str(json_object_get(c, "user"), "login", NULL),
+				  ci_common_time(c, "created_at"));
+		free(id);
+	}
+}
+
+int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
+{
+	struct local *L = p->impl;
+	if (!L->pulls_state)
+		L->pulls_rc = load_pulls(L, &L->pulls_err);
+	if (L->pulls_rc)
+		return err_copy(e, &L->pulls_err);
+	if (!reqs)
+		return L->pulls_state > 0 ? 0 : CI_ERR_NOT_FOUND;
+	char *low = lower(repo);
+	for (size_t i = 0; i < n; i++) {
+		char *key = xasprintf("%s#%lld", low, (long long)reqs[i].number);
+		json_t *j = strmap_get(&L->pulls, key), *copy;
+		free(key);
+		if (!j) {
+			reqs[i].rc = err_set(&reqs[i].err, CI_ERR_NOT_FOUND, "pull request #%lld of %s is not in %s/pulls.jsonl",
+					     (long long)reqs[i].number, repo, L->dir);
+			continue;
+		}
+		struct ci_pr *pr = &reqs[i].pr;
+		pr->number = reqs[i].number;
+		pr->created_at = ci_common_time(j, "created_at");
+		pr->closed_at = ci_common_time(j, "closed_at");
+		pr->merged_at = ci_common_time(j, "merged_at");
+		pr->state = ci_common_str(j, "state");
+		pr->author_login = ci_common_str(j, "user.login");
+		pr->body = ci_common_str(j, "body");
+		local_comments(pr, j, "issue_comments", CI_COMMENT_ISSUE);
+		local_comments(pr, j, "review_comments", CI_COMMENT_REVIEW);
+		local_comments(pr, j, "commit_comments", CI_COMMENT_COMMIT);
+		/* raw_json is the pull request as GitHub gives it, without the archive's comment arrays. */
+		copy = json_copy(j);
+		json_object_del(copy, "issue_comments");
+		json_object_del(copy, "review_comments");
+		json_object_del(copy, "commit_comments");
+		pr->raw_json = ci_common_dump(copy);
+		json_decref(copy);
+		reqs[i].rc = 0;
+	}
+	free(low);
+	return 0;
+}
+
 const struct ci_provider_ops ci_local_ops = {
 	.kind = CI_LOCAL,
 	.repo_get = local_repo_get,
@@ -321,4 +429,5 @@ const struct ci_provider_ops ci_local_ops = {
 	.jobs_list = local_jobs_list,
 	.logs_fetch = local_logs_fetch,
 	.free_impl = local_free,
+	.prs_get = ci_local_prs_get,
 };

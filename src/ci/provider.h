@@ -234,6 +234,8 @@ int ci_log_fetch(struct ci_provider *p, const char *repo, const char *job_id, st
 
 /* ---- for implementations (ci_*.c) ---- */
 
+struct ci_pr_req; /* ci/pr.h */
+
 struct ci_provider_ops {
 	const char *kind;
 	int (*repo_get)(struct ci_provider *p, struct ci_repo *out, const char *full_name, struct err *e);
@@ -247,6 +249,8 @@ struct ci_provider_ops {
 	int (*logs_fetch)(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
 			  struct err *e);
 	void (*free_impl)(void *impl);
+	/* Pull requests (ci/pr.h); NULL when the provider has none (CircleCI, Travis). */
+	int (*prs_get)(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
 };
 
 struct ci_provider {

@@ -16,11 +16,10 @@ json_t *demo_scenario_config(int64_t source_id, struct err *e)
 				json_array_append_new(features, json_string(n->defs[k].name));
 	}
 	json_array_append_new(features, json_string("log_*"));
-	/* Identifiers are pre-build but say nothing a model can learn from; pr_* need the provider's pull-request
-	 * API (creation time, comments), which a local archive does not have. */
-	json_t *exclude = json_pack("[s, s, s, s, s, s, s, s]", "build_id", "build_ci_run_id", "build_trigger_sha",
-				    "build_job_ids", "git_built_commits", "git_prev_commit_sha", "history_prev_build_id",
-				    "pr_*");
+	/* Identifiers are pre-build but say nothing a model can learn from. (pr_* come from the world's
+	 * pulls.jsonl.) */
+	json_t *exclude = json_pack("[s, s, s, s, s, s, s]", "build_id", "build_ci_run_id", "build_trigger_sha",
+				    "build_job_ids", "git_built_commits", "git_prev_commit_sha", "history_prev_build_id");
 	json_t *cfg = json_pack(
 		"{s:s, s:s, s:{s:s, s:[I]}, s:{s:o, s:o}, s:{s:s, s:s, s:{s:f, s:f, s:f}, s:b, s:i},"
 		" s:{s:s, s:s, s:s}, s:{s:[s, s, s]}}",

@@ -7,11 +7,15 @@
  *    time and stored zstd-compressed by content; 404/410 is missing, other
  *    failures leave the build failed (retry-ingestion re-runs it).
  *  - git_worktree: skipped (features read trees from the mirror).
+ *  - pull_request: for PR builds, when the scenario's features read it
+ *    (ingest_pr.c); a PR that does not exist is missing_resource, a
+ *    transient failure leaves the build failed.
  * A clone or fetch that fails transiently fails the job retryably; its builds
  * stay 'ingesting' and the job engine runs it again.
  */
 #include "pipeline/jobs_phase1.h"
 #include "pipeline/providers.h"
+#include "pipeline/pull_requests.h"
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
 #include "pipeline/fanout.h"
@@ -283,7 +287,7 @@ static int ingest_logs(struct ingest *g, struct ci_provider *p, struct err *e)
 }
 
 /* Decides each build's status from its resources and writes it with resource_status. */
-static int decide(struct ingest *g, struct err *e)
+static int decide(struct ingest *g, const struct pr_builds *prs, struct err *e)
 {
 	int rc = store_begin(g->s, e);
 	for (size_t i = 0; rc == 0 && i < g->nb; i++) {
@@ -304,8 +308,13 @@ static int decide(struct ingest *g, struct err *e)
 			}
 		}
 		const char *logs = b->logs_failed ? "failed" : b->logs_missing ? "missing" : "ok";
-		const char *status = b->logs_failed ? "failed" : (!b->commit_present || b->logs_missing) ? "missing_resource"
-													: "ingested";
+		const struct pr_build *pr = pr_builds_find(prs, b->id);
+		if (pr && !pr->status)
+			pr = NULL;
+		int pr_failed = pr && !strcmp(pr->status, "failed"), pr_missing = pr && !strcmp(pr->status, "missing");
+		const char *status = b->logs_failed || pr_failed ? "failed"
+				     : (!b->commit_present || b->logs_missing || pr_missing) ? "missing_resource"
+											      : "ingested";
 		char msg[512] = "";
 		if (!b->commit_present)
 			snprintf(msg, sizeof(msg), "commit %s is not in %s, even after fetching pull-request refs", b->sha,
@@ -314,11 +323,17 @@ static int decide(struct ingest *g, struct err *e)
 			snprintf(msg, sizeof(msg), "log download failed: %s", err_msg ? err_msg : "?");
 		else if (b->logs_missing)
 			snprintf(msg, sizeof(msg), "%d of %d job logs expired or absent", b->logs_missing, b->logs_total);
+		else if (pr_failed || pr_missing)
+			snprintf(msg, sizeof(msg), "%s", pr->error ? pr->error : "pull request unavailable");
 		json_t *res = json_pack("{s:{s:s, s:s?}, s:{s:s, s:i, s:i, s:i, s:i}, s:{s:s}}", "git_history", "status",
 					b->commit_present ? "ok" : "missing", "error",
 					b->commit_present ? NULL : msg, "build_logs", "status", logs, "jobs", b->logs_total,
 					"ok", b->logs_ok, "missing", b->logs_missing, "failed", b->logs_failed,
 					"git_worktree", "status", "skipped");
+		if (pr)
+			json_object_set_new(res, "pull_request",
+					    json_pack("{s:s, s:I, s:s?}", "status", pr->status, "number", (json_int_t)pr->number,
+						      "error", pr->error));
 		char *rs = core_json_dumps(res);
 		json_decref(res);
 		struct store_val p[] = { sv_text(status), sv_text(rs), msg[0] ? sv_text(msg) : sv_null(), sv_int(utc_now()),
@@ -364,6 +379,7 @@ static int ingest_repo(struct job_ctx *ctx, struct err *e)
 	if (rc == 0)
 		rc = load_builds(&g, e);
 	struct ci_provider *p = NULL;
+	struct pr_builds prs = PR_BUILDS_INIT;
 	if (rc == 0 && g.nb > 0) {
 		rc = pipeline_provider_open(&p, g.provider, g.archive_dir, e);
 		if (rc == 0)
@@ -375,12 +391,15 @@ static int ingest_repo(struct job_ctx *ctx, struct err *e)
 		if (rc == 0)
 			rc = ingest_logs(&g, p, e);
 		if (rc == 0)
-			rc = decide(&g, e);
+			rc = ingest_prs(&prs, g.s, g.scenario_id, g.repo_id, g.full_name, g.provider, p, e);
+		if (rc == 0)
+			rc = decide(&g, &prs, e);
 		if (rc < 0)
 			if (!strstr(e->msg, g.full_name ? g.full_name : "repository"))
 				err_prefix(e, "%s", g.full_name ? g.full_name : "repository");
 	}
 	ci_provider_free(p);
+	pr_builds_release(&prs);
 	release(&g);
 	return rc;
 }

@@ -4,13 +4,17 @@
  * logs on demand) are loaded once; each build's vector is computed by the
  * feature engine and stored with its enrichment status. Builds are written in
  * batches, each in one transaction, and already-finished builds are skipped,
- * so a job killed mid-way resumes at the first unprocessed build.
+ * so a job killed mid-way resumes at the first unprocessed build. Pull
+ * requests stored at ingestion (pull_requests.h) are loaded when the plan
+ * reads them; a PR build whose PR is not stored gets a partial vector.
  */
 #include "pipeline/jobs_phase2.h"
 #include "pipeline/events.h"
 #include "pipeline/process_inputs.h"
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
+#include "pipeline/scenario_config.h"
+#include "pipeline/pull_requests.h"
 #include "pipeline/fanout.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -26,30 +30,6 @@
 struct pbuild {
 	int64_t id, raw_run_id;
 };
-
-static int load_plan(struct store *s, int64_t scenario_id, struct feat_plan **plan, struct err *e)
-{
-	char *fc = NULL, *oc = NULL;
-	struct store_val p[] = { sv_int(scenario_id) };
-	int rc = store_query_text(s, &fc, e, "SELECT feature_config FROM training_scenarios WHERE id = ?", 1, p);
-	if (rc == 0)
-		rc = store_query_text(s, &oc, e, "SELECT output_config FROM training_scenarios WHERE id = ?", 1, p);
-	json_t *fj = fc ? json_loads(fc, 0, NULL) : NULL, *oj = oc ? json_loads(oc, 0, NULL) : NULL;
-	struct feat_plan_config pc;
-	feat_plan_config_init(&pc);
-	if (rc == 0)
-		rc = feat_plan_config_from_json(&pc, fj, oj, e);
-	if (rc == 0)
-		rc = feat_plan_new(plan, feat_catalogue_default(), &pc, e);
-	feat_plan_config_release(&pc);
-	json_decref(fj);
-	json_decref(oj);
-	free(fc);
-	free(oc);
-	if (rc < 0)
-		err_prefix(e, "scenario %lld feature_config", (long long)scenario_id);
-	return rc;
-}
 
 static int pending_builds(struct store *s, int64_t scenario_id, int64_t repo_id, struct pbuild **out, size_t *n,
 			  struct err *e)
@@ -132,12 +112,15 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 	struct pbuild *builds = NULL;
 	size_t nb = 0;
 	struct repo_inputs ri;
+	struct repo_prs prs = REPO_PRS_INIT;
 	memset(&ri, 0, sizeof(ri));
-	int rc = load_plan(s, sid, &plan, e);
+	int rc = scenario_feature_plan(s, sid, &plan, e);
 	if (rc == 0)
 		rc = pending_builds(s, sid, rid, &builds, &nb, e);
 	if (rc == 0 && nb > 0)
 		rc = repo_inputs_load(&ri, s, app->data_dir, rid, (feat_plan_inputs(plan) & FEAT_IN_GIT) != 0, e);
+	if (rc == 0 && nb > 0 && pr_plan_needs(plan))
+		rc = repo_prs_load(&prs, s, rid, e);
 	struct feat_session *sess = rc == 0 && nb > 0 ? feat_session_new(plan) : NULL;
 	int want_logs = plan && (feat_plan_inputs(plan) & (FEAT_IN_LOGS | FEAT_IN_PREV_LOGS)) != 0;
 	/*
@@ -166,7 +149,8 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 			for (long h = 0; rc == 0 && want_logs && h <= r; h++) /* the previous builds' logs too, for prev_log_* */
 				rc = repo_inputs_log(&ri, s, app->data_dir, (size_t)h, NULL, e);
 			struct feat_input in = { .build = &ri.runs[r].b, .repo = &ri.repo, .history = &ri.history,
-						 .git = ri.git, .log = ri.runs[r].log_state > 0 ? &ri.runs[r].log : NULL };
+						 .git = ri.git, .log = ri.runs[r].log_state > 0 ? &ri.runs[r].log : NULL,
+						 .pr = repo_prs_find(&prs, ri.runs[r].h.pr_number) };
 			struct err fe = ERR_INIT;
 			if (rc == 0 && feat_compute(&vecs[k], sess, &in, &fe) < 0)
 				errs[k] = xstrdup(fe.msg);
@@ -189,6 +173,7 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 		}
 	}
 	feat_session_free(sess);
+	repo_prs_release(&prs);
 	repo_inputs_release(&ri);
 	free(builds);
 	feat_plan_free(plan);

@@ -15,11 +15,18 @@
 #ifndef PIPELINE_SCENARIO_CONFIG_H
 #define PIPELINE_SCENARIO_CONFIG_H
 #include <jansson.h>
+#include <stdint.h>
 #include "core/err.h"
 
 typedef int (*scenario_feature_checker)(const json_t *doc, struct err *e);
 /* Resolves feature_config (+ output_config.naming) against the catalogue; ERR_INPUT naming the problem. */
 int scenario_features_check(const json_t *doc, struct err *e);
+
+struct store;
+struct feat_plan;
+/* The feature plan of stored scenario scenario_id (its feature_config and output_config); *out is the
+ * caller's (feat_plan_free). Used by ingestion (which inputs to fetch) and processing. */
+int scenario_feature_plan(struct store *s, int64_t scenario_id, struct feat_plan **out, struct err *e);
 
 /* Reads path (.json, .yaml/.yml; "-" reads JSON or YAML from stdin). *out is the caller's. */
 int scenario_config_load(json_t **out, const char *path, scenario_feature_checker check,

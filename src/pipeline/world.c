@@ -2,7 +2,7 @@
  * The world generator's entry point (world.h): checks the options, lays out
  * the archive folder, simulates each repository in turn (world_sim.c) and
  * writes the archive's index files — repos.json, runs.jsonl in run-id order,
- * builds.csv, archive.json — then renames the finished folder into place.
+ * builds.csv, pulls.jsonl (world_pulls.c), archive.json — then renames the finished folder into place.
  */
 #include "pipeline/world_int.h"
 #include "core/fs.h"
@@ -276,6 +276,8 @@ int world_generate(const struct world_opts *o, struct world_summary *out, struct
 	}
 	if (!rc)
 		rc = write_runs(tmp, runs, nruns, e);
+	if (!rc)
+		rc = world_pulls_write(tmp, runs, nruns, o->seed, e);
 	if (!rc)
 		rc = write_index(o, tmp, repos, e);
 	if (!rc && o->overwrite && fs_exists(o->out_dir))

@@ -9,6 +9,7 @@
  *   world_git.c      writing blobs, trees, commits and refs with libgit2 (in a mempack,
  *                    dumped as one pack at the end)
  *   world_sim.c      one repository's history: pushes, pull requests, merges, builds
+ *   world_pulls.c    pulls.jsonl: the pull requests of the runs, with comments
  *   world_outcome.c  whether a build fails, how, and how long it takes
  *   world_run.c      the workflow-run and job JSON
  *   world_log*.c     job logs: runner set-up, then pytest or Maven output
@@ -334,5 +335,9 @@ struct wrepo {
 #define WORLD_MAX_PATHS 256
 
 int world_sim_repo(struct wrepo *r, struct err *e);
+
+/* ---- pull requests (world_pulls.c) ---- */
+/* Writes dir/pulls.jsonl for the PR numbers of runs (sorted by id). */
+int world_pulls_write(const char *dir, const struct wrun_line *runs, size_t n, uint64_t seed, struct err *e);
 
 #endif

@@ -163,7 +163,26 @@ static const char v1_pg[] =
 	"ALTER TABLE jobs SET (autovacuum_vacuum_scale_factor = 0.0, autovacuum_vacuum_threshold = 2000,"
 	" autovacuum_vacuum_cost_delay = 0, fillfactor = 70);";
 
+/*
+ * Pull requests of warehouse repositories and their comments (issue 6, the
+ * pr_* features). Comments are kept whatever their date: the features count
+ * only those made before a build started. A PR belongs to the warehouse
+ * repository its builds belong to (for CircleCI and Travis builds, fetched
+ * from GitHub).
+ */
+static const char v2[] =
+	"CREATE TABLE raw_pull_requests ("
+	" id {{PK}}, raw_repo_id BIGINT NOT NULL REFERENCES raw_repositories(id) ON DELETE CASCADE,"
+	" number BIGINT NOT NULL, state TEXT, author_login TEXT, created_at BIGINT, closed_at BIGINT, merged_at BIGINT,"
+	" body TEXT, comments_count BIGINT NOT NULL DEFAULT 0, raw TEXT NOT NULL DEFAULT '{}', fetched_at BIGINT NOT NULL);"
+	"CREATE UNIQUE INDEX raw_pull_requests_key ON raw_pull_requests (raw_repo_id, number);"
+	"CREATE TABLE raw_pr_comments ("
+	" id {{PK}}, raw_pr_id BIGINT NOT NULL REFERENCES raw_pull_requests(id) ON DELETE CASCADE,"
+	" kind TEXT NOT NULL, comment_id TEXT NOT NULL, author_login TEXT, created_at BIGINT);"
+	"CREATE UNIQUE INDEX raw_pr_comments_key ON raw_pr_comments (raw_pr_id, kind, comment_id);";
+
 const struct store_migration store_migrations[] = {
 	{ 1, "initial schema", v1, v1_pg },
+	{ 2, "pull requests", v2, NULL },
 };
-const int store_migrations_count = 1;
+const int store_migrations_count = 2;

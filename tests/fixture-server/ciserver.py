@@ -17,6 +17,8 @@ Speaks, over plain HTTP/1.1 with keep-alive:
                  (steps with output_url to /_storage/circle/{n})
   Travis v3      /travis/repo/{slug}, /travis/build/{id}, /travis/build/{id}/jobs,
                  /travis/job/{id}/log.txt
+  GitHub pulls   .../pulls/{n}, .../pulls/{n}/comments, .../issues/{n}/comments,
+                 .../pulls/{n}/commits, .../comments (prs.py)
 Behaviours for the HTTP client policy: per-token primary rate limits with
 X-RateLimit-* headers and a window reset, ETag/If-None-Match 304s (not
 charged), and scripted faults (5xx bursts, secondary-limit 403 with
@@ -49,6 +51,7 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import world as W  # noqa: E402
+import prs  # noqa: E402
 
 DEFAULT_CONFIG = {
     "default_limit": 5000,   # primary limit per token (and for anonymous requests)
@@ -720,6 +723,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send(200, data, ctype="text/plain; charset=utf-8")
 
 
+prs.install(Handler)
+
+
 class Server(ThreadingHTTPServer):
     request_queue_size = 128
     daemon_threads = True
@@ -782,8 +788,10 @@ def main():
     if a.logs_from:
         world.add_log_pool(a.logs_from)
     world.finish()
+    prs.attach(world, a.world)
     if a.write_archive:
         W.write_archive(world, a.write_archive)
+        prs.write_pulls(world, a.write_archive)
         print("wrote %d repositories, %d runs, %d jobs to %s" % (
             len(world.repos), len(world.runs), len(world.jobs), a.write_archive))
         return

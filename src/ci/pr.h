@@ -1,0 +1,89 @@
+/*
+ * Pull requests and their comments (issue 6, the pr_* features), behind the
+ * provider interface of provider.h.
+ *
+ * ci_prs_get() fetches n pull requests of one repository at once: each PR's
+ * opening time, state, author, description and every comment made on it,
+ * whatever its date — the feature engine, not the provider, decides which
+ * comments a build may see (only those made before it started). Comments
+ * come in three kinds, as GitHub keeps them:
+ *   CI_COMMENT_ISSUE   discussion comments (GET /issues/{n}/comments)
+ *   CI_COMMENT_REVIEW  review comments on the diff (GET /pulls/{n}/comments)
+ *   CI_COMMENT_COMMIT  comments on one of the PR's commits (the repository's
+ *                      GET /comments, matched to GET /pulls/{n}/commits)
+ *
+ * Providers: github_actions (REST, docs/ci.md "Pull requests"), local (the
+ * archive's optional pulls.jsonl, docs/local-archive.md). CircleCI and Travis
+ * have no pull-request API: their repositories are GitHub's, and the
+ * pipeline asks a github_actions provider instead.
+ *
+ * Ownership: a filled struct ci_pr owns its strings and comments; release it
+ * with ci_pr_release(). Times are int64 microseconds UTC, CI_TIME_UNKNOWN when
+ * absent (closed_at/merged_at of an open PR).
+ */
+#ifndef CI_PR_H
+#define CI_PR_H
+#include "ci/provider.h"
+
+enum ci_comment_kind {
+	CI_COMMENT_ISSUE = 1,
+	CI_COMMENT_REVIEW = 2,
+	CI_COMMENT_COMMIT = 3,
+};
+/* "issue", "review", "commit" (NULL for another value). */
+const char *ci_comment_kind_name(int kind);
+/* The kind of a name above, 0 when unknown. */
+int ci_comment_kind_parse(const char *name);
+
+struct ci_pr_comment {
+	char *id;            /* the provider's comment id, as text */
+	int kind;            /* enum ci_comment_kind */
+	char *author_login;  /* NULL when unknown (a deleted account) */
+	int64_t created_at;
+};
+
+struct ci_pr {
+	int64_t number;
+	int64_t created_at, closed_at, merged_at;
+	char *state;         /* open | closed */
+	char *author_login;
+	char *body;          /* the description as fetched now (GitHub keeps no history of edits); may be NULL */
+	char *raw_json;      /* the pull-request object, compact JSON */
+	struct ci_pr_comment *comments; /* every kind, in the order fetched */
+	size_t n_comments;
+};
+void ci_pr_init(struct ci_pr *pr);     /* zero, times CI_TIME_UNKNOWN */
+void ci_pr_release(struct ci_pr *pr);
+/* Appends a comment (strings copied; may be NULL). */
+void ci_pr_add_comment(struct ci_pr *pr, int kind, const char *id, const char *author, int64_t created_at);
+
+/* One pull request of a batch. */
+struct ci_pr_req {
+	int64_t number;      /* in */
+	int rc;              /* out: 0, CI_ERR_NOT_FOUND (no such PR), or a transient/permanent code */
+	struct err err;
+	struct ci_pr pr;     /* out when rc == 0; release with ci_pr_release() */
+};
+
+/*
+ * 1 when the provider can answer for pull requests (github_actions; a local
+ * archive with pulls.jsonl), 0 otherwise (circleci, travis, an archive
+ * without pulls.jsonl): then ci_prs_get() fails every item with
+ * CI_ERR_PERMANENT and the pr_* features stay null.
+ */
+int ci_prs_available(struct ci_provider *p);
+/*
+ * Fetches n pull requests of repo ("owner/name"). Returns 0 when every item
+ * has its own outcome in rc, or a negative code when the batch as a whole
+ * failed (rate limit; then the items' rc carry it too). Numbers should be
+ * distinct (a repeated number is fetched again).
+ */
+int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
+
+/* ---- for implementations ---- */
+/* ops->prs_get convention: called with reqs == NULL and n == 0 it answers
+ * ci_prs_available(): 0 when available, CI_ERR_NOT_FOUND when not. */
+int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
+int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
+
+#endif

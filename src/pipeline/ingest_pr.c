@@ -1,0 +1,208 @@
+/*
+ * Ingestion of pull-request data (pull_requests.h): the scenario's PR builds
+ * of one repository, the PRs not yet in raw_pull_requests fetched in batches
+ * (the provider runs each batch's requests concurrently) and each batch
+ * stored in one transaction, so that a killed job keeps what it stored and
+ * the next attempt fetches only the rest.
+ */
+#include "pipeline/pull_requests.h"
+#include "pipeline/providers.h"
+#include "pipeline/scenario_config.h"
+#include "ci/pr.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/utc.h"
+#include "core/xalloc.h"
+#include <stdlib.h>
+#include <string.h>
+
+#define PR_BATCH 50
+
+int pr_plan_needs(const struct feat_plan *plan)
+{
+	return plan && (feat_plan_inputs(plan) & (FEAT_IN_PR | FEAT_IN_PR_COMMENTS)) != 0;
+}
+
+/* The scenario's PR builds being ingested, with their first PR number. */
+static int load_pr_builds(struct pr_builds *out, struct store *s, int64_t scenario_id, int64_t repo_id,
+			  struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val p[] = { sv_int(scenario_id), sv_int(repo_id) };
+	int rc = store_query(s, &c, e,
+			     "SELECT b.id, r.pr_numbers FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
+			     " WHERE b.scenario_id = ? AND b.raw_repo_id = ? AND b.status = 'ingesting' ORDER BY b.id",
+			     2, p);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0;
+	while ((rc = store_next(c, e)) == 1) {
+		json_t *prs = json_loads(store_col_text(c, 1) ? store_col_text(c, 1) : "[]", 0, NULL);
+		int64_t number = json_integer_value(json_array_get(prs, 0));
+		json_decref(prs);
+		if (number <= 0)
+			continue;
+		xgrow((void **)&out->v, &cap, out->n + 1, sizeof(*out->v));
+		out->v[out->n++] = (struct pr_build){ store_col_int(c, 0), number, NULL, NULL };
+	}
+	store_cursor_free(c);
+	return rc < 0 ? rc : 0;
+}
+
+static void settle(struct pr_builds *b, int64_t number, const char *status, const char *error)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].number == number && !b->v[i].status) {
+			b->v[i].status = status;
+			b->v[i].error = error ? xstrdup(error) : NULL;
+		}
+}
+
+static int store_pr(struct store *s, int64_t repo_id, const struct ci_pr *pr, struct err *e)
+{
+	int64_t id = 0;
+	struct store_val p[] = { sv_int(repo_id), sv_int(pr->number), sv_text(pr->state), sv_text(pr->author_login),
+				 sv_opt_int(pr->created_at), sv_opt_int(pr->closed_at), sv_opt_int(pr->merged_at),
+				 sv_text(pr->body), sv_int((int64_t)pr->n_comments),
+				 sv_text(pr->raw_json ? pr->raw_json : "{}"), sv_int(utc_now()) };
+	int rc = store_query_int(s, &id, e,
+				 "INSERT INTO raw_pull_requests (raw_repo_id, number, state, author_login, created_at, closed_at,"
+				 " merged_at, body, comments_count, raw, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+				 " ON CONFLICT (raw_repo_id, number) DO UPDATE SET state = excluded.state,"
+				 " author_login = excluded.author_login, created_at = excluded.created_at,"
+				 " closed_at = excluded.closed_at, merged_at = excluded.merged_at, body = excluded.body,"
+				 " comments_count = excluded.comments_count, raw = excluded.raw, fetched_at = excluded.fetched_at"
+				 " RETURNING id",
+				 11, p);
+	struct store_val d[] = { sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, NULL, "DELETE FROM raw_pr_comments WHERE raw_pr_id = ?", 1, d);
+	for (size_t i = 0; rc == 0 && i < pr->n_comments; i++) {
+		const struct ci_pr_comment *c = &pr->comments[i];
+		char fallback[32];
+		snprintf(fallback, sizeof(fallback), "#%zu", i); /* a comment without an id keeps its place */
+		struct store_val q[] = { sv_int(id), sv_text(ci_comment_kind_name(c->kind)), sv_text(c->id ? c->id : fallback),
+					 sv_text(c->author_login), sv_opt_int(c->created_at) };
+		rc = store_exec(s, e, NULL,
+				"INSERT INTO raw_pr_comments (raw_pr_id, kind, comment_id, author_login, created_at)"
+				" VALUES (?, ?, ?, ?, ?) ON CONFLICT (raw_pr_id, kind, comment_id) DO NOTHING",
+				5, q);
+	}
+	return rc;
+}
+
+/* Fetches and stores one batch of PR numbers; settles their builds. */
+static int batch(struct pr_builds *b, struct store *s, int64_t repo_id, const char *full_name, struct ci_provider *p,
+		 const int64_t *numbers, size_t n, struct err *e)
+{
+	struct ci_pr_req *reqs = xcalloc(n, sizeof(*reqs));
+	for (size_t i = 0; i < n; i++)
+		reqs[i].number = numbers[i];
+	struct err be = ERR_INIT;
+	ci_prs_get(p, full_name, reqs, n, &be);
+	int rc = store_begin(s, e);
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (reqs[i].rc == 0)
+			rc = store_pr(s, repo_id, &reqs[i].pr, e);
+	rc = store_tx_end(s, rc, e);
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0 && reqs[i].rc == 0)
+			settle(b, numbers[i], "ok", NULL);
+		else if (rc == 0)
+			settle(b, numbers[i], ci_err_is_missing(reqs[i].rc) ? "missing" : "failed", reqs[i].err.msg);
+		ci_pr_release(&reqs[i].pr);
+	}
+	free(reqs);
+	return rc;
+}
+
+/* The provider that answers for pull requests of a kind's repositories, or NULL with why (skipped). */
+static struct ci_provider *pr_source(const char *kind, struct ci_provider *p, struct ci_provider **owned,
+				     char *why, size_t whylen)
+{
+	*owned = NULL;
+	if (strcmp(kind, CI_CIRCLECI) && strcmp(kind, CI_TRAVIS)) {
+		if (ci_prs_available(p))
+			return p;
+		snprintf(why, whylen, "the %s provider has no pull-request data (a local archive needs pulls.jsonl)", kind);
+		return NULL;
+	}
+	/* CircleCI and Travis build GitHub repositories: ask GitHub, but only when it was configured, so that
+	 * an unconfigured installation is not sent to the public API without credentials. */
+	const char *vars[] = { "CIMINER_GITHUB_API_URL", "CIMINER_GITHUB_TOKENS", "GITHUB_TOKEN" };
+	int configured = 0;
+	for (size_t i = 0; i < 3; i++)
+		configured |= getenv(vars[i]) && *getenv(vars[i]);
+	struct err e = ERR_INIT;
+	if (configured && pipeline_provider_open(owned, CI_GITHUB, NULL, &e) == 0)
+		return *owned;
+	snprintf(why, whylen, "%s builds take pull requests from GitHub: %s", kind,
+		 configured ? e.msg : "set CIMINER_GITHUB_TOKENS (or CIMINER_GITHUB_API_URL) to fetch them");
+	return NULL;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int ingest_prs(struct pr_builds *out, struct store *s, int64_t scenario_id, int64_t repo_id, const char *full_name,
+	       const char *kind, struct ci_provider *p, struct err *e)
+{
+	struct feat_plan *plan = NULL;
+	int rc = scenario_feature_plan(s, scenario_id, &plan, e);
+	out->needed = rc == 0 && pr_plan_needs(plan);
+	feat_plan_free(plan);
+	if (rc == 0 && out->needed)
+		rc = load_pr_builds(out, s, scenario_id, repo_id, e);
+	if (rc < 0 || out->n == 0)
+		return rc;
+	/* The distinct numbers not yet stored. */
+	int64_t *want = xcalloc(out->n, sizeof(*want)), *have = NULL;
+	size_t nwant = 0, nhave = 0;
+	struct store_val q[] = { sv_int(repo_id) };
+	rc = store_query_ints(s, &have, &nhave, e, "SELECT number FROM raw_pull_requests WHERE raw_repo_id = ? ORDER BY number",
+			      1, q);
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		if (nhave && bsearch(&out->v[i].number, have, nhave, sizeof(*have), cmp_i64))
+			settle(out, out->v[i].number, "ok", NULL);
+		else
+			want[nwant++] = out->v[i].number;
+	qsort(want, nwant, sizeof(*want), cmp_i64);
+	size_t k = 0;
+	for (size_t i = 0; i < nwant; i++)
+		if (!k || want[k - 1] != want[i])
+			want[k++] = want[i];
+	nwant = k;
+	struct ci_provider *owned = NULL, *src = NULL;
+	char why[ERR_MSG_MAX + 200] = "";
+	if (rc == 0 && nwant)
+		src = pr_source(kind, p, &owned, why, sizeof(why));
+	for (size_t i = 0; rc == 0 && nwant && !src && i < nwant; i++)
+		settle(out, want[i], "skipped", why);
+	for (size_t i = 0; rc == 0 && src && i < nwant; i += PR_BATCH)
+		rc = batch(out, s, repo_id, full_name, src, want + i, nwant - i < PR_BATCH ? nwant - i : PR_BATCH, e);
+	if (src && nwant)
+		log_debug("%s: fetched %zu pull requests", full_name, nwant);
+	ci_provider_free(owned);
+	free(want);
+	free(have);
+	return rc;
+}
+
+const struct pr_build *pr_builds_find(const struct pr_builds *b, int64_t build_id)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].build_id == build_id)
+			return &b->v[i];
+	return NULL;
+}
+
+void pr_builds_release(struct pr_builds *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->v[i].error);
+	free(b->v);
+	memset(b, 0, sizeof(*b));
+}

@@ -1,0 +1,393 @@
+/* CIMINER_TEST_BOTH_DRIVERS
+ * Pull-request data through the pipeline (issue 6), on SQLite and
+ * PostgreSQL: a scenario of pr_* features is ingested (PRs fetched from the
+ * fixture server speaking the GitHub API, or read from a local archive) and
+ * processed, and the stored vectors are compared with values computed by
+ * hand from the world below.
+ *
+ * acme/widget, commits c0..c4 on main. Runs (started at 10:MM the next day
+ * of their `day`, MM = id % 60 + 1, see archive.h):
+ *   1001 push            c0  started 2023-03-02T10:42Z
+ *   1002 PR 5            c1  started 2023-03-03T10:43Z
+ *   1003 PR 5            c2  started 2023-03-05T10:44Z
+ *   1004 PR 6            c3  started 2023-03-06T10:45Z  (PR 6 does not exist: 404)
+ *   1005 PR 5            c4  started 2023-03-07T10:46Z
+ * PR 5 opened 2023-03-01T08:00Z; its comments (I issue, R review, C commit):
+ *   I 03-02T09:00  I 03-03T10:43 (exactly 1002's start)  I 03-04T12:00
+ *   I 03-06T12:00  I 03-08T00:00 (after every build)
+ *   R 03-03T09:00  R 03-05T10:00  R 03-05T11:00
+ *   C 03-02T12:00 on c1  C 03-07T10:45 on c4  C 03-09T00:00 on c2
+ * Each build counts comments in [start of the PR's previous build, its own start):
+ *   1002: (-inf, 03-03T10:43)         I 1  R 1  C 1   age 2 d 2 h 43 min
+ *   1003: [03-03T10:43, 03-05T10:44)  I 2  R 1  C 0   age 4 d 2 h 44 min
+ *   1005: [03-05T10:44, 03-07T10:46)  I 1  R 1  C 1   age 6 d 2 h 46 min
+ * (the comment at 03-08 is never counted: it was made after every build started).
+ * Travis builds of the same world take their PRs from the GitHub API when it
+ * is configured, and skip them otherwise.
+ */
+#include "ptest.h"
+#include "archive.h"
+#include "../git/repo_builder.h"
+#include "../fixture-server/fxserver.h"
+#include "core/buf.h"
+#include "core/json.h"
+#include "pipeline/scenario.h"
+#include "pipeline/scenario_config.h"
+#include "pipeline/source.h"
+#include "ci/provider.h"
+#include <math.h>
+
+static struct store *s;
+static char *db_url, *tmp, *arch, *data, *gitdir;
+static struct fx_server srv;
+static git_oid c[5];
+
+static void setup(void)
+{
+	s = pt_open(&db_url);
+	tmp = ts_tempdir("pr-data");
+	arch = xasprintf("%s/archive", tmp);
+	data = xasprintf("%s/data", tmp);
+	gitdir = xasprintf("%s/git", tmp);
+	pt_mkdir(data);
+	unsetenv("GITHUB_TOKEN");
+	unsetenv("CIMINER_GITHUB_TOKENS");
+	unsetenv("CIMINER_GITHUB_API_URL");
+	unsetenv("CIMINER_LOCAL_ARCHIVE");
+	unsetenv("CIMINER_TRAVIS_API_URL");
+	unsetenv("TRAVIS_TOKEN");
+	setenv("CIMINER_HTTP_BACKOFF_MS", "1", 1);
+	char *url = xasprintf("file://%s", gitdir);
+	setenv("CIMINER_GIT_URL", url, 1);
+	free(url);
+}
+
+static void teardown(void)
+{
+	fx_stop(&srv);
+	if (s)
+		store_close(s);
+	free(db_url);
+	free(tmp);
+	free(arch);
+	free(data);
+	free(gitdir);
+}
+
+TestSuite(pr_data, .init = setup, .fini = teardown, .timeout = 120);
+
+static void make_repo(void)
+{
+	static const struct rb_person dev = { "Dev Eloper", "dev@example.org" };
+	char *path = xasprintf("%s/acme/widget.git", gitdir);
+	git_repository *w = rb_init(path, 1);
+	cr_assert_eq(git_repository_set_head(w, "refs/heads/main"), 0);
+	for (int i = 0; i < 5; i++) {
+		char file[32], body[64];
+		snprintf(file, sizeof(file), "src/f%d.c", i);
+		snprintf(body, sizeof(body), "int f%d(void) { return %d; }\n", i, i);
+		struct rb_file f = { file, body, 0 };
+		c[i] = rb_commit(w, "refs/heads/main", i ? &c[i - 1] : NULL, &f, 1, dev, 1677600000 + i * 3600);
+	}
+	git_repository_free(w);
+	free(path);
+}
+
+static json_t *comment(int id, const char *at, const git_oid *commit)
+{
+	json_t *j = json_pack("{s:i, s:{s:s}, s:s, s:s}", "id", id, "user", "login", "reviewer", "created_at", at, "body",
+			      "looks good");
+	if (commit) {
+		char hex[41];
+		json_object_set_new(j, "commit_id", json_string(git_oid_tostr(hex, sizeof(hex), commit)));
+	}
+	return j;
+}
+
+static void write_world(int with_pulls)
+{
+	char hex[41];
+	struct archive a;
+	ar_open(&a, arch);
+	ar_repo(&a, "acme/widget", 11, "C");
+	static const int days[] = { 1, 2, 4, 5, 6 }, prs[] = { 0, 5, 5, 6, 5 };
+	for (int i = 0; i < 5; i++) {
+		struct ar_run r = { .id = 1001 + i, .repo = "acme/widget", .conclusion = "success", .day = days[i],
+				    .njobs = 1, .pr = prs[i], .sha = git_oid_tostr(hex, sizeof(hex), &c[i]) };
+		ar_run(&a, &r);
+		ar_log(&a, r.id * 100 + 1, "test_one ... ok\n", 0);
+	}
+	ar_close(&a);
+	if (!with_pulls)
+		return;
+	json_t *pr = json_pack("{s:i, s:s, s:s, s:s, s:{s:s}, s:{s:s}}", "number", 5, "state", "open", "created_at",
+			       "2023-03-01T08:00:00Z", "body", "make the widget faster", "user", "login", "alice",
+			       "repository", "full_name", "acme/widget");
+	json_object_set_new(pr, "issue_comments",
+			    json_pack("[o, o, o, o, o]", comment(11, "2023-03-02T09:00:00Z", NULL),
+				      comment(12, "2023-03-03T10:43:00Z", NULL), comment(13, "2023-03-04T12:00:00Z", NULL),
+				      comment(14, "2023-03-06T12:00:00Z", NULL), comment(15, "2023-03-08T00:00:00Z", NULL)));
+	json_object_set_new(pr, "review_comments",
+			    json_pack("[o, o, o]", comment(21, "2023-03-03T09:00:00Z", &c[1]),
+				      comment(22, "2023-03-05T10:00:00Z", &c[2]), comment(23, "2023-03-05T11:00:00Z", &c[2])));
+	json_object_set_new(pr, "commit_comments",
+			    json_pack("[o, o, o]", comment(31, "2023-03-02T12:00:00Z", &c[1]),
+				      comment(32, "2023-03-07T10:45:00Z", &c[4]), comment(33, "2023-03-09T00:00:00Z", &c[2])));
+	char *line = json_dumps(pr, JSON_COMPACT), *text = xasprintf("%s\n", line);
+	free(pt_write(arch, "pulls.jsonl", text, 0));
+	free(line);
+	free(text);
+	json_decref(pr);
+}
+
+/* Imports and validates the five runs; provider github_actions (through srv) or local. */
+static void fill_warehouse(const char *provider)
+{
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "build_id,repo_name\n");
+	for (int i = 1001; i <= 1005; i++)
+		buf_addf(&b, "%d,acme/widget\n", i);
+	char *csv = pt_write(tmp, "builds.csv", buf_cstr(&b), 0);
+	buf_release(&b);
+	struct source_import_opts o = { .path = csv, .provider = provider,
+					.archive_dir = strcmp(provider, CI_LOCAL) ? NULL : arch };
+	struct source_import_result r;
+	struct err e = ERR_INIT;
+	cr_assert_eq(source_import(s, &o, &r, &e), 0, "%s", e.msg);
+	cr_assert_eq(source_validate_start(s, r.source_id, &e), 0, "%s", e.msg);
+	pt_drain(db_url, data, "validation", 2, NULL);
+	cr_assert_eq(pt_int(s, "SELECT stat_found FROM build_sources WHERE id = %lld", (long long)r.source_id), 5);
+	free(csv);
+}
+
+/* A scenario of the pr_* features over every build, ingested and processed. */
+static int64_t run_scenario(void)
+{
+	json_t *doc = json_loads("{\"name\": \"pr data\", \"feature_config\": {\"dag_features\": [\"pr_*\"]}}", 0, NULL);
+	struct err e = ERR_INIT;
+	cr_assert_eq(scenario_config_validate(doc, scenario_features_check, &e), 0, "%s", e.msg);
+	int64_t id = 0;
+	cr_assert_eq(scenario_create(s, doc, &id, &e), 0, "%s", e.msg);
+	json_decref(doc);
+	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
+	pt_drain(db_url, data, "ingestion", 2, NULL);
+	cr_assert_eq(scenario_process_start(s, id, &e), 0, "%s", e.msg);
+	pt_drain(db_url, data, "processing", 2, NULL);
+	return id;
+}
+
+static char *ingestion_field(int64_t id, int run, const char *col)
+{
+	return pt_text(s,
+		       "SELECT b.%s FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
+		       " WHERE b.scenario_id = %lld AND r.ci_run_id = '%d'",
+		       col, (long long)id, run);
+}
+
+/* The stored vector of a run: {"status", "features", "missing_resources"} (caller decrefs). */
+static json_t *vector(int64_t id, int run)
+{
+	char *st = pt_text(s, "SELECT v.status FROM feature_vectors v JOIN raw_build_runs r ON r.id = v.raw_run_id"
+			      " WHERE v.scenario_id = %lld AND r.ci_run_id = '%d'", (long long)id, run);
+	char *fv = pt_text(s, "SELECT v.feature_values FROM feature_vectors v JOIN raw_build_runs r ON r.id = v.raw_run_id"
+			      " WHERE v.scenario_id = %lld AND r.ci_run_id = '%d'", (long long)id, run);
+	char *mr = pt_text(s, "SELECT v.missing_resources FROM feature_vectors v JOIN raw_build_runs r ON r.id = v.raw_run_id"
+			      " WHERE v.scenario_id = %lld AND r.ci_run_id = '%d'", (long long)id, run);
+	json_t *j = json_pack("{s:s, s:o, s:o}", "status", st, "features", json_loads(fv, 0, NULL), "missing_resources",
+			      json_loads(mr, 0, NULL));
+	cr_assert_not_null(j, "run %d: no vector", run);
+	free(st);
+	free(fv);
+	free(mr);
+	return j;
+}
+
+struct want {
+	int run;
+	int issue, review, commit;
+	double age_days;
+};
+
+static void assert_counts(int64_t id, const struct want *w)
+{
+	json_t *v = vector(id, w->run);
+	json_t *f = json_object_get(v, "features");
+	char *dump = json_dumps(v, JSON_COMPACT);
+	cr_assert_str_eq(core_json_str(v, "status", ""), "completed", "run %d: %s", w->run, dump);
+	cr_assert_eq(core_json_int(f, "pr_number", 0), 5, "run %d: %s", w->run, dump);
+	cr_assert_eq(core_json_int(f, "pr_issue_comments", -1), w->issue, "run %d: %s", w->run, dump);
+	cr_assert_eq(core_json_int(f, "pr_review_comments", -1), w->review, "run %d: %s", w->run, dump);
+	cr_assert_eq(core_json_int(f, "pr_commit_comments", -1), w->commit, "run %d: %s", w->run, dump);
+	cr_assert(fabs(core_json_real(f, "pr_age_days", -1) - w->age_days) < 1e-9, "run %d: age %.12f, want %.12f", w->run,
+		  core_json_real(f, "pr_age_days", -1), w->age_days);
+	cr_assert_eq(core_json_int(f, "pr_description_words", -1), 4, "run %d: %s", w->run, dump);
+	free(dump);
+	json_decref(v);
+}
+
+static double days(int d, int h, int m)
+{
+	return d + (h * 60 + m) / 1440.0;
+}
+
+Test(pr_data, pr_features_count_only_comments_in_the_window_before_each_build)
+{
+	make_repo();
+	write_world(1);
+	const char *args[] = { "--world", arch, NULL };
+	if (fx_start(&srv, args))
+		cr_skip_test("the fixture server could not start (needs /usr/bin/python3)");
+	setenv("CIMINER_GITHUB_API_URL", srv.url, 1);
+	fill_warehouse(CI_GITHUB);
+	int64_t id = run_scenario();
+
+	/* Ingestion: PR 5 stored once with its 11 comments; PR 6 does not exist. */
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pull_requests"), 1);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pr_comments"), 11);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pr_comments WHERE kind = 'commit'"), 3);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 2,
+		     "each PR is asked for once, however many builds it has");
+	for (int run = 1001; run <= 1005; run++) {
+		char *st = ingestion_field(id, run, "status"), *rs = ingestion_field(id, run, "resource_status");
+		json_t *j = json_loads(rs, 0, NULL);
+		const char *pr = core_json_str(core_json_path(j, "pull_request"), "status", NULL);
+		if (run == 1001) {
+			cr_assert_str_eq(st, "ingested");
+			cr_assert_null(pr, "a push build has no pull_request resource: %s", rs);
+		} else if (run == 1004) {
+			cr_assert_str_eq(st, "missing_resource", "%s", rs);
+			cr_assert_str_eq(pr, "missing", "%s", rs);
+			char *msg = ingestion_field(id, run, "error_message");
+			cr_assert(msg && strstr(msg, "#6"), "%s", msg ? msg : "(null)");
+			free(msg);
+		} else {
+			cr_assert_str_eq(st, "ingested", "run %d: %s", run, rs);
+			cr_assert_str_eq(pr, "ok", "run %d: %s", run, rs);
+		}
+		json_decref(j);
+		free(st);
+		free(rs);
+	}
+
+	/* Processing: the hand-computed windows. */
+	const struct want wants[] = {
+		{ 1002, 1, 1, 1, days(2, 2, 43) },
+		{ 1003, 2, 1, 0, days(4, 2, 44) },
+		{ 1005, 1, 1, 1, days(6, 2, 46) },
+	};
+	for (size_t i = 0; i < 3; i++)
+		assert_counts(id, &wants[i]);
+	/* The push build: complete, pr_* null. */
+	json_t *v = vector(id, 1001);
+	cr_assert_str_eq(core_json_str(v, "status", ""), "completed");
+	cr_assert(json_is_null(core_json_path(v, "features.pr_issue_comments")));
+	cr_assert_eq(json_is_true(core_json_path(v, "features.pr_is_triggered")), 0);
+	json_decref(v);
+	/* The build of the missing PR: a partial vector that names the missing resource. */
+	v = vector(id, 1004);
+	char *dump = json_dumps(v, JSON_COMPACT);
+	cr_assert_str_eq(core_json_str(v, "status", ""), "partial", "%s", dump);
+	cr_assert_eq(core_json_int(core_json_path(v, "features"), "pr_number", 0), 6, "%s", dump);
+	cr_assert(json_is_null(core_json_path(v, "features.pr_age_days")), "%s", dump);
+	cr_assert(json_is_null(core_json_path(v, "features.pr_issue_comments")), "%s", dump);
+	cr_assert(strstr(dump, "\"pull_request\""), "missing_resources lists pull_request: %s", dump);
+	free(dump);
+	json_decref(v);
+
+	/* A second scenario asks the provider for nothing already stored: only PR 6 again. */
+	fx_reset(&srv);
+	int64_t id2 = run_scenario();
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 1);
+	assert_counts(id2, &wants[2]);
+}
+
+Test(pr_data, a_local_archive_without_pulls_skips_pr_data_with_partial_vectors)
+{
+	make_repo();
+	write_world(0);
+	fill_warehouse(CI_LOCAL);
+	int64_t id = run_scenario();
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pull_requests"), 0);
+	char *st = ingestion_field(id, 1003, "status"), *rs = ingestion_field(id, 1003, "resource_status");
+	cr_assert_str_eq(st, "ingested", "no PR source is not a missing resource: %s", rs);
+	json_t *res = json_loads(rs, 0, NULL);
+	cr_assert_str_eq(core_json_str(core_json_path(res, "pull_request"), "status", "?"), "skipped", "%s", rs);
+	cr_assert(strstr(core_json_str(core_json_path(res, "pull_request"), "error", ""), "pulls.jsonl"), "%s", rs);
+	json_decref(res);
+	json_t *v = vector(id, 1003);
+	char *dump = json_dumps(v, JSON_COMPACT);
+	cr_assert_str_eq(core_json_str(v, "status", ""), "partial", "%s", dump);
+	cr_assert(json_is_null(core_json_path(v, "features.pr_review_comments")), "%s", dump);
+	cr_assert(strstr(dump, "\"pull_request\""), "%s", dump);
+	free(dump);
+	json_decref(v);
+	free(st);
+	free(rs);
+}
+
+Test(pr_data, a_local_archive_with_pulls_gives_the_same_counts)
+{
+	make_repo();
+	write_world(1);
+	fill_warehouse(CI_LOCAL);
+	int64_t id = run_scenario();
+	const struct want w = { 1003, 2, 1, 0, days(4, 2, 44) };
+	assert_counts(id, &w);
+	char *st = ingestion_field(id, 1004, "status");
+	cr_assert_str_eq(st, "missing_resource");
+	free(st);
+}
+
+/* The fixture server serving the world as GitHub and Travis; github: also point the GitHub API at it. */
+static void start_travis(int github)
+{
+	const char *args[] = { "--world", arch, NULL };
+	if (fx_start(&srv, args))
+		cr_skip_test("the fixture server could not start (needs /usr/bin/python3)");
+	char url[128];
+	snprintf(url, sizeof(url), "%s/travis", srv.url);
+	setenv("CIMINER_TRAVIS_API_URL", url, 1);
+	if (github)
+		setenv("CIMINER_GITHUB_API_URL", srv.url, 1);
+}
+
+Test(pr_data, travis_builds_take_their_prs_from_github)
+{
+	make_repo();
+	write_world(1);
+	start_travis(1);
+	fill_warehouse(CI_TRAVIS);
+	int64_t id = run_scenario();
+	char *rs = ingestion_field(id, 1003, "resource_status");
+	json_t *res = json_loads(rs, 0, NULL);
+	cr_assert_str_eq(core_json_str(core_json_path(res, "pull_request"), "status", "?"), "ok", "%s", rs);
+	json_decref(res);
+	free(rs);
+	char *st = ingestion_field(id, 1004, "status");
+	cr_assert_str_eq(st, "missing_resource");
+	free(st);
+	const struct want w = { 1003, 2, 1, 0, days(4, 2, 44) };
+	assert_counts(id, &w);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 2);
+}
+
+Test(pr_data, travis_builds_skip_prs_when_no_github_api_is_configured)
+{
+	make_repo();
+	write_world(1);
+	start_travis(0);
+	fill_warehouse(CI_TRAVIS);
+	int64_t id = run_scenario();
+	char *st = ingestion_field(id, 1004, "status"), *rs = ingestion_field(id, 1004, "resource_status");
+	cr_assert_str_eq(st, "ingested", "%s", rs);
+	json_t *res = json_loads(rs, 0, NULL);
+	cr_assert_str_eq(core_json_str(core_json_path(res, "pull_request"), "status", "?"), "skipped", "%s", rs);
+	cr_assert(strstr(core_json_str(core_json_path(res, "pull_request"), "error", ""), "CIMINER_GITHUB_TOKENS"), "%s", rs);
+	json_decref(res);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 0);
+	json_t *v = vector(id, 1003);
+	cr_assert_str_eq(core_json_str(v, "status", ""), "partial");
+	json_decref(v);
+	free(st);
+	free(rs);
+}
