@@ -10,24 +10,16 @@
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/fixture.sh"
 builds=${CI_BENCH_BUILDS:-10000}
 nlogs=${CI_BENCH_LOGS:-5000}
 tmp=$(mktemp -d /tmp/ciminer-bench-ci.XXXXXX)
 pid=
-cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$tmp"; }
+cleanup() { fixture_stop; rm -rf "$tmp"; }
 trap cleanup EXIT
 
-start() { # args for ciserver.py; sets $url and $pid
-  /usr/bin/python3 "$here/../tests/fixture-server/ciserver.py" "$@" >"$tmp/server.out" 2>"$tmp/server.err" &
-  pid=$!
-  for _ in $(seq 1 600); do
-    if grep -q '^LISTEN ' "$tmp/server.out" 2>/dev/null; then break; fi
-    if ! kill -0 "$pid" 2>/dev/null; then cat "$tmp/server.err" >&2; exit 1; fi
-    sleep 0.1
-  done
-  url=$(sed -n 's/^LISTEN //p' "$tmp/server.out")
-}
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+start() { fixture_start "$@"; }
+stop() { fixture_stop; }
 
 start --generate "repos=20,runs=$builds,seed=1"
 "$build/bench/bench_ci" lookups "$url" 1.0

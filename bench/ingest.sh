@@ -25,6 +25,7 @@
 set -euo pipefail
 build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/fixture.sh"
 repos=${INGEST_REPOS:-20}
 builds=${INGEST_BUILDS:-5000}
 conc=${CIMINER_HTTP_CONCURRENCY:-8}
@@ -38,17 +39,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start() { # args for ciserver.py; sets $url and $pid
-	/usr/bin/python3 "$here/../tests/fixture-server/ciserver.py" "$@" >"$tmp/server.out" 2>"$tmp/server.err" &
-	pid=$!
-	for _ in $(seq 1 600); do
-		if grep -q '^LISTEN ' "$tmp/server.out" 2>/dev/null; then break; fi
-		if ! kill -0 "$pid" 2>/dev/null; then cat "$tmp/server.err" >&2; exit 1; fi
-		sleep 0.1
-	done
-	url=$(sed -n 's/^LISTEN //p' "$tmp/server.out")
-}
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
+start() { fixture_start "$@"; }
+stop() { fixture_stop; }
 json() { /usr/bin/python3 -c 'import json, sys
 v = json.load(sys.stdin)
 for k in sys.argv[1].split("."):

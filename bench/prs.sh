@@ -6,22 +6,15 @@
 set -euo pipefail
 build=$1
 here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/fixture.sh"
 runs=${PRS_BENCH_RUNS:-3000}
 tmp=$(mktemp -d /tmp/ciminer-bench-prs.XXXXXX)
 pid=
-cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; rm -rf "$tmp"; }
+cleanup() { fixture_stop; rm -rf "$tmp"; }
 trap cleanup EXIT
 server="$here/../tests/fixture-server/ciserver.py"
 /usr/bin/python3 "$server" --write-archive "$tmp/world" --generate "repos=1,runs=$runs,seed=5" >/dev/null
 /usr/bin/python3 -c 'import json,sys
 for l in open(sys.argv[1]): print(json.loads(l)["number"])' "$tmp/world/pulls.jsonl" >"$tmp/numbers"
-/usr/bin/python3 "$server" --world "$tmp/world" --config '{"latency_ms": 10, "default_limit": 1000000}' \
-	>"$tmp/server.out" 2>"$tmp/server.err" &
-pid=$!
-for _ in $(seq 1 300); do
-	if grep -q '^LISTEN ' "$tmp/server.out" 2>/dev/null; then break; fi
-	if ! kill -0 "$pid" 2>/dev/null; then cat "$tmp/server.err" >&2; exit 1; fi
-	sleep 0.1
-done
-url=$(sed -n 's/^LISTEN //p' "$tmp/server.out")
+fixture_start --world "$tmp/world" --config '{"latency_ms": 10, "default_limit": 1000000}'
 "$build/bench/bench_prs" "$url" org0/project-0 "$tmp/numbers"

@@ -44,7 +44,7 @@ int ci_github_setup(struct ci_provider *p, const struct ci_options *o, struct er
 	return 0;
 }
 
-static char *idstr(const json_t *j, const char *key)
+char *ci_github_idstr(const json_t *j, const char *key)
 {
 	json_t *v = json_object_get(j, key);
 	if (json_is_integer(v))
@@ -56,7 +56,7 @@ void ci_github_map_run(struct ci_run *r, const json_t *j)
 {
 	json_t *prs = json_object_get(j, "pull_requests");
 	const char *login = core_json_str(core_json_path(j, "actor"), "login", NULL);
-	r->ci_run_id = idstr(j, "id");
+	r->ci_run_id = ci_github_idstr(j, "id");
 	r->repo_full_name = ci_common_str(j, "repository.full_name");
 	r->build_number = core_json_int(j, "run_number", 0);
 	r->workflow_name = ci_common_str(j, "name");
@@ -95,8 +95,8 @@ void ci_github_map_run(struct ci_run *r, const json_t *j)
 void ci_github_map_job(struct ci_job *job, const json_t *j)
 {
 	json_t *steps = json_object_get(j, "steps");
-	job->id = idstr(j, "id");
-	job->run_id = idstr(j, "run_id");
+	job->id = ci_github_idstr(j, "id");
+	job->run_id = ci_github_idstr(j, "run_id");
 	job->name = ci_common_str(j, "name");
 	job->status = ci_common_str(j, "status");
 	job->conclusion = ci_common_str(j, "conclusion");

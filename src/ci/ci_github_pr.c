@@ -61,24 +61,28 @@ static void push(struct batch *B, long pr, enum what what, char *url)
 	B->next[B->nnext++] = (struct fetch){ pr, what, url };
 }
 
-static char *idstr(const json_t *j)
-{
-	json_t *v = json_object_get(j, "id");
-	if (json_is_integer(v))
-		return xasprintf("%lld", (long long)json_integer_value(v));
-	return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
-}
-
-static void add_comments(struct ci_pr *pr, const json_t *arr, int kind)
+void ci_github_add_comments(struct ci_pr *pr, const json_t *arr, int kind)
 {
 	size_t i;
 	json_t *c;
 	json_array_foreach(arr, i, c) {
-		char *id = idstr(c);
+		char *id = ci_github_idstr(c, "id");
 		ci_pr_add_comment(pr, kind, id, core_json_str(json_object_get(c, "user"), "login", NULL),
 				  ci_common_time(c, "created_at"));
 		free(id);
 	}
+}
+
+void ci_github_map_pr(struct ci_pr *pr, const json_t *j)
+{
+	pr->number = core_json_int(j, "number", pr->number);
+	pr->created_at = ci_common_time(j, "created_at");
+	pr->closed_at = ci_common_time(j, "closed_at");
+	pr->merged_at = ci_common_time(j, "merged_at");
+	pr->state = ci_common_str(j, "state");
+	pr->author_login = ci_common_str(j, "user.login");
+	pr->body = ci_common_str(j, "body");
+	pr->raw_json = ci_common_dump(j);
 }
 
 /* Files one answer: its items into the PR (or the repository list), its next page into the next round. */
@@ -106,9 +110,9 @@ static void take(struct batch *B, struct fetch *f, struct ci_http_req *r)
 		else if (!rc && f->what == W_PULL)
 			s->pull = json_incref(j);
 		else if (!rc && f->what == W_ISSUE)
-			add_comments(pr, j, CI_COMMENT_ISSUE);
+			ci_github_add_comments(pr, j, CI_COMMENT_ISSUE);
 		else if (!rc && f->what == W_REVIEW)
-			add_comments(pr, j, CI_COMMENT_REVIEW);
+			ci_github_add_comments(pr, j, CI_COMMENT_REVIEW);
 		else if (!rc && f->what == W_COMMITS) {
 			size_t i;
 			json_t *c;
@@ -171,21 +175,14 @@ static void finish(struct batch *B, size_t i)
 		err_prefix(&q->err, "pull request #%lld of %s", (long long)q->number, B->repo);
 		return;
 	}
-	const json_t *j = s->pull;
-	q->pr.number = core_json_int(j, "number", q->number);
-	q->pr.created_at = ci_common_time(j, "created_at");
-	q->pr.closed_at = ci_common_time(j, "closed_at");
-	q->pr.merged_at = ci_common_time(j, "merged_at");
-	q->pr.state = ci_common_str(j, "state");
-	q->pr.author_login = ci_common_str(j, "user.login");
-	q->pr.body = ci_common_str(j, "body");
-	q->pr.raw_json = ci_common_dump(j);
+	q->pr.number = q->number;
+	ci_github_map_pr(&q->pr, s->pull);
 	size_t k;
 	json_t *c;
 	json_array_foreach(B->repo_comments, k, c) {
 		const char *sha = core_json_str(c, "commit_id", NULL);
 		if (sha && strmap_has(&s->shas, sha)) {
-			char *id = idstr(c);
+			char *id = ci_github_idstr(c, "id");
 			ci_pr_add_comment(&q->pr, CI_COMMENT_COMMIT, id, core_json_str(json_object_get(c, "user"), "login", NULL),
 					  ci_common_time(c, "created_at"));
 			free(id);

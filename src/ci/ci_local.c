@@ -364,20 +364,6 @@ static int load_pulls(struct local *L, struct err *e)
 	return rc;
 }
 
-static void local_comments(struct ci_pr *pr, const json_t *j, const char *key, int kind)
-{
-	size_t i;
-	json_t *c;
-	json_array_foreach(json_object_get(j, key), i, c) {
-		json_t *idv = json_object_get(c, "id");
-		char *id = json_is_integer(idv) ? xasprintf("%lld", (long long)json_integer_value(idv))
-						: json_is_string(idv) ? xstrdup(json_string_value(idv)) : NULL;
-		ci_pr_add_comment(pr, kind, id, core_json_str(json_object_get(c, "user"), "login", NULL),
-				  ci_common_time(c, "created_at"));
-		free(id);
-	}
-}
-
 int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
 {
 	struct local *L = p->impl;
@@ -399,21 +385,15 @@ int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *
 		}
 		struct ci_pr *pr = &reqs[i].pr;
 		pr->number = reqs[i].number;
-		pr->created_at = ci_common_time(j, "created_at");
-		pr->closed_at = ci_common_time(j, "closed_at");
-		pr->merged_at = ci_common_time(j, "merged_at");
-		pr->state = ci_common_str(j, "state");
-		pr->author_login = ci_common_str(j, "user.login");
-		pr->body = ci_common_str(j, "body");
-		local_comments(pr, j, "issue_comments", CI_COMMENT_ISSUE);
-		local_comments(pr, j, "review_comments", CI_COMMENT_REVIEW);
-		local_comments(pr, j, "commit_comments", CI_COMMENT_COMMIT);
-		/* raw_json is the pull request as GitHub gives it, without the archive's comment arrays. */
+		ci_github_add_comments(pr, json_object_get(j, "issue_comments"), CI_COMMENT_ISSUE);
+		ci_github_add_comments(pr, json_object_get(j, "review_comments"), CI_COMMENT_REVIEW);
+		ci_github_add_comments(pr, json_object_get(j, "commit_comments"), CI_COMMENT_COMMIT);
+		/* The pull request as GitHub gives it, without the archive's comment arrays. */
 		copy = json_copy(j);
 		json_object_del(copy, "issue_comments");
 		json_object_del(copy, "review_comments");
 		json_object_del(copy, "commit_comments");
-		pr->raw_json = ci_common_dump(copy);
+		ci_github_map_pr(pr, copy);
 		json_decref(copy);
 		reqs[i].rc = 0;
 	}
