@@ -106,6 +106,19 @@ int64_t ci_common_duration(int64_t started, int64_t completed)
 	return completed - started;
 }
 
+/* A log request's outcome into its ci_log_req, then its caller's done(). */
+static void log_done(struct ci_http_req *r)
+{
+	struct ci_log_req *lr = r->user;
+	if (lr->notified)
+		return;
+	err_clear(&lr->err);
+	lr->rc = ci_common_req_err(&lr->err, r);
+	lr->bytes = r->bytes;
+	lr->truncated = r->truncated;
+	ci_log_req_notify(lr);
+}
+
 int ci_common_logs_http(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
 			char *(*url_of)(struct ci_provider *p, const char *repo, const char *job_id),
 			const char *const *headers, struct err *e)
@@ -119,13 +132,12 @@ int ci_common_logs_http(struct ci_provider *p, const char *repo, struct ci_log_r
 		rs[i].flags = CI_HTTP_FOLLOW;
 		rs[i].sink = &reqs[i].sink;
 		rs[i].max_bytes = cap;
+		rs[i].user = &reqs[i];
+		rs[i].done = log_done;
 	}
 	ci_http_run(p->http, rs, n, e);
 	for (size_t i = 0; i < n; i++) {
-		err_clear(&reqs[i].err);
-		reqs[i].rc = ci_common_req_err(&reqs[i].err, &rs[i]);
-		reqs[i].bytes = rs[i].bytes;
-		reqs[i].truncated = rs[i].truncated;
+		log_done(&rs[i]); /* a no-op for those already done */
 		ci_http_req_release(&rs[i]);
 		free(urls[i]);
 	}

@@ -110,6 +110,10 @@ struct ci_http_req {
 	size_t max_bytes;           /* sink only: bytes beyond are dropped, truncated = 1; 0 = no cap */
 	const char *post;           /* non-NULL: POST this body (borrowed; never cached, never redirected) */
 	void *user;                 /* for the caller */
+	/* Called (may be NULL) once, as soon as this request has its final outcome
+	 * and before ci_http_run() returns, so the caller can hand the result on
+	 * while other transfers run. It must not use the client. */
+	void (*done)(struct ci_http_req *r);
 	/* out */
 	int rc;
 	struct err err;

@@ -40,6 +40,8 @@ static void settle(struct ci_http_xfer *x, int rc)
 	r->final_url = x->url;
 	x->url = NULL;
 	x->state = X_DONE;
+	if (r->done)
+		r->done(r);
 }
 
 void ci_http_fail(struct ci_http_xfer *x, int code, const char *fmt, const char *detail)

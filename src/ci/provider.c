@@ -339,9 +339,24 @@ int ci_logs_fetch(struct ci_provider *p, const char *repo, struct ci_log_req *re
 		reqs[i].rc = 0;
 		reqs[i].bytes = 0;
 		reqs[i].truncated = 0;
+		reqs[i].notified = 0;
 		err_clear(&reqs[i].err);
 	}
-	return p->ops->logs_fetch(p, repo, reqs, n, cap, e);
+	int rc = p->ops->logs_fetch(p, repo, reqs, n, cap, e);
+	for (size_t i = 0; i < n; i++) {
+		if (rc && !reqs[i].notified && reqs[i].rc == 0)
+			reqs[i].rc = err_copy(&reqs[i].err, e); /* the batch failed as a whole */
+		ci_log_req_notify(&reqs[i]);
+	}
+	return rc;
+}
+
+void ci_log_req_notify(struct ci_log_req *r)
+{
+	if (r->done && !r->notified) {
+		r->notified = 1;
+		r->done(r, r->done_arg);
+	}
 }
 
 int ci_log_fetch(struct ci_provider *p, const char *repo, const char *job_id, struct ci_sink *sink, size_t cap,

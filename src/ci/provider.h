@@ -176,6 +176,12 @@ struct ci_log_req {
 	struct err err;
 	size_t bytes;         /* bytes written to the sink */
 	int truncated;        /* the cap was reached; bytes == cap */
+	/* in, optional: called once with the outcome filled (rc, err, bytes,
+	 * truncated), as soon as this log is done where the provider can (HTTP
+	 * providers: while other logs still download), else when the batch ends. */
+	void (*done)(struct ci_log_req *r, void *arg);
+	void *done_arg;
+	int notified;         /* internal: done was called */
 };
 
 struct ci_options {
@@ -233,6 +239,9 @@ int ci_log_fetch(struct ci_provider *p, const char *repo, const char *job_id, st
 		 size_t *bytes, int *truncated, struct err *e);
 
 /* ---- for implementations (ci_*.c) ---- */
+
+/* Calls r->done once (see struct ci_log_req); for implementations that know a log's outcome early. */
+void ci_log_req_notify(struct ci_log_req *r);
 
 struct ci_pr_req; /* ci/pr.h */
 

@@ -14,6 +14,7 @@
  * stay 'ingesting' and the job engine runs it again.
  */
 #include "pipeline/jobs_phase1.h"
+#include "pipeline/log_store.h"
 #include "pipeline/providers.h"
 #include "pipeline/pull_requests.h"
 #include "pipeline/registry.h"
@@ -234,42 +235,73 @@ static int record_log(struct ingest *g, struct ijob *j, const char *hex, size_t 
 			  "UPDATE raw_build_jobs SET log_status = ?, log_error = ?, log_fetched_at = ? WHERE id = ?", 4, q);
 }
 
+/* One log of a chunk: where its bytes go, and where they are stored from. */
+struct pending {
+	struct log_store *ls;
+	struct log_store_item item;
+};
+
+/* A finished download goes to the storing thread at once; the other transfers go on. */
+static void on_log_done(struct ci_log_req *r, void *arg)
+{
+	struct pending *pd = arg;
+	if (r->rc == 0)
+		log_store_put(pd->ls, &pd->item);
+	else
+		buf_release(&pd->item.data);
+}
+
+/*
+ * Downloads the logs LOG_CHUNK at a time (cfg.max_in_flight in flight). Each
+ * finished log is handed to a thread that hashes, compresses and stores it
+ * while the next transfers run; at the end of a chunk its rows are written in
+ * one transaction, so a killed job keeps every chunk it finished.
+ */
+#define LOG_CHUNK 256
+#define LOG_QUEUE_BYTES ((size_t)256 << 20)
+
 static int ingest_logs(struct ingest *g, struct ci_provider *p, struct err *e)
 {
-	int rc = 0;
-	size_t cap = ingest_log_cap(), batch = 16;
-	for (size_t i = 0; rc == 0 && i < g->nj; i += batch) {
-		if (job_ctx_cancelled(g->ctx))
-			return err_set(e, ERR_CANCELLED, "ingestion of %s stopped (timeout or lost lease)", g->full_name);
-		size_t n = g->nj - i < batch ? g->nj - i : batch;
-		struct ci_log_req *reqs = xcalloc(n, sizeof(*reqs));
-		struct buf *bufs = xcalloc(n, sizeof(*bufs));
+	struct log_store *ls = NULL;
+	size_t cap = ingest_log_cap();
+	int rc = log_store_start(&ls, g->app->data_dir, LOG_QUEUE_BYTES, e);
+	struct ci_log_req *reqs = xcalloc(LOG_CHUNK, sizeof(*reqs));
+	struct pending *pd = xcalloc(LOG_CHUNK, sizeof(*pd));
+	struct ijob **which = xcalloc(LOG_CHUNK, sizeof(*which));
+	for (size_t i = 0; rc == 0 && i < g->nj;) {
+		if (job_ctx_cancelled(g->ctx)) {
+			rc = err_set(e, ERR_CANCELLED, "ingestion of %s stopped (timeout or lost lease)", g->full_name);
+			break;
+		}
 		size_t k = 0;
-		struct ijob *which[16];
-		for (size_t x = i; x < i + n; x++) {
-			if (!g->j[x].need)
+		memset(reqs, 0, LOG_CHUNK * sizeof(*reqs));
+		memset(pd, 0, LOG_CHUNK * sizeof(*pd));
+		for (; i < g->nj && k < LOG_CHUNK; i++) {
+			if (!g->j[i].need)
 				continue;
-			which[k] = &g->j[x];
-			reqs[k].job_id = g->j[x].ci_job_id;
-			reqs[k].sink = ci_sink_buf(&bufs[k]);
+			which[k] = &g->j[i];
+			pd[k].ls = ls;
+			reqs[k].job_id = g->j[i].ci_job_id;
+			reqs[k].sink = ci_sink_buf(&pd[k].item.data);
+			reqs[k].done = on_log_done;
+			reqs[k].done_arg = &pd[k];
 			k++;
 		}
-		if (k)
-			rc = ci_logs_fetch(p, g->full_name, reqs, k, cap, e);
-		/* Blobs first (disk, no lock held), then the batch's rows in one transaction. */
-		char hex[16][SHA256_HEX_LEN];
-		size_t stored[16] = { 0 };
-		for (size_t x = 0; rc == 0 && x < k; x++) {
-			if (reqs[x].rc == 0)
-				rc = blob_put(g->app->data_dir, bufs[x].data ? bufs[x].data : "", bufs[x].len, hex[x], &stored[x], e);
-		}
-		if (rc == 0 && k)
+		if (k == 0)
+			break;
+		rc = ci_logs_fetch(p, g->full_name, reqs, k, cap, e);
+		log_store_drain(ls);
+		for (size_t x = 0; rc == 0 && x < k; x++)
+			if (reqs[x].rc == 0 && pd[x].item.rc)
+				rc = err_copy(e, &pd[x].item.err); /* the disk refused a blob */
+		if (rc == 0)
 			rc = store_begin(g->s, e);
 		for (size_t x = 0; rc == 0 && x < k; x++) {
 			struct ijob *j = which[x];
+			struct log_store_item *it = &pd[x].item;
 			if (reqs[x].rc == 0) {
 				j->status = "ok";
-				rc = record_log(g, j, hex[x], bufs[x].len, stored[x], reqs[x].truncated, e);
+				rc = record_log(g, j, it->hex, it->raw, it->stored, reqs[x].truncated, e);
 			} else {
 				j->status = ci_err_is_missing(reqs[x].rc) ? "missing" : "failed";
 				j->error = xstrdup(reqs[x].err.msg);
@@ -278,11 +310,13 @@ static int ingest_logs(struct ingest *g, struct ci_provider *p, struct err *e)
 		}
 		if (store_in_tx(g->s))
 			rc = store_tx_end(g->s, rc, e);
-		for (size_t x = 0; x < n; x++)
-			buf_release(&bufs[x]);
-		free(bufs);
-		free(reqs);
+		for (size_t x = 0; x < k; x++)
+			buf_release(&pd[x].item.data); /* logs never handed over (a failed batch) */
 	}
+	log_store_stop(ls);
+	free(reqs);
+	free(pd);
+	free(which);
 	return rc;
 }
 
