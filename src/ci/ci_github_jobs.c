@@ -46,6 +46,7 @@
 static const char *const graphql_headers[] = {
 	"Accept: application/json",
 	"Content-Type: application/json",
+	"Expect:", /* no 100-continue round trip for the query's body */
 	NULL,
 };
 
@@ -97,6 +98,10 @@ static int take_suite(struct ci_run *run, const json_t *node)
 	if (!json_is_object(node) || !json_is_array(runs) || core_json_bool(core_json_path(node, "checkRuns.pageInfo"),
 									      "hasNextPage", 0))
 		return 1;
+	json_array_foreach(runs, i, v)
+		if (core_json_int(v, "databaseId", 0) <= 0)
+			return 1; /* a check run without its id cannot name a job or its log */
+	ci_jobs_free(run->jobs, run->n_jobs);
 	run->jobs = xcalloc(json_array_size(runs) + 1, sizeof(*run->jobs));
 	run->n_jobs = 0;
 	json_array_foreach(runs, i, v) {
@@ -189,6 +194,7 @@ int ci_github_jobs_rest(struct ci_provider *p, const char *repo, struct ci_run *
 			json_decref(pg);
 		}
 		free(next);
+		run->jobs_rc = rc;
 		if (rc == 0) {
 			run->jobs_known = 1;
 		} else {

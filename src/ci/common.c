@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int ci_common_status_err(struct err *e, long status, const char *url, const char *body)
+int ci_common_status_err(struct err *e, const char *method, long status, const char *url, const char *body)
 {
 	char msg[200] = "";
 	json_t *j = body && *body == '{' ? json_loads(body, 0, NULL) : NULL;
@@ -15,16 +15,17 @@ int ci_common_status_err(struct err *e, long status, const char *url, const char
 	json_decref(j);
 	switch (status) {
 	case 404:
-		return err_set(e, CI_ERR_NOT_FOUND, "GET %s: not found (HTTP 404)%s", url, msg);
+		return err_set(e, CI_ERR_NOT_FOUND, "%s %s: not found (HTTP 404)%s", method, url, msg);
 	case 410:
-		return err_set(e, CI_ERR_GONE, "GET %s: gone (HTTP 410, expired)%s", url, msg);
+		return err_set(e, CI_ERR_GONE, "%s %s: gone (HTTP 410, expired)%s", method, url, msg);
 	case 401:
-		return err_set(e, CI_ERR_PERMANENT, "GET %s: HTTP 401%s; check the token", url, msg);
+		return err_set(e, CI_ERR_PERMANENT, "%s %s: HTTP 401%s; check the token", method, url, msg);
 	case 403:
-		return err_set(e, CI_ERR_PERMANENT, "GET %s: forbidden (HTTP 403)%s; check the token's access", url, msg);
+		return err_set(e, CI_ERR_PERMANENT, "%s %s: forbidden (HTTP 403)%s; check the token's access", method, url,
+			       msg);
 	default:
-		return err_set(e, status >= 500 ? CI_ERR_TRANSIENT : CI_ERR_PERMANENT, "GET %s: unexpected HTTP %ld%s",
-			       url, status, msg);
+		return err_set(e, status >= 500 ? CI_ERR_TRANSIENT : CI_ERR_PERMANENT, "%s %s: unexpected HTTP %ld%s",
+			       method, url, status, msg);
 	}
 }
 
@@ -34,7 +35,8 @@ int ci_common_req_err(struct err *e, const struct ci_http_req *r)
 		return err_copy(e, &r->err);
 	if (r->status >= 200 && r->status < 300)
 		return 0;
-	return ci_common_status_err(e, r->status, r->final_url ? r->final_url : r->url, buf_cstr(&r->body));
+	return ci_common_status_err(e, r->post ? "POST" : "GET", r->status, r->final_url ? r->final_url : r->url,
+				    buf_cstr(&r->body));
 }
 
 int ci_common_get_json(struct ci_provider *p, json_t **out, char **link_next, const char *url,

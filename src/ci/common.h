@@ -18,8 +18,8 @@
  */
 int ci_common_get_json(struct ci_provider *p, json_t **out, char **link_next, const char *url,
 		       const char *const *headers, unsigned flags, struct err *e);
-/* Maps a final HTTP status that is not 2xx to a named code with a message. */
-int ci_common_status_err(struct err *e, long status, const char *url, const char *body);
+/* Maps a final HTTP status that is not 2xx to a named code with a message ("GET url: ..."). */
+int ci_common_status_err(struct err *e, const char *method, long status, const char *url, const char *body);
 /* Converts a finished request's outcome into a code (0 for 2xx). */
 int ci_common_req_err(struct err *e, const struct ci_http_req *r);
 

@@ -97,7 +97,7 @@ void ci_http_attempt_reset(struct ci_http_xfer *x);
 void ci_http_easy_put(struct ci_http_client *c, CURL *h);
 /* http_policy.c */
 void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code);
-/* Fails x with "<METHOD> <url>: " + fmt (one %s: detail). */
+/* Fails x with the message fmt % ("<METHOD> <url>", detail): fmt has two %s. */
 void ci_http_fail(struct ci_http_xfer *x, int code, const char *fmt, const char *detail);
 void ci_http_announce_wait(struct ci_http_client *c, const char *why, int64_t until_utc);
 

@@ -120,7 +120,7 @@ void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
 			snprintf(detail, sizeof(detail), "the answer is larger than the %zu-byte cap", cfg->max_body);
 			ci_http_fail(x, ERR_TOOBIG, "%s: %s", detail);
 		} else if (++x->tries < cfg->max_attempts) {
-			log_debug("http: GET %s: %s; retrying (attempt %d)", x->url, x->curl_err, x->tries + 1);
+			log_debug("http: %s %s: %s; retrying (attempt %d)", r->post ? "POST" : "GET", x->url, x->curl_err, x->tries + 1);
 			again(x, backoff_usec(c, x->tries));
 		} else {
 			snprintf(detail, sizeof(detail), "%s (after %d attempts); check the network and retry",
@@ -195,7 +195,7 @@ void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
 	}
 	if (x->status >= 500) {
 		if (++x->tries < cfg->max_attempts) {
-			log_debug("http: GET %s: HTTP %ld; retrying (attempt %d)", x->url, x->status, x->tries + 1);
+			log_debug("http: %s %s: HTTP %ld; retrying (attempt %d)", r->post ? "POST" : "GET", x->url, x->status, x->tries + 1);
 			again(x, backoff_usec(c, x->tries));
 			return;
 		}

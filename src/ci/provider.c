@@ -4,7 +4,9 @@
  * importer runs without the network (id forms, repository names, bots).
  */
 #include "ci/provider.h"
+#include "core/json.h"
 #include "core/xalloc.h"
+#include <jansson.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -324,12 +326,24 @@ int ci_jobs_fill(struct ci_provider *p, const char *repo, struct ci_run *const *
 		if (r->jobs_known)
 			continue;
 		int rc = ci_jobs_list(p, &r->jobs, &r->n_jobs, repo, r->ci_run_id, &re);
+		r->jobs_rc = rc;
 		if (rc == 0)
 			r->jobs_known = 1;
 		else if (!first)
 			first = err_copy(e, &re);
 	}
 	return first;
+}
+
+char *ci_run_jobs_ref(const char *kind, const char *raw_json)
+{
+	if (!kind || strcmp(kind, CI_GITHUB) != 0 || !raw_json)
+		return NULL;
+	json_t *j = json_loads(raw_json, 0, NULL);
+	const char *ref = core_json_str(j, "check_suite_node_id", NULL);
+	char *out = ref ? xstrdup(ref) : NULL;
+	json_decref(j);
+	return out;
 }
 
 int ci_logs_fetch(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,

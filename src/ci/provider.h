@@ -150,6 +150,7 @@ struct ci_run {
 	struct ci_job *jobs;  /* filled when the payload carries them (local archive) or by ci_jobs_fill() */
 	size_t n_jobs;
 	int jobs_known;       /* jobs/n_jobs are the build's jobs (possibly none); 0: not listed yet */
+	int jobs_rc;          /* why ci_jobs_fill() could not list them (a CI_ERR_* code); 0 otherwise */
 	char *jobs_ref;       /* the provider's handle for listing jobs in bulk (GitHub: the check suite's
 	                       * node id, check_suite_node_id); NULL when it has none */
 };
@@ -223,9 +224,16 @@ int ci_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *n, const ch
  * listings (8 in flight) for the rest or when GraphQL is refused; others: a
  * listing per run. Returns 0 when every run's jobs are known; otherwise the
  * code of the first failure (CI_ERR_TRANSIENT, CI_ERR_RATE_LIMITED, ...) with
- * the runs that failed left at jobs_known = 0 and the others filled.
+ * the runs that failed left at jobs_known = 0, each with its own code in
+ * jobs_rc, and the others filled.
  */
 int ci_jobs_fill(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n, struct err *e);
+/*
+ * The jobs_ref of a run from its stored raw payload (ci_run.raw_json) for a
+ * provider kind, or NULL (caller frees): how a run read back from the
+ * warehouse gets its jobs listed in bulk again.
+ */
+char *ci_run_jobs_ref(const char *kind, const char *raw_json);
 /*
  * Downloads n job logs into their sinks, cfg.max_in_flight at a time (GitHub:
  * the API answers 302 to a short-lived storage URL, which is followed without

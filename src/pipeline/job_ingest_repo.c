@@ -46,6 +46,7 @@ struct ibuild {
 	int commit_present;
 	int logs_total, logs_ok, logs_missing, logs_failed;
 	char *error;
+	char *jobs_error; /* the provider refused (for good) to list the run's jobs: its logs are missing */
 };
 
 struct ijob {
@@ -150,7 +151,7 @@ static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err
 	struct store_cursor *c;
 	struct store_val q[] = { sv_int(g->scenario_id), sv_int(g->repo_id) };
 	int rc = store_query(g->s, &c, e,
-			     "SELECT r.id, r.ci_run_id FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
+			     "SELECT r.id, r.ci_run_id, r.raw FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
 			     " WHERE b.scenario_id = ? AND b.raw_repo_id = ? AND b.status IN ('pending', 'ingesting')"
 			     " AND NOT EXISTS (SELECT 1 FROM raw_build_jobs j WHERE j.raw_run_id = r.id) ORDER BY r.id",
 			     2, q);
@@ -164,13 +165,31 @@ static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err
 		xgrow((void **)&runs, &cap2, n + 1, sizeof(*runs));
 		ids[n] = store_col_int(c, 0);
 		ci_run_init(&runs[n]);
-		runs[n++].ci_run_id = xstrdup(store_col_text(c, 1));
+		runs[n].ci_run_id = xstrdup(store_col_text(c, 1));
+		runs[n++].jobs_ref = ci_run_jobs_ref(g->provider, store_col_text(c, 2)); /* bulk listing again */
 	}
 	store_cursor_free(c);
 	struct ci_run **ptrs = xcalloc(n ? n : 1, sizeof(*ptrs));
 	for (size_t i = 0; i < n; i++)
 		ptrs[i] = &runs[i];
-	int fill_rc = rc == 0 && n ? ci_jobs_fill(p, g->full_name, ptrs, n, e) : 0;
+	struct err fe = ERR_INIT;
+	int transient = 0;
+	if (rc == 0 && n)
+		ci_jobs_fill(p, g->full_name, ptrs, n, &fe);
+	/* A refusal for good (a 404, a 403) makes that run's builds miss their logs; a transient
+	 * failure fails the job, so that it runs again; the others' jobs are stored either way. */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (runs[i].jobs_known)
+			continue;
+		if (ci_err_is_transient(runs[i].jobs_rc)) {
+			transient = 1;
+			continue;
+		}
+		for (size_t k = 0; k < g->nb; k++)
+			if (g->b[k].run_id == ids[i] && !g->b[k].jobs_error)
+				g->b[k].jobs_error = xasprintf("the provider refused to list the jobs of run %s (%s)",
+							       runs[i].ci_run_id, ci_err_name(runs[i].jobs_rc));
+	}
 	if (rc == 0 && n)
 		rc = store_begin(g->s, e);
 	for (size_t i = 0; rc == 0 && i < n; i++)
@@ -178,12 +197,14 @@ static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err
 			rc = warehouse_upsert_jobs(g->s, ids[i], runs[i].jobs, runs[i].n_jobs, e);
 	if (store_in_tx(g->s))
 		rc = store_tx_end(g->s, rc, e);
+	if (rc == 0 && transient)
+		rc = err_set(e, ERR_NETWORK, "the jobs of some runs of %s could not be listed yet: %s", g->full_name, fe.msg);
 	for (size_t i = 0; i < n; i++)
 		ci_run_release(&runs[i]);
 	free(ptrs);
 	free(runs);
 	free(ids);
-	return rc ? rc : fill_rc;
+	return rc;
 }
 
 static int mark_ingesting(struct ingest *g, struct err *e)
@@ -341,6 +362,8 @@ static int decide(struct ingest *g, const struct pr_builds *prs, struct err *e)
 				err_msg = j->error;
 			}
 		}
+		if (b->jobs_error)
+			b->logs_missing++; /* the run's logs cannot be asked for without its jobs */
 		const char *logs = b->logs_failed ? "failed" : b->logs_missing ? "missing" : "ok";
 		const struct pr_build *pr = pr_builds_find(prs, b->id);
 		if (pr && !pr->status)
@@ -349,19 +372,26 @@ static int decide(struct ingest *g, const struct pr_builds *prs, struct err *e)
 		const char *status = b->logs_failed || pr_failed ? "failed"
 				     : (!b->commit_present || b->logs_missing || pr_missing) ? "missing_resource"
 											      : "ingested";
-		char msg[512] = "";
+		/* The message names what decided the status: a failure first, then what is missing. */
+		char msg[512] = "", gitmsg[300] = "";
 		if (!b->commit_present)
-			snprintf(msg, sizeof(msg), "commit %s is not in %s, even after fetching pull-request refs", b->sha,
-				 g->full_name);
-		else if (b->logs_failed)
+			snprintf(gitmsg, sizeof(gitmsg), "commit %s is not in %s, even after fetching pull-request refs",
+				 b->sha, g->full_name);
+		if (b->logs_failed)
 			snprintf(msg, sizeof(msg), "log download failed: %s", err_msg ? err_msg : "?");
+		else if (pr_failed)
+			snprintf(msg, sizeof(msg), "%s", pr->error ? pr->error : "pull request unavailable");
+		else if (!b->commit_present)
+			snprintf(msg, sizeof(msg), "%s", gitmsg);
+		else if (b->jobs_error)
+			snprintf(msg, sizeof(msg), "%s", b->jobs_error);
 		else if (b->logs_missing)
 			snprintf(msg, sizeof(msg), "%d of %d job logs expired or absent", b->logs_missing, b->logs_total);
-		else if (pr_failed || pr_missing)
+		else if (pr_missing)
 			snprintf(msg, sizeof(msg), "%s", pr->error ? pr->error : "pull request unavailable");
 		json_t *res = json_pack("{s:{s:s, s:s?}, s:{s:s, s:i, s:i, s:i, s:i}, s:{s:s}}", "git_history", "status",
 					b->commit_present ? "ok" : "missing", "error",
-					b->commit_present ? NULL : msg, "build_logs", "status", logs, "jobs", b->logs_total,
+					b->commit_present ? NULL : gitmsg, "build_logs", "status", logs, "jobs", b->logs_total,
 					"ok", b->logs_ok, "missing", b->logs_missing, "failed", b->logs_failed,
 					"git_worktree", "status", "skipped");
 		if (pr)
@@ -388,8 +418,10 @@ static int decide(struct ingest *g, const struct pr_builds *prs, struct err *e)
 
 static void release(struct ingest *g)
 {
-	for (size_t i = 0; i < g->nb; i++)
+	for (size_t i = 0; i < g->nb; i++) {
 		free(g->b[i].sha);
+		free(g->b[i].jobs_error);
+	}
 	for (size_t i = 0; i < g->nj; i++) {
 		free(g->j[i].ci_job_id);
 		free(g->j[i].error);

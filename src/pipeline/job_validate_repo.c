@@ -101,16 +101,16 @@ static int run_batch(struct repo_job *j, char **ids, size_t n, int *transient, s
 		if (items[i].rc == 0)
 			found[nfound++] = &items[i].run;
 	struct err je = ERR_INIT;
-	int jobs_rc = rc == 0 && nfound ? ci_jobs_fill(j->p, j->repo, found, nfound, &je) : 0;
+	if (rc == 0 && nfound && ci_jobs_fill(j->p, j->repo, found, nfound, &je))
+		log_warn("validation of %s: the jobs of some runs could not be listed (%s); runs refused for good are"
+			 " stored without them (ingestion asks again), the others stay pending",
+			 j->repo, je.msg);
 	free(found);
-	if (jobs_rc && !ci_err_is_transient(jobs_rc))
-		log_warn("validation of %s: some runs are stored without their jobs (ingestion lists them): %s", j->repo,
-			 je.msg);
 	if (rc == 0)
 		rc = store_begin(j->s, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		struct ci_lookup *it = &items[i];
-		if (it->rc == 0 && !it->run.jobs_known && ci_err_is_transient(jobs_rc)) {
+		if (it->rc == 0 && !it->run.jobs_known && ci_err_is_transient(it->run.jobs_rc)) {
 			*transient = 1; /* stays pending: found means stored with its jobs */
 		} else if (it->rc == 0) {
 			rc = store_found(j, it, e);

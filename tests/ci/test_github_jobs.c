@@ -219,6 +219,40 @@ Test(github_jobs, a_failing_rest_listing_leaves_its_run_unknown_and_says_why)
 	fx_stop(&srv);
 }
 
+Test(github_jobs, each_run_says_why_its_jobs_could_not_be_listed)
+{
+	start("repos=1,runs=5,jobs_per_run=2,seed=17", NULL);
+	struct ci_provider *p = open_github(NULL);
+	struct found f = look_up_all(p);
+	char cfg[512];
+	snprintf(cfg, sizeof(cfg),
+		 "{\"faults\": [{\"path\": \"/actions/runs/%s/jobs\", \"status\": 404, \"times\": -1},"
+		 " {\"path\": \"/actions/runs/%s/jobs\", \"status\": 502, \"times\": -1}]}",
+		 f.runs[1]->ci_run_id, f.runs[3]->ci_run_id);
+	cr_assert_eq(fx_config(&srv, cfg), 0);
+	struct err e = ERR_INIT;
+	cr_assert_neq(ci_jobs_fill(p, REPO, f.runs, f.n, &e), 0);
+	for (size_t i = 0; i < f.n; i++) {
+		int want = i == 1 ? CI_ERR_NOT_FOUND : i == 3 ? CI_ERR_TRANSIENT : 0;
+		cr_assert_eq(f.runs[i]->jobs_rc, want, "run %zu: jobs_rc %d, want %d", i, f.runs[i]->jobs_rc, want);
+		cr_assert_eq(f.runs[i]->jobs_known, want == 0);
+		cr_assert_eq(f.runs[i]->n_jobs, want == 0 ? 2u : 0u, "no half lists");
+	}
+	found_free(&f);
+	ci_provider_free(p);
+	fx_stop(&srv);
+}
+
+Test(github_jobs, a_stored_payload_gives_back_the_bulk_handle)
+{
+	char *ref = ci_run_jobs_ref(CI_GITHUB, "{\"id\": 1, \"check_suite_node_id\": \"CS_kwDOabc\"}");
+	cr_assert_str_eq(ref, "CS_kwDOabc");
+	free(ref);
+	cr_assert_null(ci_run_jobs_ref(CI_GITHUB, "{\"id\": 1}"));
+	cr_assert_null(ci_run_jobs_ref(CI_TRAVIS, "{\"check_suite_node_id\": \"CS_x\"}"), "only GitHub has one");
+	cr_assert_null(ci_run_jobs_ref(CI_GITHUB, "not json"));
+}
+
 Test(github_jobs, the_graphql_endpoint_follows_the_rest_base)
 {
 	char *a = ci_github_graphql_url("https://api.github.com");
