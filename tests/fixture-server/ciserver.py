@@ -28,7 +28,7 @@ Control (not counted):  GET /_fixture/stats, POST /_fixture/reset,
                         POST /_fixture/config (JSON merged into the config),
                         GET /_fixture/world[?repo=o/r] (repositories; a repository's run ids,
                         pipeline ids and job ids),
-                        GET /_fixture/requests (paths answered, when config "record" is on)
+                        GET /_fixture/requests (paths answered, POSTs as {"path", "body"}; when config "record" is on)
 
 Usage:
   ciserver.py [--port 0] [--world DIR] [--generate repos=20,runs=10000,seed=1]
