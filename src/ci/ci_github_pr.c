@@ -4,9 +4,11 @@
  *   GET /repos/{o}/{r}/pulls/{n}                          the PR (404: no such PR)
  *   GET /repos/{o}/{r}/issues/{n}/comments?per_page=100   discussion comments
  *   GET /repos/{o}/{r}/pulls/{n}/comments?per_page=100    review comments
+ *   GET /repos/{o}/{r}/pulls/{n}/reviews?per_page=100     reviews: when each review comment became visible
  *   GET /repos/{o}/{r}/pulls/{n}/commits?per_page=100     the PR's commit shas
  *
- * and once per call, for the commit comments of every PR at once:
+ * and once per repository (kept in the caller's struct ci_pr_ctx across
+ * calls; once per call without one), for the commit comments of every PR:
  *
  *   GET /repos/{o}/{r}/comments?per_page=100              the repository's commit comments
  *
@@ -15,8 +17,8 @@
  * ci_http_run(): the first pages of every list of every PR in one batch
  * (cfg.max_in_flight at a time), then every "next" page the answers linked
  * to, and so on — so hundreds of PRs are not a sequential crawl. A PR costs
- * 4 requests plus one per further page of 100; the repository's comment list
- * costs one request per 100 commit comments per call. All requests go
+ * 5 requests plus one per further page of 100; the repository's comment list
+ * costs one request per 100 commit comments per repository. All requests go
  * through the ETag cache.
  */
 #include "ci/ci_github.h"
@@ -27,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum what { W_PULL, W_ISSUE, W_REVIEW, W_COMMITS, W_REPO_COMMENTS };
+enum what { W_PULL, W_ISSUE, W_REVIEW, W_REVIEWS, W_COMMITS, W_REPO_COMMENTS };
 
 struct fetch {
 	long pr;       /* index in reqs; -1 for the repository's comment list */
@@ -40,6 +42,7 @@ struct prstate {
 	int rc_pull, rc_other; /* the first failure of the PR's own request, of its lists */
 	struct err err_pull, err_other;
 	struct strmap shas;    /* the PR's commits (value unused) */
+	json_t *review_comments, *reviews; /* mapped together in finish(): a comment's review may come later */
 };
 
 struct batch {
@@ -112,7 +115,9 @@ static void take(struct batch *B, struct fetch *f, struct ci_http_req *r)
 		else if (!rc && f->what == W_ISSUE)
 			ci_github_add_comments(pr, j, CI_COMMENT_ISSUE);
 		else if (!rc && f->what == W_REVIEW)
-			ci_github_add_comments(pr, j, CI_COMMENT_REVIEW);
+			json_array_extend(s->review_comments, j);
+		else if (!rc && f->what == W_REVIEWS)
+			json_array_extend(s->reviews, j);
 		else if (!rc && f->what == W_COMMITS) {
 			size_t i;
 			json_t *c;
@@ -177,6 +182,7 @@ static void finish(struct batch *B, size_t i)
 	}
 	q->pr.number = q->number;
 	ci_github_map_pr(&q->pr, s->pull);
+	ci_pr_add_review_comments(&q->pr, s->review_comments, s->reviews);
 	size_t k;
 	json_t *c;
 	json_array_foreach(B->repo_comments, k, c) {
@@ -191,23 +197,34 @@ static void finish(struct batch *B, size_t i)
 	q->rc = 0;
 }
 
-int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
+int ci_github_prs_fetch(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+			struct err *e)
 {
-	if (!reqs)
-		return 0; /* availability: GitHub always has pull requests */
 	if (!n)
 		return 0;
+	struct ci_pr_ctx own = CI_PR_CTX_INIT;
+	if (!ctx)
+		ctx = &own;
+	if (ctx->repo && strcmp(ctx->repo, repo))
+		ci_pr_ctx_release(ctx);
+	/* The repository's list is asked for only when the context has none yet (a kept failure stays). */
+	int want_repo = !ctx->repo;
 	struct batch B = { .p = p, .repo = repo, .reqs = reqs, .n = n, .repo_comments = json_array() };
 	B.st = xcalloc(n, sizeof(*B.st));
 	static const char *const paths[] = { "pulls/%lld", "issues/%lld/comments?per_page=100",
-					     "pulls/%lld/comments?per_page=100", "pulls/%lld/commits?per_page=100" };
-	for (size_t i = 0; i < n; i++)
+					     "pulls/%lld/comments?per_page=100", "pulls/%lld/reviews?per_page=100",
+					     "pulls/%lld/commits?per_page=100" };
+	for (size_t i = 0; i < n; i++) {
+		B.st[i].review_comments = json_array();
+		B.st[i].reviews = json_array();
 		for (int w = W_PULL; w <= W_COMMITS; w++) {
 			char *path = xasprintf(paths[w], (long long)reqs[i].number);
 			push(&B, (long)i, (enum what)w, xasprintf("%s/repos/%s/%s", p->api_url, repo, path));
 			free(path);
 		}
-	push(&B, -1, W_REPO_COMMENTS, xasprintf("%s/repos/%s/comments?per_page=100", p->api_url, repo));
+	}
+	if (want_repo)
+		push(&B, -1, W_REPO_COMMENTS, xasprintf("%s/repos/%s/comments?per_page=100", p->api_url, repo));
 	int rc = rounds(&B, e);
 	/* A rate limit beyond the longest wait fails the batch: every PR shares it. */
 	for (size_t i = 0; !rc && i < n; i++)
@@ -215,6 +232,18 @@ int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req 
 			rc = err_copy(e, B.st[i].rc_pull == CI_ERR_RATE_LIMITED ? &B.st[i].err_pull : &B.st[i].err_other);
 	if (!rc && B.rc_repo == CI_ERR_RATE_LIMITED)
 		rc = err_copy(e, &B.err_repo);
+	if (!rc && want_repo) {
+		/* Kept for the next calls: the list (or its failure, which fails their PRs too). */
+		ctx->repo = xstrdup(repo);
+		ctx->rc = B.rc_repo ? err_copy(&ctx->err, &B.err_repo) : 0;
+		ctx->commit_comments = B.rc_repo ? NULL : json_incref(B.repo_comments);
+	}
+	if (!rc && !want_repo) {
+		json_decref(B.repo_comments);
+		B.repo_comments = ctx->commit_comments ? json_incref(ctx->commit_comments) : json_array();
+		if (ctx->rc)
+			B.rc_repo = err_copy(&B.err_repo, &ctx->err);
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (rc) {
 			ci_pr_release(&reqs[i].pr);
@@ -222,6 +251,8 @@ int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req 
 		} else
 			finish(&B, i);
 		json_decref(B.st[i].pull);
+		json_decref(B.st[i].review_comments);
+		json_decref(B.st[i].reviews);
 		strmap_clear(&B.st[i].shas, NULL);
 	}
 	for (size_t i = 0; i < B.nnext; i++)
@@ -229,5 +260,11 @@ int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req 
 	free(B.next);
 	free(B.st);
 	json_decref(B.repo_comments);
+	ci_pr_ctx_release(&own);
 	return rc;
+}
+
+int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
+{
+	return reqs ? ci_github_prs_fetch(p, repo, reqs, n, NULL, e) : 0;
 }

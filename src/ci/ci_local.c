@@ -12,6 +12,7 @@
  *   pulls.jsonl     optional: one GitHub pull-request object per line with
  *                   "repository": {"full_name"} (or base.repo.full_name) and
  *                   arrays issue_comments, review_comments, commit_comments
+ *                   and reviews (when each review comment became visible)
  *                   (read whole on the first pull-request question)
  *
  * Opening indexes runs.jsonl once (run id -> byte range of its line); each
@@ -364,6 +365,14 @@ static int load_pulls(struct local *L, struct err *e)
 	return rc;
 }
 
+int ci_local_prs_available(struct ci_provider *p)
+{
+	struct local *L = p->impl;
+	if (!L->pulls_state)
+		L->pulls_rc = load_pulls(L, &L->pulls_err);
+	return L->pulls_state > 0;
+}
+
 int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
 {
 	struct local *L = p->impl;
@@ -371,8 +380,9 @@ int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *
 		L->pulls_rc = load_pulls(L, &L->pulls_err);
 	if (L->pulls_rc)
 		return err_copy(e, &L->pulls_err);
-	if (!reqs)
-		return L->pulls_state > 0 ? 0 : CI_ERR_NOT_FOUND;
+	if (L->pulls_state < 0)
+		return err_set(e, CI_ERR_PERMANENT, "the local provider has no pull-request data for %s (no %s/pulls.jsonl)",
+			       repo, L->dir);
 	char *low = lower(repo);
 	for (size_t i = 0; i < n; i++) {
 		char *key = xasprintf("%s#%lld", low, (long long)reqs[i].number);
@@ -386,13 +396,16 @@ int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *
 		struct ci_pr *pr = &reqs[i].pr;
 		pr->number = reqs[i].number;
 		ci_github_add_comments(pr, json_object_get(j, "issue_comments"), CI_COMMENT_ISSUE);
-		ci_github_add_comments(pr, json_object_get(j, "review_comments"), CI_COMMENT_REVIEW);
+		/* At their review's submission, as from GitHub (pr.h); without "reviews", a comment that names a
+		 * review is left out rather than counted from its draft time. */
+		ci_pr_add_review_comments(pr, json_object_get(j, "review_comments"), json_object_get(j, "reviews"));
 		ci_github_add_comments(pr, json_object_get(j, "commit_comments"), CI_COMMENT_COMMIT);
-		/* The pull request as GitHub gives it, without the archive's comment arrays. */
+		/* The pull request as GitHub gives it, without the archive's comment and review arrays. */
 		copy = json_copy(j);
 		json_object_del(copy, "issue_comments");
 		json_object_del(copy, "review_comments");
 		json_object_del(copy, "commit_comments");
+		json_object_del(copy, "reviews");
 		ci_github_map_pr(pr, copy);
 		json_decref(copy);
 		reqs[i].rc = 0;

@@ -1,5 +1,8 @@
 /* The provider-neutral part of pull requests (see pr.h): the owned struct, kind names, dispatch. */
 #include "ci/pr.h"
+#include "ci/ci_github.h"
+#include "ci/common.h"
+#include "core/json.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +44,7 @@ void ci_pr_release(struct ci_pr *pr)
 
 void ci_pr_add_comment(struct ci_pr *pr, int kind, const char *id, const char *author, int64_t created_at)
 {
-	/* No capacity field: the array doubles whenever the count reaches a power of two (from 4). */
-	size_t n = pr->n_comments;
-	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0))
-		pr->comments = xrealloc(pr->comments, (n ? 2 * n : 4) * sizeof(*pr->comments));
+	xgrow((void **)&pr->comments, &pr->cap_comments, pr->n_comments + 1, sizeof(*pr->comments));
 	struct ci_pr_comment *c = &pr->comments[pr->n_comments++];
 	c->id = id ? xstrdup(id) : NULL;
 	c->kind = kind;
@@ -52,25 +52,73 @@ void ci_pr_add_comment(struct ci_pr *pr, int kind, const char *id, const char *a
 	c->created_at = created_at;
 }
 
-int ci_prs_available(struct ci_provider *p)
+int64_t ci_pr_review_visible_at(int64_t created_at, int64_t review_id, const json_t *reviews)
 {
-	struct err e = ERR_INIT;
-	/* A broken pulls.jsonl counts as available: ci_prs_get() then reports it. */
-	return p->ops->prs_get && p->ops->prs_get(p, NULL, NULL, 0, &e) != CI_ERR_NOT_FOUND;
+	if (review_id <= 0)
+		return created_at;
+	size_t i;
+	json_t *r;
+	json_array_foreach(reviews, i, r) {
+		if (core_json_int(r, "id", 0) != review_id)
+			continue;
+		/* A pending review has no submitted_at: nobody but its author has seen its comments. */
+		int64_t sub = ci_common_time(r, "submitted_at");
+		if (sub == CI_TIME_UNKNOWN)
+			return CI_TIME_UNKNOWN;
+		return created_at == CI_TIME_UNKNOWN || sub > created_at ? sub : created_at;
+	}
+	return CI_TIME_UNKNOWN;
 }
 
-int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
+void ci_pr_add_review_comments(struct ci_pr *pr, const json_t *comments, const json_t *reviews)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(comments, i, c) {
+		int64_t at = ci_pr_review_visible_at(ci_common_time(c, "created_at"),
+						     core_json_int(c, "pull_request_review_id", 0), reviews);
+		if (at == CI_TIME_UNKNOWN)
+			continue;
+		char *id = ci_github_idstr(c, "id");
+		ci_pr_add_comment(pr, CI_COMMENT_REVIEW, id, core_json_str(json_object_get(c, "user"), "login", NULL), at);
+		free(id);
+	}
+}
+
+void ci_pr_ctx_release(struct ci_pr_ctx *ctx)
+{
+	free(ctx->repo);
+	json_decref(ctx->commit_comments);
+	*ctx = (struct ci_pr_ctx)CI_PR_CTX_INIT;
+}
+
+int ci_prs_available(struct ci_provider *p)
+{
+	/* By kind, not through ops->prs_get: the ops table (provider.h) has no separate availability entry. */
+	if (!strcmp(p->ops->kind, CI_GITHUB))
+		return 1;
+	if (!strcmp(p->ops->kind, CI_LOCAL))
+		return ci_local_prs_available(p);
+	return 0;
+}
+
+int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+	       struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		reqs[i].rc = 0;
 		err_clear(&reqs[i].err);
 		ci_pr_init(&reqs[i].pr);
 	}
-	int rc = p->ops->prs_get ? p->ops->prs_get(p, repo, NULL, 0, e) : CI_ERR_NOT_FOUND;
-	if (rc == CI_ERR_NOT_FOUND)
-		rc = err_set(e, CI_ERR_PERMANENT, "the %s provider has no pull-request data for %s", p->ops->kind, repo);
+	if (!strcmp(p->ops->kind, CI_GITHUB))
+		return ci_github_prs_fetch(p, repo, reqs, n, ctx, e);
+	int rc = ci_prs_available(p) ? 0
+				      : err_set(e, CI_ERR_PERMANENT, "the %s provider has no pull-request data for %s",
+						p->ops->kind, repo);
 	if (rc == 0)
-		return p->ops->prs_get(p, repo, reqs, n, e);
+		rc = ci_local_prs_get(p, repo, reqs, n, e);
+	if (rc == 0)
+		return 0;
 	for (size_t i = 0; i < n; i++)
 		reqs[i].rc = err_copy(&reqs[i].err, e);
 	return rc;

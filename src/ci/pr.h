@@ -8,7 +8,8 @@
  * comments a build may see (only those made before it started). Comments
  * come in three kinds, as GitHub keeps them:
  *   CI_COMMENT_ISSUE   discussion comments (GET /issues/{n}/comments)
- *   CI_COMMENT_REVIEW  review comments on the diff (GET /pulls/{n}/comments)
+ *   CI_COMMENT_REVIEW  review comments on the diff (GET /pulls/{n}/comments),
+ *                      visible from their review's submission (GET /pulls/{n}/reviews)
  *   CI_COMMENT_COMMIT  comments on one of the PR's commits (the repository's
  *                      GET /comments, matched to GET /pulls/{n}/commits)
  *
@@ -39,6 +40,9 @@ struct ci_pr_comment {
 	char *id;            /* the provider's comment id, as text */
 	int kind;            /* enum ci_comment_kind */
 	char *author_login;  /* NULL when unknown (a deleted account) */
+	/* When others could first see it. A review comment is drafted in a pending review (its created_at)
+	 * and shown when the review is submitted: its time is max(created_at, the review's submitted_at),
+	 * and a comment of a review never submitted is not kept at all (ci_pr_review_visible_at). */
 	int64_t created_at;
 };
 
@@ -50,12 +54,30 @@ struct ci_pr {
 	char *body;          /* the description as fetched now (GitHub keeps no history of edits); may be NULL */
 	char *raw_json;      /* the pull-request object, compact JSON */
 	struct ci_pr_comment *comments; /* every kind, in the order fetched */
-	size_t n_comments;
+	size_t n_comments, cap_comments;
 };
 void ci_pr_init(struct ci_pr *pr);     /* zero, times CI_TIME_UNKNOWN */
 void ci_pr_release(struct ci_pr *pr);
 /* Appends a comment (strings copied; may be NULL). */
 void ci_pr_add_comment(struct ci_pr *pr, int kind, const char *id, const char *author, int64_t created_at);
+
+/*
+ * What a provider keeps across the ci_prs_get() calls for one repository, so
+ * that a repository-wide list is fetched once per ingestion of a repository,
+ * not once per batch: GitHub's commit comments (GET /repos/{o}/{r}/comments).
+ * Zero-initialise it (CI_PR_CTX_INIT), pass it to every call for the same
+ * repository (a call for another repository resets it), release it with
+ * ci_pr_ctx_release(). When the list failed, the failure is kept and every
+ * later call's PRs fail with it too (docs/ci.md "Pull requests").
+ */
+struct ci_pr_ctx {
+	char *repo;                      /* the repository it holds a list for; NULL: nothing fetched yet */
+	int rc;                          /* the list's failure, 0 when fetched */
+	struct err err;
+	struct json_t *commit_comments;  /* the repository's commit comments (a JSON array) when rc == 0 */
+};
+#define CI_PR_CTX_INIT { NULL, 0, ERR_INIT, NULL }
+void ci_pr_ctx_release(struct ci_pr_ctx *ctx);
 
 /* One pull request of a batch. */
 struct ci_pr_req {
@@ -69,21 +91,39 @@ struct ci_pr_req {
  * 1 when the provider can answer for pull requests (github_actions; a local
  * archive with pulls.jsonl), 0 otherwise (circleci, travis, an archive
  * without pulls.jsonl): then ci_prs_get() fails every item with
- * CI_ERR_PERMANENT and the pr_* features stay null.
+ * CI_ERR_PERMANENT and the pr_* features stay null. A broken pulls.jsonl
+ * counts as available: ci_prs_get() then reports it.
  */
 int ci_prs_available(struct ci_provider *p);
 /*
  * Fetches n pull requests of repo ("owner/name"). Returns 0 when every item
  * has its own outcome in rc, or a negative code when the batch as a whole
  * failed (rate limit; then the items' rc carry it too). Numbers should be
- * distinct (a repeated number is fetched again).
+ * distinct (a repeated number is fetched again). ctx (may be NULL: then
+ * repository-wide lists are fetched for this call alone) carries what is
+ * shared between the calls for one repository.
  */
-int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
+int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+	       struct err *e);
 
 /* ---- for implementations ---- */
-/* ops->prs_get convention: called with reqs == NULL and n == 0 it answers
- * ci_prs_available(): 0 when available, CI_ERR_NOT_FOUND when not. */
-int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
+/*
+ * The time from which a review comment was visible to others, given its
+ * pull_request_review_id (0: none, an old comment: its created_at) and the
+ * PR's reviews (a JSON array of GitHub review objects): max(created_at, the
+ * review's submitted_at), or CI_TIME_UNKNOWN when the review is pending (no
+ * submitted_at) or not in the list — such a comment is left out.
+ */
+int64_t ci_pr_review_visible_at(int64_t created_at, int64_t review_id, const struct json_t *reviews);
+/* Appends a JSON array of GitHub review comments, each at its visible time (above); skips pending ones. */
+void ci_pr_add_review_comments(struct ci_pr *pr, const struct json_t *comments, const struct json_t *reviews);
+/* ci_prs_get() dispatches by provider kind to these (ctx may be NULL). */
+int ci_github_prs_fetch(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+			struct err *e);
 int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
+int ci_local_prs_available(struct ci_provider *p);
+/* The ops->prs_get entries of provider.h: the calls above without a context; the github one with reqs == NULL
+ * answers 0 (kept for the ops table; ci_prs_available() no longer probes through it). */
+int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
 
 #endif

@@ -7,7 +7,14 @@
  * previous build of the same PR, start of this build), or since the PR was
  * opened when this is its first build. TravisTorrent's gh_num_commit_comments
  * had no upper bound and counted comments made after the build; these never
- * do.
+ * do. A review comment's time is when its review was submitted (ci/pr.h).
+ *
+ * A build that started before its PR was opened (GitHub fills a push run's
+ * pull_requests when the run is fetched, not when it ran) knew nothing of
+ * the PR: its PR data features (created_at, age, comments, description) are
+ * null. pr_is_triggered and pr_number still come from the run as stored
+ * (its event and pull_requests): they say which PR the commit belongs to
+ * now, as GitHub reports it, and are documented as such.
  */
 #include "features/families.h"
 #include <ctype.h>
@@ -15,7 +22,10 @@
 static const struct feat_def info_defs[] = {
 	{ "pr_is_triggered", FEAT_BOOL, "", "Whether the build ran for a pull request.", FEAT_PRE_BUILD, 0,
 	  "build_is_pull_request", "gh_is_pr", NULL },
-	{ "pr_number", FEAT_INT, "", "The pull request's number (null for other builds).", FEAT_PRE_BUILD, 0,
+	{ "pr_number", FEAT_INT, "",
+	  "The pull request's number (null for other builds), as the run names it; for a push run GitHub may name "
+	  "a PR opened after the build, whose data features are then null.",
+	  FEAT_PRE_BUILD, 0,
 	  "build_pr_number", "gh_pull_req_num", NULL },
 };
 
@@ -32,16 +42,26 @@ const struct feat_node feat_node_pr_info = {
 };
 
 static const struct feat_def data_defs[] = {
-	{ "pr_created_at", FEAT_TIMESTAMP, "", "When the pull request was opened.", FEAT_PRE_BUILD, 0, NULL,
+	{ "pr_created_at", FEAT_TIMESTAMP, "", "When the pull request was opened (null for a build that started before that).",
+	  FEAT_PRE_BUILD, 0, NULL,
 	  "gh_pr_created_at", NULL },
 	{ "pr_age_days", FEAT_FLOAT, "days", "Days from the pull request's opening to the build's start.",
 	  FEAT_PRE_BUILD, 1, NULL, NULL, NULL },
 };
 
-static int data_compute(struct feat_run *r, void *state, struct feat_value *out)
+/* The build's PR when the build may know it: not opened after the build started. */
+static const struct feat_pr *known_pr(const struct feat_run *r)
 {
 	const struct feat_pr *pr = r->in->pr;
-	if (!r->is_pr || !pr || pr->created_at == FEAT_TIME_UNKNOWN)
+	if (!r->is_pr || !pr)
+		return NULL;
+	return pr->created_at != FEAT_TIME_UNKNOWN && pr->created_at > r->start ? NULL : pr;
+}
+
+static int data_compute(struct feat_run *r, void *state, struct feat_value *out)
+{
+	const struct feat_pr *pr = known_pr(r);
+	if (!pr || pr->created_at == FEAT_TIME_UNKNOWN)
 		return 0;
 	feat_set_time(&out[0], pr->created_at);
 	feat_set_float(&out[1], feat_days(pr->created_at, r->start));
@@ -79,10 +99,14 @@ static int64_t prev_pr_build_start(const struct feat_history *h, int64_t pr, int
 
 static int comment_compute(struct feat_run *r, void *state, struct feat_value *out)
 {
-	const struct feat_pr *pr = r->in->pr;
-	if (!r->is_pr || !pr)
+	const struct feat_pr *pr = known_pr(r);
+	if (!pr)
 		return 0;
+	/* Since the previous build of the PR, or since the PR was opened (a previous build that started before
+	 * the opening does not widen the window). */
 	int64_t from = prev_pr_build_start(r->in->history, r->pr_number, r->start);
+	if (pr->created_at != FEAT_TIME_UNKNOWN && (from == FEAT_TIME_UNKNOWN || from < pr->created_at))
+		from = pr->created_at;
 	int64_t n[4] = { 0, 0, 0, 0 };
 	for (size_t i = 0; i < pr->n_comments; i++) {
 		const struct feat_pr_comment *c = &pr->comments[i];
@@ -113,8 +137,8 @@ static const struct feat_def text_defs[] = {
 
 static int text_compute(struct feat_run *r, void *state, struct feat_value *out)
 {
-	const struct feat_pr *pr = r->in->pr;
-	if (!r->is_pr || !pr || !pr->body)
+	const struct feat_pr *pr = known_pr(r);
+	if (!pr || !pr->body)
 		return 0;
 	int64_t words = 0;
 	int in_word = 0;

@@ -1,7 +1,9 @@
 /*
  * Ingestion of pull-request data (pull_requests.h): the scenario's PR builds
- * of one repository, the PRs not yet in raw_pull_requests fetched in batches
- * (the provider runs each batch's requests concurrently) and each batch
+ * of one repository, the PRs not yet in raw_pull_requests (or stored before
+ * one of their builds started) fetched in batches (the provider runs each
+ * batch's requests concurrently; one struct ci_pr_ctx carries the
+ * repository-wide commit-comment list from batch to batch) and each batch
  * stored in one transaction, so that a killed job keeps what it stored and
  * the next attempt fetches only the rest.
  */
@@ -23,14 +25,17 @@ int pr_plan_needs(const struct feat_plan *plan)
 	return plan && (feat_plan_inputs(plan) & (FEAT_IN_PR | FEAT_IN_PR_COMMENTS)) != 0;
 }
 
-/* The scenario's PR builds being ingested, with their first PR number. */
+/* The scenario's PR builds being ingested (in build id order, which pr_builds_find relies on), with their first
+ * PR number and start; a pull_request build that names no PR (a fork's: GitHub leaves pull_requests empty) is
+ * settled as skipped here. */
 static int load_pr_builds(struct pr_builds *out, struct store *s, int64_t scenario_id, int64_t repo_id,
 			  struct err *e)
 {
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(scenario_id), sv_int(repo_id) };
 	int rc = store_query(s, &c, e,
-			     "SELECT b.id, r.pr_numbers FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
+			     "SELECT b.id, r.pr_numbers, r.event, COALESCE(r.started_at, r.created_at)"
+			     " FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
 			     " WHERE b.scenario_id = ? AND b.raw_repo_id = ? AND b.status = 'ingesting' ORDER BY b.id",
 			     2, p);
 	if (rc < 0)
@@ -40,31 +45,55 @@ static int load_pr_builds(struct pr_builds *out, struct store *s, int64_t scenar
 		json_t *prs = json_loads(store_col_text(c, 1) ? store_col_text(c, 1) : "[]", 0, NULL);
 		int64_t number = json_integer_value(json_array_get(prs, 0));
 		json_decref(prs);
-		if (number <= 0)
+		const char *event = store_col_text(c, 2) ? store_col_text(c, 2) : "";
+		int fork = number <= 0 && (!strcmp(event, "pull_request") || !strcmp(event, "pull_request_target"));
+		if (number <= 0 && !fork)
 			continue;
 		xgrow((void **)&out->v, &cap, out->n + 1, sizeof(*out->v));
-		out->v[out->n++] = (struct pr_build){ store_col_int(c, 0), number, NULL, NULL };
+		out->v[out->n++] = (struct pr_build){ store_col_int(c, 0), number > 0 ? number : 0,
+						      store_col_int_or(c, 3, CI_TIME_UNKNOWN), fork ? "skipped" : NULL,
+						      fork ? xstrdup(PR_FORK_SKIPPED) : NULL };
 	}
 	store_cursor_free(c);
 	return rc < 0 ? rc : 0;
 }
 
-static void settle(struct pr_builds *b, int64_t number, const char *status, const char *error)
+static int by_number(const void *a, const void *b)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (b->v[i].number == number && !b->v[i].status) {
-			b->v[i].status = status;
-			b->v[i].error = error ? xstrdup(error) : NULL;
+	const struct pr_build *x = *(struct pr_build *const *)a, *y = *(struct pr_build *const *)b;
+	return x->number < y->number ? -1 : x->number > y->number ? 1 : (x->build_id > y->build_id) - (x->build_id < y->build_id);
+}
+
+/* The builds in PR-number order, so that settling a number is a binary search, not a scan of every build. */
+struct by_pr {
+	struct pr_build **v;
+	size_t n;
+};
+
+static void settle(struct by_pr *idx, int64_t number, const char *status, const char *error)
+{
+	size_t lo = 0, hi = idx->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (idx->v[mid]->number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < idx->n && idx->v[lo]->number == number; lo++)
+		if (!idx->v[lo]->status) {
+			idx->v[lo]->status = status;
+			idx->v[lo]->error = error ? xstrdup(error) : NULL;
 		}
 }
 
-static int store_pr(struct store *s, int64_t repo_id, const struct ci_pr *pr, struct err *e)
+static int store_pr(struct store *s, int64_t repo_id, const struct ci_pr *pr, int64_t fetched_at, struct err *e)
 {
 	int64_t id = 0;
 	struct store_val p[] = { sv_int(repo_id), sv_int(pr->number), sv_text(pr->state), sv_text(pr->author_login),
 				 sv_opt_int(pr->created_at), sv_opt_int(pr->closed_at), sv_opt_int(pr->merged_at),
 				 sv_text(pr->body), sv_int((int64_t)pr->n_comments),
-				 sv_text(pr->raw_json ? pr->raw_json : "{}"), sv_int(utc_now()) };
+				 sv_text(pr->raw_json ? pr->raw_json : "{}"), sv_int(fetched_at) };
 	int rc = store_query_int(s, &id, e,
 				 "INSERT INTO raw_pull_requests (raw_repo_id, number, state, author_login, created_at, closed_at,"
 				 " merged_at, body, comments_count, raw, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -92,24 +121,27 @@ static int store_pr(struct store *s, int64_t repo_id, const struct ci_pr *pr, st
 }
 
 /* Fetches and stores one batch of PR numbers; settles their builds. */
-static int batch(struct pr_builds *b, struct store *s, int64_t repo_id, const char *full_name, struct ci_provider *p,
-		 const int64_t *numbers, size_t n, struct err *e)
+static int batch(struct by_pr *idx, struct store *s, int64_t repo_id, const char *full_name, struct ci_provider *p,
+		 struct ci_pr_ctx *ctx, const int64_t *numbers, size_t n, struct err *e)
 {
 	struct ci_pr_req *reqs = xcalloc(n, sizeof(*reqs));
 	for (size_t i = 0; i < n; i++)
 		reqs[i].number = numbers[i];
 	struct err be = ERR_INIT;
-	ci_prs_get(p, full_name, reqs, n, &be);
+	/* The time the fetch began, not when it ended: a comment made meanwhile may be missing from the answer, so
+	 * a build that started after this time re-fetches (ingest_prs). */
+	int64_t fetched_at = utc_now();
+	ci_prs_get(p, full_name, reqs, n, ctx, &be);
 	int rc = store_begin(s, e);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		if (reqs[i].rc == 0)
-			rc = store_pr(s, repo_id, &reqs[i].pr, e);
+			rc = store_pr(s, repo_id, &reqs[i].pr, fetched_at, e);
 	rc = store_tx_end(s, rc, e);
 	for (size_t i = 0; i < n; i++) {
 		if (rc == 0 && reqs[i].rc == 0)
-			settle(b, numbers[i], "ok", NULL);
+			settle(idx, numbers[i], "ok", NULL);
 		else if (rc == 0)
-			settle(b, numbers[i], ci_err_is_missing(reqs[i].rc) ? "missing" : "failed", reqs[i].err.msg);
+			settle(idx, numbers[i], ci_err_is_missing(reqs[i].rc) ? "missing" : "failed", reqs[i].err.msg);
 		ci_pr_release(&reqs[i].pr);
 	}
 	free(reqs);
@@ -147,6 +179,44 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The repository's stored PRs: numbers ascending and when each was fetched. */
+struct stored {
+	int64_t *number, *fetched_at;
+	size_t n;
+};
+
+static int load_stored(struct stored *st, struct store *s, int64_t repo_id, struct err *e)
+{
+	struct store_cursor *c;
+	struct store_val q[] = { sv_int(repo_id) };
+	int rc = store_query(s, &c, e, "SELECT number, fetched_at FROM raw_pull_requests WHERE raw_repo_id = ? ORDER BY number",
+			     1, q);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0, cap2 = 0;
+	while ((rc = store_next(c, e)) == 1) {
+		xgrow((void **)&st->number, &cap, st->n + 1, sizeof(*st->number));
+		xgrow((void **)&st->fetched_at, &cap2, st->n + 1, sizeof(*st->fetched_at));
+		st->number[st->n] = store_col_int(c, 0);
+		st->fetched_at[st->n++] = store_col_int_or(c, 1, 0);
+	}
+	store_cursor_free(c);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * 1 when build b can use the stored copy of its PR: stored, and fetched after the build started (so it holds
+ * every comment the build may count). A build that started at or after the fetch needs a new one: comments
+ * made between the fetch and the build's start would be missing.
+ */
+static int reusable(const struct stored *st, const struct pr_build *b)
+{
+	int64_t *hit = st->n ? bsearch(&b->number, st->number, st->n, sizeof(*st->number), cmp_i64) : NULL;
+	if (!hit)
+		return 0;
+	return b->start == CI_TIME_UNKNOWN || b->start < st->fetched_at[hit - st->number];
+}
+
 int ingest_prs(struct pr_builds *out, struct store *s, int64_t scenario_id, int64_t repo_id, const char *full_name,
 	       const char *kind, struct ci_provider *p, struct err *e)
 {
@@ -158,16 +228,17 @@ int ingest_prs(struct pr_builds *out, struct store *s, int64_t scenario_id, int6
 		rc = load_pr_builds(out, s, scenario_id, repo_id, e);
 	if (rc < 0 || out->n == 0)
 		return rc;
-	/* The distinct numbers not yet stored. */
-	int64_t *want = xcalloc(out->n, sizeof(*want)), *have = NULL;
-	size_t nwant = 0, nhave = 0;
-	struct store_val q[] = { sv_int(repo_id) };
-	rc = store_query_ints(s, &have, &nhave, e, "SELECT number FROM raw_pull_requests WHERE raw_repo_id = ? ORDER BY number",
-			      1, q);
+	struct by_pr idx = { xcalloc(out->n, sizeof(*idx.v)), out->n };
+	for (size_t i = 0; i < out->n; i++)
+		idx.v[i] = &out->v[i];
+	qsort(idx.v, idx.n, sizeof(*idx.v), by_number);
+	/* The distinct numbers to fetch: not stored, or stored before one of their builds started. */
+	int64_t *want = xcalloc(out->n, sizeof(*want));
+	size_t nwant = 0;
+	struct stored st = { NULL, NULL, 0 };
+	rc = load_stored(&st, s, repo_id, e);
 	for (size_t i = 0; rc == 0 && i < out->n; i++)
-		if (nhave && bsearch(&out->v[i].number, have, nhave, sizeof(*have), cmp_i64))
-			settle(out, out->v[i].number, "ok", NULL);
-		else
+		if (!out->v[i].status && !reusable(&st, &out->v[i]))
 			want[nwant++] = out->v[i].number;
 	qsort(want, nwant, sizeof(*want), cmp_i64);
 	size_t k = 0;
@@ -175,28 +246,40 @@ int ingest_prs(struct pr_builds *out, struct store *s, int64_t scenario_id, int6
 		if (!k || want[k - 1] != want[i])
 			want[k++] = want[i];
 	nwant = k;
+	/* Every build of a number not fetched again reuses the stored copy. */
+	for (size_t i = 0; rc == 0 && i < out->n; i++)
+		if (!out->v[i].status && !bsearch(&out->v[i].number, want, nwant, sizeof(*want), cmp_i64))
+			out->v[i].status = "ok";
 	struct ci_provider *owned = NULL, *src = NULL;
 	char why[ERR_MSG_MAX + 200] = "";
 	if (rc == 0 && nwant)
 		src = pr_source(kind, p, &owned, why, sizeof(why));
 	for (size_t i = 0; rc == 0 && nwant && !src && i < nwant; i++)
-		settle(out, want[i], "skipped", why);
+		settle(&idx, want[i], "skipped", why);
+	struct ci_pr_ctx ctx = CI_PR_CTX_INIT;
 	for (size_t i = 0; rc == 0 && src && i < nwant; i += PR_BATCH)
-		rc = batch(out, s, repo_id, full_name, src, want + i, nwant - i < PR_BATCH ? nwant - i : PR_BATCH, e);
+		rc = batch(&idx, s, repo_id, full_name, src, &ctx, want + i, nwant - i < PR_BATCH ? nwant - i : PR_BATCH, e);
 	if (src && nwant)
 		log_debug("%s: fetched %zu pull requests", full_name, nwant);
+	ci_pr_ctx_release(&ctx);
 	ci_provider_free(owned);
 	free(want);
-	free(have);
+	free(st.number);
+	free(st.fetched_at);
+	free(idx.v);
 	return rc;
+}
+
+static int by_build_id(const void *key, const void *elem)
+{
+	int64_t id = *(const int64_t *)key, other = ((const struct pr_build *)elem)->build_id;
+	return id < other ? -1 : id > other;
 }
 
 const struct pr_build *pr_builds_find(const struct pr_builds *b, int64_t build_id)
 {
-	for (size_t i = 0; i < b->n; i++)
-		if (b->v[i].build_id == build_id)
-			return &b->v[i];
-	return NULL;
+	/* load_pr_builds reads them in build id order. */
+	return b->n ? bsearch(&build_id, b->v, b->n, sizeof(*b->v), by_build_id) : NULL;
 }
 
 void pr_builds_release(struct pr_builds *b)

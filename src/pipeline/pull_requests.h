@@ -5,15 +5,19 @@
  *
  * Ingestion fetches only when the scenario's plan reads FEAT_IN_PR or
  * FEAT_IN_PR_COMMENTS, and only the PRs (a build's first PR number) not yet
- * stored for the repository. Each PR build gets an outcome for its
- * resource_status "pull_request":
+ * stored for the repository, or stored (raw_pull_requests.fetched_at, when
+ * the fetch began) at or before the start of one of their builds being
+ * ingested: such a copy may lack comments that build may count. Each PR
+ * build gets an outcome for its resource_status "pull_request":
  *   ok       stored (now or by an earlier ingestion)
  *   missing  the provider says the PR does not exist: missing_resource
  *   failed   a transient or unexpected failure: the build fails (retry-ingestion re-runs it)
  *   skipped  no pull-request source: a local archive without pulls.jsonl, or a
  *            CircleCI/Travis build with no GitHub API configured
  *            (CIMINER_GITHUB_API_URL, CIMINER_GITHUB_TOKENS or GITHUB_TOKEN);
- *            the pr_* features stay null (partial vector)
+ *            or a pull_request build whose run names no PR (number 0,
+ *            PR_FORK_SKIPPED: GitHub leaves a run's pull_requests empty for a
+ *            PR from a fork); the pr_* features stay null (partial vector)
  */
 #ifndef PIPELINE_PULL_REQUESTS_H
 #define PIPELINE_PULL_REQUESTS_H
@@ -25,14 +29,17 @@
 /* 1 when the plan reads pull-request data. */
 int pr_plan_needs(const struct feat_plan *plan);
 
+#define PR_FORK_SKIPPED "the run names no pull request (a fork's PR)"
+
 struct pr_build {
 	int64_t build_id;    /* training_ingestion_builds.id */
-	int64_t number;      /* the build's first PR number */
+	int64_t number;      /* the build's first PR number; 0 for a fork's PR build (skipped) */
+	int64_t start;       /* the run's start (or creation), CI_TIME_UNKNOWN when absent */
 	const char *status;  /* ok | missing | failed | skipped (static strings) */
 	char *error;         /* owned; why, when not ok */
 };
 struct pr_builds {
-	struct pr_build *v;  /* the scenario's PR builds of the repository being ingested */
+	struct pr_build *v;  /* the scenario's PR builds of the repository being ingested, by build_id ascending */
 	size_t n;
 	int needed;          /* 0: the plan reads no pull-request data; v is empty */
 };

@@ -4,7 +4,9 @@
  * features have data. Each PR is opened before its first build by that
  * build's actor, with a short description, and gets discussion, review and
  * commit comments spread before, between and after its builds (the pr_*
- * counts must see only those before each build). Derived from the runs alone,
+ * counts must see only those before each build). Each review comment has its
+ * own review ("reviews"), submitted up to six hours after the comment was
+ * drafted: the comment counts from the submission (ci/pr.h). Derived from the runs alone,
  * with a generator seeded by the world's seed and the PR's key, so the same
  * options give the same file.
  */
@@ -66,6 +68,7 @@ static json_t *pull_json(const struct wpull *p, uint64_t seed, int64_t *next_id)
 	json_object_set_new(pr, "created_at", json_string(utc_format(opened, t)));
 	json_object_set_new(pr, "repository", json_pack("{s:s}", "full_name", p->full));
 	json_object_set_new(pr, "base", json_pack("{s:s, s:{s:s}}", "ref", "main", "repo", "full_name", p->full));
+	json_t *reviews = json_array();
 	for (int k = 0; k < 3; k++) {
 		json_t *arr = json_array();
 		int n = (int)dataset_rng_below(&g, (uint64_t)most[k] + 1);
@@ -75,11 +78,20 @@ static json_t *pull_json(const struct wpull *p, uint64_t seed, int64_t *next_id)
 			int64_t at = edges[w] + (span > 2 * USEC ? USEC + (int64_t)dataset_rng_below(&g, (uint64_t)(span / USEC - 1)) * USEC : 0);
 			char login[32];
 			snprintf(login, sizeof(login), "reviewer%d", (int)dataset_rng_below(&g, 9) + 1);
-			json_array_append_new(arr, comment((*next_id)++, login, at,
-							   k ? p->shas[dataset_rng_below(&g, (uint64_t)p->n)] : NULL));
+			json_t *c = comment((*next_id)++, login, at, k ? p->shas[dataset_rng_below(&g, (uint64_t)p->n)] : NULL);
+			if (k == 1) {
+				int64_t rid = (*next_id)++;
+				int64_t sub = at + (int64_t)dataset_rng_below(&g, 6 * 3600) * USEC;
+				json_object_set_new(c, "pull_request_review_id", json_integer(rid));
+				json_array_append_new(reviews, json_pack("{s:I, s:{s:s}, s:s, s:s}", "id", (json_int_t)rid, "user",
+									 "login", login, "state", "COMMENTED", "submitted_at",
+									 utc_format(sub, t)));
+			}
+			json_array_append_new(arr, c);
 		}
 		json_object_set_new(pr, keys[k], arr);
 	}
+	json_object_set_new(pr, "reviews", reviews);
 	return pr;
 }
 

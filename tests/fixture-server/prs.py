@@ -2,7 +2,8 @@
 
 A world's pull requests are, per repository and number:
   - read from the pulls.jsonl of a --world archive (docs/local-archive.md:
-    GitHub's pull shape plus issue_comments, review_comments, commit_comments);
+    GitHub's pull shape plus issue_comments, review_comments, commit_comments
+    and reviews);
     such an archive serves exactly those (a PR missing there answers 404);
   - otherwise derived for every PR number the runs carry (derive()): opened
     before the PR's first run by its first run's actor, a description, and
@@ -10,10 +11,16 @@ A world's pull requests are, per repository and number:
     builds (one exactly at a build's start), so that the point-in-time window
     of the pr_* features matters. Commit comments are on the PR's head
     commits; the repository also has commit comments on commits of no PR.
+    Each review comment belongs to a review (pull_request_review_id) submitted
+    some time after it was drafted; a PR with builds has one comment drafted
+    just before a build and submitted just after it (it counts for the next
+    build, not that one), and some PRs have a pending review, whose comment
+    GitHub would show nobody else (it is never counted).
 
 Routes (counted and rate-limited like every GitHub request, Link pagination):
   GET /repos/{o}/{r}/pulls/{n}              the PR (404 when absent)
   GET /repos/{o}/{r}/pulls/{n}/comments     review comments
+  GET /repos/{o}/{r}/pulls/{n}/reviews      reviews (their submitted_at; none for a pending one)
   GET /repos/{o}/{r}/issues/{n}/comments    issue comments (404 when no such PR)
   GET /repos/{o}/{r}/pulls/{n}/commits      the PR's commits: its runs' head shas, then its commit comments' commits
   GET /repos/{o}/{r}/comments               the repository's commit comments, oldest first
@@ -28,6 +35,7 @@ import random
 import world as W
 
 COMMENT_KEYS = ("issue_comments", "review_comments", "commit_comments")
+ARCHIVE_KEYS = COMMENT_KEYS + ("reviews",)  # the archive's arrays that are not part of GitHub's PR object
 
 
 def _runs_of_prs(world):
@@ -82,6 +90,34 @@ def derive(world):
             t = rnd.choice(starts)
             comments["issue_comments"].append({"id": cid, "user": {"login": "reviewer0", "type": "User"},
                                                "created_at": W.iso(t), "updated_at": W.iso(t), "body": "at start"})
+        # Reviews: each review comment drafted (created_at) and shown when its review is submitted.
+        reviews = []
+        rid = 5000000 + cid
+        for i, c in enumerate(comments["review_comments"]):
+            t = W.parse_time(c["created_at"])
+            if i == 0:
+                # Drafted one minute before a build, submitted one minute after it.
+                s0 = rnd.choice(starts)
+                t = s0 - 60
+                c["created_at"] = c["updated_at"] = W.iso(t)
+                submitted = s0 + 60
+            else:
+                submitted = t + rnd.randint(0, 6 * 3600)
+            rid += 1
+            c["pull_request_review_id"] = rid
+            reviews.append({"id": rid, "user": c["user"], "state": "COMMENTED", "commit_id": c.get("commit_id"),
+                            "submitted_at": W.iso(int(submitted))})
+        if comments["review_comments"] and rnd.random() < 0.3:
+            # A pending review: its comment was made but nobody else has seen it.
+            cid += 1
+            rid += 1
+            t = rnd.choice(starts) - 30
+            comments["review_comments"].append(
+                {"id": cid, "user": {"login": "reviewer0", "type": "User"}, "created_at": W.iso(t),
+                 "updated_at": W.iso(t), "body": "pending", "commit_id": shas[0] if shas else None,
+                 "pull_request_review_id": rid})
+            reviews.append({"id": rid, "user": {"login": "reviewer0", "type": "User"}, "state": "PENDING"})
+        comments["reviews"] = reviews
         for k in COMMENT_KEYS:
             comments[k].sort(key=lambda c: (c["created_at"], c["id"]))
         merged = rnd.random() < 0.6
@@ -168,6 +204,8 @@ ROUTES = [
      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"),
     (r"^/repos/([^/]+)/([^/]+)/issues/(\d+)/comments$", "gh_issue_comments",
      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments"),
+    (r"^/repos/([^/]+)/([^/]+)/pulls/(\d+)/reviews$", "gh_pull_reviews",
+     "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"),
     (r"^/repos/([^/]+)/([^/]+)/pulls/(\d+)/commits$", "gh_pull_commits",
      "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"),
     (r"^/repos/([^/]+)/([^/]+)/comments$", "gh_commit_comments", "GET /repos/{owner}/{repo}/comments"),
@@ -195,12 +233,17 @@ def gh_pull(self, o, r, n):
     p = _pull(self, o, r, n)
     if not p:
         return self.not_found()
-    self.json_ok({k: v for k, v in p.items() if k not in COMMENT_KEYS})
+    self.json_ok({k: v for k, v in p.items() if k not in ARCHIVE_KEYS})
 
 
 def gh_pull_comments(self, o, r, n):
     p = _pull(self, o, r, n)
     return _page(self, p.get("review_comments") or []) if p else self.not_found()
+
+
+def gh_pull_reviews(self, o, r, n):
+    p = _pull(self, o, r, n)
+    return _page(self, p.get("reviews") or []) if p else self.not_found()
 
 
 def gh_issue_comments(self, o, r, n):
