@@ -15,12 +15,14 @@
  * PR 5 opened 2023-03-01T08:00Z; its comments (I issue, R review, C commit):
  *   I 03-02T09:00  I 03-03T10:43 (exactly 1002's start)  I 03-04T12:00
  *   I 03-06T12:00  I 03-08T00:00 (after every build)
- *   R 03-03T09:00  R 03-05T10:00  R 03-05T11:00
+ *   R 03-03T09:00  R 03-05T10:00 (drafted in review 52, submitted 03-05T12:00: after 1003 started)
+ *   R 03-05T11:00  R 03-02T10:00 (in review 53, still pending: never counted)
+ *   C 02-28T12:00 on c1 (before the PR was opened)
  *   C 03-02T12:00 on c1  C 03-07T10:45 on c4  C 03-09T00:00 on c2
- * Each build counts comments in [start of the PR's previous build, its own start):
- *   1002: (-inf, 03-03T10:43)         I 1  R 1  C 1   age 2 d 2 h 43 min
- *   1003: [03-03T10:43, 03-05T10:44)  I 2  R 1  C 0   age 4 d 2 h 44 min
- *   1005: [03-05T10:44, 03-07T10:46)  I 1  R 1  C 1   age 6 d 2 h 46 min
+ * Each build counts comments in [start of the PR's previous build, or the PR's opening, its own start):
+ *   1002: [03-01T08:00, 03-03T10:43)  I 1  R 1  C 1   age 2 d 2 h 43 min
+ *   1003: [03-03T10:43, 03-05T10:44)  I 2  R 0  C 0   age 4 d 2 h 44 min
+ *   1005: [03-05T10:44, 03-07T10:46)  I 1  R 2  C 1   age 6 d 2 h 46 min
  * (the comment at 03-08 is never counted: it was made after every build started).
  * Travis builds of the same world take their PRs from the GitHub API when it
  * is configured, and skip them otherwise.
@@ -30,6 +32,7 @@
 #include "../git/repo_builder.h"
 #include "../fixture-server/fxserver.h"
 #include "core/buf.h"
+#include "core/fs.h"
 #include "core/json.h"
 #include "pipeline/scenario.h"
 #include "pipeline/scenario_config.h"
@@ -104,6 +107,9 @@ static json_t *comment(int id, const char *at, const git_oid *commit)
 	return j;
 }
 
+/* When PR 5 was opened (a test moves it after build 1002). */
+static const char *pr_opened = "2023-03-01T08:00:00Z";
+
 static void write_world(int with_pulls)
 {
 	char hex[41];
@@ -121,18 +127,24 @@ static void write_world(int with_pulls)
 	if (!with_pulls)
 		return;
 	json_t *pr = json_pack("{s:i, s:s, s:s, s:s, s:{s:s}, s:{s:s}}", "number", 5, "state", "open", "created_at",
-			       "2023-03-01T08:00:00Z", "body", "make the widget faster", "user", "login", "alice",
+			       pr_opened, "body", "make the widget faster", "user", "login", "alice",
 			       "repository", "full_name", "acme/widget");
 	json_object_set_new(pr, "issue_comments",
 			    json_pack("[o, o, o, o, o]", comment(11, "2023-03-02T09:00:00Z", NULL),
 				      comment(12, "2023-03-03T10:43:00Z", NULL), comment(13, "2023-03-04T12:00:00Z", NULL),
 				      comment(14, "2023-03-06T12:00:00Z", NULL), comment(15, "2023-03-08T00:00:00Z", NULL)));
+	json_t *drafted = comment(22, "2023-03-05T10:00:00Z", &c[2]), *pending = comment(24, "2023-03-02T10:00:00Z", &c[1]);
+	json_object_set_new(drafted, "pull_request_review_id", json_integer(52));
+	json_object_set_new(pending, "pull_request_review_id", json_integer(53));
 	json_object_set_new(pr, "review_comments",
-			    json_pack("[o, o, o]", comment(21, "2023-03-03T09:00:00Z", &c[1]),
-				      comment(22, "2023-03-05T10:00:00Z", &c[2]), comment(23, "2023-03-05T11:00:00Z", &c[2])));
+			    json_pack("[o, o, o, o]", comment(21, "2023-03-03T09:00:00Z", &c[1]), drafted,
+				      comment(23, "2023-03-05T11:00:00Z", &c[2]), pending));
+	json_object_set_new(pr, "reviews", json_pack("[{s:i, s:s, s:s}, {s:i, s:s}]", "id", 52, "state", "COMMENTED",
+						     "submitted_at", "2023-03-05T12:00:00Z", "id", 53, "state", "PENDING"));
 	json_object_set_new(pr, "commit_comments",
-			    json_pack("[o, o, o]", comment(31, "2023-03-02T12:00:00Z", &c[1]),
-				      comment(32, "2023-03-07T10:45:00Z", &c[4]), comment(33, "2023-03-09T00:00:00Z", &c[2])));
+			    json_pack("[o, o, o, o]", comment(34, "2023-02-28T12:00:00Z", &c[1]),
+				      comment(31, "2023-03-02T12:00:00Z", &c[1]), comment(32, "2023-03-07T10:45:00Z", &c[4]),
+				      comment(33, "2023-03-09T00:00:00Z", &c[2])));
 	char *line = json_dumps(pr, JSON_COMPACT), *text = xasprintf("%s\n", line);
 	free(pt_write(arch, "pulls.jsonl", text, 0));
 	free(line);
@@ -225,6 +237,14 @@ static void assert_counts(int64_t id, const struct want *w)
 	json_decref(v);
 }
 
+static int64_t T(const char *iso)
+{
+	int64_t t;
+	struct err e = ERR_INIT;
+	cr_assert_eq(utc_parse(&t, iso, &e), 0, "%s", iso);
+	return t;
+}
+
 static double days(int d, int h, int m)
 {
 	return d + (h * 60 + m) / 1440.0;
@@ -241,10 +261,13 @@ Test(pr_data, pr_features_count_only_comments_in_the_window_before_each_build)
 	fill_warehouse(CI_GITHUB);
 	int64_t id = run_scenario();
 
-	/* Ingestion: PR 5 stored once with its 11 comments; PR 6 does not exist. */
+	/* Ingestion: PR 5 stored once with its 12 visible comments (not the pending review's); PR 6 does not exist. */
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pull_requests"), 1);
-	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pr_comments"), 11);
-	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pr_comments WHERE kind = 'commit'"), 3);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pr_comments"), 12);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pr_comments WHERE kind = 'commit'"), 4);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pr_comments WHERE comment_id = '24'"), 0, "pending review");
+	cr_assert_eq(pt_int(s, "SELECT created_at FROM raw_pr_comments WHERE comment_id = '22'"), T("2023-03-05T12:00:00Z"),
+		     "a review comment is visible from its review's submission");
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 2,
 		     "each PR is asked for once, however many builds it has");
 	for (int run = 1001; run <= 1005; run++) {
@@ -272,8 +295,8 @@ Test(pr_data, pr_features_count_only_comments_in_the_window_before_each_build)
 	/* Processing: the hand-computed windows. */
 	const struct want wants[] = {
 		{ 1002, 1, 1, 1, days(2, 2, 43) },
-		{ 1003, 2, 1, 0, days(4, 2, 44) },
-		{ 1005, 1, 1, 1, days(6, 2, 46) },
+		{ 1003, 2, 0, 0, days(4, 2, 44) },
+		{ 1005, 1, 2, 1, days(6, 2, 46) },
 	};
 	for (size_t i = 0; i < 3; i++)
 		assert_counts(id, &wants[i]);
@@ -294,11 +317,22 @@ Test(pr_data, pr_features_count_only_comments_in_the_window_before_each_build)
 	free(dump);
 	json_decref(v);
 
-	/* A second scenario asks the provider for nothing already stored: only PR 6 again. */
+	/* A second scenario asks the provider for nothing stored after its builds started: only PR 6 again. */
 	fx_reset(&srv);
 	int64_t id2 = run_scenario();
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 1);
 	assert_counts(id2, &wants[2]);
+
+	/* As if PR 5 had been fetched on 03-06, before build 1005 started and before comments 14 and 32 were made:
+	 * a third scenario fetches it again, and 1005 counts them. */
+	pt_exec(s, "UPDATE raw_pull_requests SET fetched_at = %lld WHERE number = 5", (long long)T("2023-03-06T00:00:00Z"));
+	pt_exec(s, "DELETE FROM raw_pr_comments WHERE comment_id IN ('14', '32')");
+	fx_reset(&srv);
+	int64_t id3 = run_scenario();
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 2,
+		     "PR 5 is fetched again: a build of it started after the stored copy was fetched");
+	assert_counts(id3, &wants[2]);
+	cr_assert_gt(pt_int(s, "SELECT fetched_at FROM raw_pull_requests WHERE number = 5"), T("2023-03-08T00:00:00Z"));
 }
 
 Test(pr_data, a_local_archive_without_pulls_skips_pr_data_with_partial_vectors)
@@ -331,7 +365,7 @@ Test(pr_data, a_local_archive_with_pulls_gives_the_same_counts)
 	write_world(1);
 	fill_warehouse(CI_LOCAL);
 	int64_t id = run_scenario();
-	const struct want w = { 1003, 2, 1, 0, days(4, 2, 44) };
+	const struct want w = { 1003, 2, 0, 0, days(4, 2, 44) };
 	assert_counts(id, &w);
 	char *st = ingestion_field(id, 1004, "status");
 	cr_assert_str_eq(st, "missing_resource");
@@ -366,7 +400,7 @@ Test(pr_data, travis_builds_take_their_prs_from_github)
 	char *st = ingestion_field(id, 1004, "status");
 	cr_assert_str_eq(st, "missing_resource");
 	free(st);
-	const struct want w = { 1003, 2, 1, 0, days(4, 2, 44) };
+	const struct want w = { 1003, 2, 0, 0, days(4, 2, 44) };
 	assert_counts(id, &w);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 2);
 }
@@ -390,4 +424,75 @@ Test(pr_data, travis_builds_skip_prs_when_no_github_api_is_configured)
 	json_decref(v);
 	free(st);
 	free(rs);
+}
+
+Test(pr_data, a_build_that_started_before_its_pr_was_opened_knows_nothing_of_it)
+{
+	/* PR 5 opened after build 1002 started (GitHub had tied the run to the PR later). */
+	pr_opened = "2023-03-04T00:00:00Z";
+	make_repo();
+	write_world(1);
+	fill_warehouse(CI_LOCAL);
+	int64_t id = run_scenario();
+	json_t *v = vector(id, 1002);
+	char *dump = json_dumps(v, JSON_COMPACT);
+	cr_assert_eq(core_json_int(core_json_path(v, "features"), "pr_number", 0), 5, "%s", dump);
+	cr_assert(json_is_true(core_json_path(v, "features.pr_is_triggered")), "%s", dump);
+	static const char *const unknown[] = { "pr_created_at", "pr_age_days", "pr_issue_comments", "pr_review_comments",
+					       "pr_commit_comments", "pr_description_words" };
+	for (size_t i = 0; i < 6; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "features.%s", unknown[i]);
+		cr_assert(json_is_null(core_json_path(v, path)), "%s must be null: %s", unknown[i], dump);
+	}
+	free(dump);
+	json_decref(v);
+	/* 1003, the first build after the opening: its window starts at the opening, not at 1002's start, so
+	 * I 03-03T10:43 and R 03-03T09:00 (before the opening) are not counted; I 03-04T12:00 is. */
+	const struct want w = { 1003, 1, 0, 0, days(1, 10, 44) };
+	assert_counts(id, &w);
+	pr_opened = "2023-03-01T08:00:00Z";
+}
+
+Test(pr_data, a_fork_pr_build_without_a_number_is_skipped_with_a_reason)
+{
+	make_repo();
+	write_world(1);
+	/* GitHub leaves pull_requests empty for a PR from a fork: run 1003 says pull_request but names no PR. */
+	char *path = xasprintf("%s/runs.jsonl", arch);
+	struct buf in = BUF_INIT, out = BUF_INIT;
+	struct err e = ERR_INIT;
+	cr_assert_eq(fs_read_file(path, &in, 1 << 24, &e), 0, "%s", e.msg);
+	for (char *line = strtok(in.data, "\n"); line; line = strtok(NULL, "\n")) {
+		json_t *r = json_loads(line, 0, NULL);
+		if (core_json_int(r, "id", 0) == 1003)
+			json_object_set_new(r, "pull_requests", json_array());
+		char *d = json_dumps(r, JSON_COMPACT);
+		buf_addf(&out, "%s\n", d);
+		free(d);
+		json_decref(r);
+	}
+	cr_assert_eq(fs_write_atomic(path, buf_cstr(&out), out.len, &e), 0, "%s", e.msg);
+	buf_release(&out);
+	buf_release(&in);
+	free(path);
+	fill_warehouse(CI_LOCAL);
+	int64_t id = run_scenario();
+	char *st = ingestion_field(id, 1003, "status"), *rs = ingestion_field(id, 1003, "resource_status");
+	cr_assert_str_eq(st, "ingested", "%s", rs);
+	json_t *res = json_loads(rs, 0, NULL);
+	cr_assert_str_eq(core_json_str(core_json_path(res, "pull_request"), "status", "?"), "skipped", "%s", rs);
+	cr_assert(strstr(core_json_str(core_json_path(res, "pull_request"), "error", ""), "a fork's PR"), "%s", rs);
+	json_decref(res);
+	free(st);
+	free(rs);
+	json_t *v = vector(id, 1003);
+	char *dump = json_dumps(v, JSON_COMPACT);
+	cr_assert(json_is_true(core_json_path(v, "features.pr_is_triggered")), "%s", dump);
+	cr_assert(json_is_null(core_json_path(v, "features.pr_issue_comments")), "%s", dump);
+	free(dump);
+	json_decref(v);
+	/* 1005's previous build of PR 5 is now 1002 (1003 names no PR): window [03-03T10:43, 03-07T10:46). */
+	const struct want w = { 1005, 3, 2, 1, days(6, 2, 46) };
+	assert_counts(id, &w);
 }
