@@ -197,7 +197,7 @@ static void finish(struct batch *B, size_t i)
 	q->rc = 0;
 }
 
-int ci_github_prs_fetch(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
 			struct err *e)
 {
 	if (!n)
@@ -262,9 +262,4 @@ int ci_github_prs_fetch(struct ci_provider *p, const char *repo, struct ci_pr_re
 	json_decref(B.repo_comments);
 	ci_pr_ctx_release(&own);
 	return rc;
-}
-
-int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
-{
-	return reqs ? ci_github_prs_fetch(p, repo, reqs, n, NULL, e) : 0;
 }

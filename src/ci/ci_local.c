@@ -373,8 +373,10 @@ int ci_local_prs_available(struct ci_provider *p)
 	return L->pulls_state > 0;
 }
 
-int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e)
+int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+		     struct err *e)
 {
+	(void)ctx; /* the archive holds everything in memory: nothing to share between calls */
 	struct local *L = p->impl;
 	if (!L->pulls_state)
 		L->pulls_rc = load_pulls(L, &L->pulls_err);
@@ -423,4 +425,5 @@ const struct ci_provider_ops ci_local_ops = {
 	.logs_fetch = local_logs_fetch,
 	.free_impl = local_free,
 	.prs_get = ci_local_prs_get,
+	.prs_available = ci_local_prs_available,
 };

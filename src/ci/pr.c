@@ -94,12 +94,9 @@ void ci_pr_ctx_release(struct ci_pr_ctx *ctx)
 
 int ci_prs_available(struct ci_provider *p)
 {
-	/* By kind, not through ops->prs_get: the ops table (provider.h) has no separate availability entry. */
-	if (!strcmp(p->ops->kind, CI_GITHUB))
-		return 1;
-	if (!strcmp(p->ops->kind, CI_LOCAL))
-		return ci_local_prs_available(p);
-	return 0;
+	if (!p->ops->prs_get)
+		return 0;
+	return p->ops->prs_available ? p->ops->prs_available(p) : 1;
 }
 
 int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
@@ -110,16 +107,13 @@ int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, 
 		err_clear(&reqs[i].err);
 		ci_pr_init(&reqs[i].pr);
 	}
-	if (!strcmp(p->ops->kind, CI_GITHUB))
-		return ci_github_prs_fetch(p, repo, reqs, n, ctx, e);
-	int rc = ci_prs_available(p) ? 0
+	int rc = ci_prs_available(p) ? p->ops->prs_get(p, repo, reqs, n, ctx, e)
 				      : err_set(e, CI_ERR_PERMANENT, "the %s provider has no pull-request data for %s",
 						p->ops->kind, repo);
 	if (rc == 0)
-		rc = ci_local_prs_get(p, repo, reqs, n, e);
-	if (rc == 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		reqs[i].rc = err_copy(&reqs[i].err, e);
+		if (reqs[i].rc == 0)
+			reqs[i].rc = err_copy(&reqs[i].err, e);
 	return rc;
 }

@@ -117,13 +117,11 @@ int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, 
 int64_t ci_pr_review_visible_at(int64_t created_at, int64_t review_id, const struct json_t *reviews);
 /* Appends a JSON array of GitHub review comments, each at its visible time (above); skips pending ones. */
 void ci_pr_add_review_comments(struct ci_pr *pr, const struct json_t *comments, const struct json_t *reviews);
-/* ci_prs_get() dispatches by provider kind to these (ctx may be NULL). */
-int ci_github_prs_fetch(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
-			struct err *e);
-int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
+/* The ops->prs_get / prs_available entries (ctx may be NULL). */
+int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+		      struct err *e);
+int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+		     struct err *e);
 int ci_local_prs_available(struct ci_provider *p);
-/* The ops->prs_get entries of provider.h: the calls above without a context; the github one with reqs == NULL
- * answers 0 (kept for the ops table; ci_prs_available() no longer probes through it). */
-int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
 
 #endif

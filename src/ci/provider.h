@@ -251,7 +251,8 @@ int ci_log_fetch(struct ci_provider *p, const char *repo, const char *job_id, st
 /* Calls r->done once (see struct ci_log_req); for implementations that know a log's outcome early. */
 void ci_log_req_notify(struct ci_log_req *r);
 
-struct ci_pr_req; /* ci/pr.h */
+struct ci_pr_req;
+struct ci_pr_ctx; /* ci/pr.h */
 
 struct ci_provider_ops {
 	const char *kind;
@@ -266,8 +267,11 @@ struct ci_provider_ops {
 	int (*logs_fetch)(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
 			  struct err *e);
 	void (*free_impl)(void *impl);
-	/* Pull requests (ci/pr.h); NULL when the provider has none (CircleCI, Travis). */
-	int (*prs_get)(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct err *e);
+	/* Pull requests (ci/pr.h): prs_get NULL when the provider has none (CircleCI, Travis);
+	 * prs_available NULL when it always has them, else whether it has them now. */
+	int (*prs_get)(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
+		       struct err *e);
+	int (*prs_available)(struct ci_provider *p);
 };
 
 struct ci_provider {
