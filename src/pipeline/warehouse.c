@@ -82,7 +82,9 @@ int warehouse_upsert_jobs(struct store *s, int64_t run_id, const struct ci_job *
 				" completed_at, runner_name, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 				" ON CONFLICT (raw_run_id, ci_job_id) DO UPDATE SET name = excluded.name,"
 				" status = excluded.status, conclusion = excluded.conclusion, started_at = excluded.started_at,"
-				" completed_at = excluded.completed_at, runner_name = excluded.runner_name, raw = excluded.raw",
+				/* A GraphQL listing knows no runner: it does not erase what a REST one stored. */
+				" completed_at = excluded.completed_at,"
+				" runner_name = COALESCE(excluded.runner_name, raw_build_jobs.runner_name), raw = excluded.raw",
 				9, p);
 	}
 	if (rc == 0) {
