@@ -173,4 +173,5 @@ const struct ci_provider_ops ci_github_ops = {
 	.logs_fetch = github_logs_fetch,
 	.free_impl = NULL,
 	.prs_get = ci_github_prs_get,
+	.prs_for_commits = ci_github_prs_for_commits,
 };

@@ -6,6 +6,7 @@
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const kind_names[] = { NULL, "issue", "review", "commit" };
 
@@ -116,4 +117,57 @@ int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, 
 		if (reqs[i].rc == 0)
 			reqs[i].rc = err_copy(&reqs[i].err, e);
 	return rc;
+}
+
+void ci_commit_prs_release(struct ci_commit_prs *c)
+{
+	for (size_t i = 0; i < c->n_prs; i++) {
+		free(c->prs[i].head_sha);
+		free(c->prs[i].head_ref);
+		free(c->prs[i].head_repo);
+		free(c->prs[i].state);
+	}
+	free(c->prs);
+	c->prs = NULL;
+	c->n_prs = 0;
+}
+
+int ci_prs_for_commits_available(struct ci_provider *p)
+{
+	return p->ops->prs_for_commits != NULL;
+}
+
+int ci_prs_for_commits(struct ci_provider *p, const char *repo, struct ci_commit_prs *items, size_t n, struct err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		items[i].rc = 0;
+		err_clear(&items[i].err);
+		items[i].prs = NULL;
+		items[i].n_prs = 0;
+	}
+	int rc = ci_prs_for_commits_available(p)
+			 ? p->ops->prs_for_commits(p, repo, items, n, e)
+			 : err_set(e, CI_ERR_PERMANENT, "the %s provider cannot list the pull requests of a commit of %s",
+				   p->ops->kind, repo);
+	if (rc == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (items[i].rc == 0) {
+			ci_commit_prs_release(&items[i]);
+			items[i].rc = err_copy(&items[i].err, e);
+		}
+	return rc;
+}
+
+const struct ci_pr_ref *ci_commit_prs_pick(const struct ci_commit_prs *c)
+{
+	const struct ci_pr_ref *best = NULL;
+	for (size_t i = 0; c->rc == 0 && i < c->n_prs; i++)
+		if (c->prs[i].head_sha && c->sha && !strcasecmp(c->prs[i].head_sha, c->sha) &&
+		    (!best || c->prs[i].number < best->number))
+			best = &c->prs[i];
+	if (best)
+		return best;
+	/* Not the head of any listed PR: the only PR listed contains it (an earlier push to that PR's branch). */
+	return c->rc == 0 && c->n_prs == 1 ? &c->prs[0] : NULL;
 }

@@ -13,6 +13,9 @@
  *   CI_COMMENT_COMMIT  comments on one of the PR's commits (the repository's
  *                      GET /comments, matched to GET /pulls/{n}/commits)
  *
+ * ci_prs_for_commits() finds the PRs of head commits (a fork's PR build,
+ * whose run names no PR).
+ *
  * Providers: github_actions (REST, docs/ci.md "Pull requests"), local (the
  * archive's optional pulls.jsonl, docs/local-archive.md). CircleCI and Travis
  * have no pull-request API: their repositories are GitHub's, and the
@@ -106,6 +109,48 @@ int ci_prs_available(struct ci_provider *p);
 int ci_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
 	       struct err *e);
 
+/*
+ * The pull requests of head commits: how a build whose run names no PR (a
+ * fork's PR: GitHub leaves a run's pull_requests empty for those) finds its
+ * PR. GitHub: GET /repos/{o}/{r}/commits/{sha}/pulls?per_page=100, one
+ * request per commit, concurrently (cfg.max_in_flight at a time), through
+ * the ETag cache; only the first page (a commit in more than 100 PRs is
+ * not a build's head). Other providers have no such call.
+ */
+struct ci_pr_ref {
+	int64_t number;
+	char *head_sha;      /* the PR's head commit now; NULL when unknown */
+	char *head_ref;      /* its branch; NULL when unknown */
+	char *head_repo;     /* "owner/name" of the head repository (a fork's); NULL when deleted or unknown */
+	char *state;         /* open | closed; NULL when unknown */
+	int64_t created_at;  /* CI_TIME_UNKNOWN when absent */
+};
+/* One commit of a batch look-up. */
+struct ci_commit_prs {
+	const char *sha;          /* in, borrowed */
+	int rc;                   /* out: 0, CI_ERR_NOT_FOUND (no such repository), or a transient/permanent code */
+	struct err err;
+	struct ci_pr_ref *prs;    /* out when rc == 0: the PRs associated with the commit, as listed (maybe none) */
+	size_t n_prs;
+};
+void ci_commit_prs_release(struct ci_commit_prs *c); /* frees prs; sha stays */
+/* 1 when the provider can look up the pull requests of a commit (github_actions), 0 otherwise. */
+int ci_prs_for_commits_available(struct ci_provider *p);
+/*
+ * Looks up the pull requests of n commits of repo ("owner/name"). Returns 0
+ * when every item has its own outcome in rc, or a negative code when the
+ * batch as a whole failed (a rate limit beyond the longest wait, or a
+ * provider without the call: CI_ERR_PERMANENT); the items' rc carry it then
+ * too. Commits should be distinct (a repeated one is asked for again).
+ */
+int ci_prs_for_commits(struct ci_provider *p, const char *repo, struct ci_commit_prs *items, size_t n, struct err *e);
+/*
+ * The PR that the commit heads: the one whose head_sha is the commit (the
+ * lowest number when several), else the only PR listed, else NULL (none, or
+ * several that merely contain the commit). Borrowed from c.
+ */
+const struct ci_pr_ref *ci_commit_prs_pick(const struct ci_commit_prs *c);
+
 /* ---- for implementations ---- */
 /*
  * The time from which a review comment was visible to others, given its
@@ -123,5 +168,8 @@ int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req 
 int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
 		     struct err *e);
 int ci_local_prs_available(struct ci_provider *p);
+/* The ops->prs_for_commits entry of github_actions. */
+int ci_github_prs_for_commits(struct ci_provider *p, const char *repo, struct ci_commit_prs *items, size_t n,
+			      struct err *e);
 
 #endif

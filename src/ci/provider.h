@@ -252,7 +252,8 @@ int ci_log_fetch(struct ci_provider *p, const char *repo, const char *job_id, st
 void ci_log_req_notify(struct ci_log_req *r);
 
 struct ci_pr_req;
-struct ci_pr_ctx; /* ci/pr.h */
+struct ci_pr_ctx;
+struct ci_commit_prs; /* ci/pr.h */
 
 struct ci_provider_ops {
 	const char *kind;
@@ -272,6 +273,10 @@ struct ci_provider_ops {
 	int (*prs_get)(struct ci_provider *p, const char *repo, struct ci_pr_req *reqs, size_t n, struct ci_pr_ctx *ctx,
 		       struct err *e);
 	int (*prs_available)(struct ci_provider *p);
+	/* The pull requests of head commits (ci_prs_for_commits); NULL when the provider cannot tell (then a
+	 * fork's PR build stays without its PR). */
+	int (*prs_for_commits)(struct ci_provider *p, const char *repo, struct ci_commit_prs *items, size_t n,
+			       struct err *e);
 };
 
 struct ci_provider {

@@ -5,9 +5,11 @@
  * batch's requests concurrently; one struct ci_pr_ctx carries the
  * repository-wide commit-comment list from batch to batch) and each batch
  * stored in one transaction, so that a killed job keeps what it stored and
- * the next attempt fetches only the rest.
+ * the next attempt fetches only the rest. Fork PR builds (their run names no
+ * PR) first get their number from their head commit (pr_forks.h).
  */
 #include "pipeline/pull_requests.h"
+#include "pipeline/pr_forks.h"
 #include "pipeline/providers.h"
 #include "pipeline/scenario_config.h"
 #include "ci/pr.h"
@@ -27,14 +29,14 @@ int pr_plan_needs(const struct feat_plan *plan)
 
 /* The scenario's PR builds being ingested (in build id order, which pr_builds_find relies on), with their first
  * PR number and start; a pull_request build that names no PR (a fork's: GitHub leaves pull_requests empty) is
- * settled as skipped here. */
-static int load_pr_builds(struct pr_builds *out, struct store *s, int64_t scenario_id, int64_t repo_id,
-			  struct err *e)
+ * listed in forks, with number 0, for pr_forks_resolve. */
+static int load_pr_builds(struct pr_builds *out, struct pr_forks *forks, struct store *s, int64_t scenario_id,
+			  int64_t repo_id, struct err *e)
 {
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(scenario_id), sv_int(repo_id) };
 	int rc = store_query(s, &c, e,
-			     "SELECT b.id, r.pr_numbers, r.event, COALESCE(r.started_at, r.created_at)"
+			     "SELECT b.id, r.pr_numbers, r.event, COALESCE(r.started_at, r.created_at), r.id, r.commit_sha"
 			     " FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
 			     " WHERE b.scenario_id = ? AND b.raw_repo_id = ? AND b.status = 'ingesting' ORDER BY b.id",
 			     2, p);
@@ -50,9 +52,12 @@ static int load_pr_builds(struct pr_builds *out, struct store *s, int64_t scenar
 		if (number <= 0 && !fork)
 			continue;
 		xgrow((void **)&out->v, &cap, out->n + 1, sizeof(*out->v));
-		out->v[out->n++] = (struct pr_build){ store_col_int(c, 0), number > 0 ? number : 0,
-						      store_col_int_or(c, 3, CI_TIME_UNKNOWN), fork ? "skipped" : NULL,
-						      fork ? xstrdup(PR_FORK_SKIPPED) : NULL };
+		out->v[out->n] = (struct pr_build){ store_col_int(c, 0), number > 0 ? number : 0,
+						    store_col_int_or(c, 3, CI_TIME_UNKNOWN), NULL, NULL };
+		if (fork)
+			pr_forks_add(forks, out->n, store_col_int(c, 4),
+				     store_col_text(c, 5) ? xstrdup(store_col_text(c, 5)) : NULL);
+		out->n++;
 	}
 	store_cursor_free(c);
 	return rc < 0 ? rc : 0;
@@ -121,8 +126,9 @@ static int store_pr(struct store *s, int64_t repo_id, const struct ci_pr *pr, in
 }
 
 /* Fetches and stores one batch of PR numbers; settles their builds. */
-static int batch(struct by_pr *idx, struct store *s, int64_t repo_id, const char *full_name, struct ci_provider *p,
-		 struct ci_pr_ctx *ctx, const int64_t *numbers, size_t n, struct err *e)
+static int batch(struct by_pr *idx, struct pr_forks *forks, const struct pr_builds *builds, struct store *s,
+		 int64_t repo_id, const char *full_name, struct ci_provider *p, struct ci_pr_ctx *ctx,
+		 const int64_t *numbers, size_t n, struct err *e)
 {
 	struct ci_pr_req *reqs = xcalloc(n, sizeof(*reqs));
 	for (size_t i = 0; i < n; i++)
@@ -136,6 +142,9 @@ static int batch(struct by_pr *idx, struct store *s, int64_t repo_id, const char
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		if (reqs[i].rc == 0)
 			rc = store_pr(s, repo_id, &reqs[i].pr, fetched_at, e);
+	/* The fork builds of these numbers name their PR from now on, whatever the fetch said of it. */
+	if (rc == 0)
+		rc = pr_forks_store(s, forks, builds, numbers, n, e);
 	rc = store_tx_end(s, rc, e);
 	for (size_t i = 0; i < n; i++) {
 		if (rc == 0 && reqs[i].rc == 0)
@@ -224,10 +233,22 @@ int ingest_prs(struct pr_builds *out, struct store *s, int64_t scenario_id, int6
 	int rc = scenario_feature_plan(s, scenario_id, &plan, e);
 	out->needed = rc == 0 && pr_plan_needs(plan);
 	feat_plan_free(plan);
+	struct pr_forks forks = PR_FORKS_INIT;
 	if (rc == 0 && out->needed)
-		rc = load_pr_builds(out, s, scenario_id, repo_id, e);
-	if (rc < 0 || out->n == 0)
+		rc = load_pr_builds(out, &forks, s, scenario_id, repo_id, e);
+	if (rc < 0 || out->n == 0) {
+		pr_forks_release(&forks);
 		return rc;
+	}
+	/* The PR source, opened once: for the fork builds' look-up first, then for the fetches. */
+	struct ci_provider *owned = NULL, *src = NULL;
+	char why[ERR_MSG_MAX + 200] = "";
+	int src_open = 0;
+	if (forks.n) {
+		src = pr_source(kind, p, &owned, why, sizeof(why));
+		src_open = 1;
+		pr_forks_resolve(out, &forks, src, full_name);
+	}
 	struct by_pr idx = { xcalloc(out->n, sizeof(*idx.v)), out->n };
 	for (size_t i = 0; i < out->n; i++)
 		idx.v[i] = &out->v[i];
@@ -250,19 +271,29 @@ int ingest_prs(struct pr_builds *out, struct store *s, int64_t scenario_id, int6
 	for (size_t i = 0; rc == 0 && i < out->n; i++)
 		if (!out->v[i].status && !bsearch(&out->v[i].number, want, nwant, sizeof(*want), cmp_i64))
 			out->v[i].status = "ok";
-	struct ci_provider *owned = NULL, *src = NULL;
-	char why[ERR_MSG_MAX + 200] = "";
-	if (rc == 0 && nwant)
+	if (rc == 0 && nwant && !src_open)
 		src = pr_source(kind, p, &owned, why, sizeof(why));
 	for (size_t i = 0; rc == 0 && nwant && !src && i < nwant; i++)
 		settle(&idx, want[i], "skipped", why);
 	struct ci_pr_ctx ctx = CI_PR_CTX_INIT;
 	for (size_t i = 0; rc == 0 && src && i < nwant; i += PR_BATCH)
-		rc = batch(&idx, s, repo_id, full_name, src, &ctx, want + i, nwant - i < PR_BATCH ? nwant - i : PR_BATCH, e);
+		rc = batch(&idx, &forks, out, s, repo_id, full_name, src, &ctx, want + i,
+			   nwant - i < PR_BATCH ? nwant - i : PR_BATCH, e);
 	if (src && nwant)
 		log_debug("%s: fetched %zu pull requests", full_name, nwant);
+	/* Fork builds whose PR was stored already (reused, not fetched): their numbers in a transaction of their own. */
+	int left = 0;
+	for (size_t i = 0; i < forks.n; i++)
+		left |= !forks.v[i].written && out->v[forks.v[i].build].number > 0;
+	if (rc == 0 && left) {
+		rc = store_begin(s, e);
+		if (rc == 0)
+			rc = pr_forks_store(s, &forks, out, NULL, 0, e);
+		rc = store_tx_end(s, rc, e);
+	}
 	ci_pr_ctx_release(&ctx);
 	ci_provider_free(owned);
+	pr_forks_release(&forks);
 	free(want);
 	free(st.number);
 	free(st.fetched_at);

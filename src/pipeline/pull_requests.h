@@ -15,9 +15,19 @@
  *   skipped  no pull-request source: a local archive without pulls.jsonl, or a
  *            CircleCI/Travis build with no GitHub API configured
  *            (CIMINER_GITHUB_API_URL, CIMINER_GITHUB_TOKENS or GITHUB_TOKEN);
- *            or a pull_request build whose run names no PR (number 0,
- *            PR_FORK_SKIPPED: GitHub leaves a run's pull_requests empty for a
- *            PR from a fork); the pr_* features stay null (partial vector)
+ *            or a pull_request build whose run names no PR and whose PR
+ *            could not be found (below); the pr_* features stay null
+ *            (partial vector)
+ *
+ * A pull_request build whose run names no PR (GitHub leaves a run's
+ * pull_requests empty for a PR from a fork) is given the PR whose head is
+ * its commit, opened no later than the build started, when the provider can
+ * list the pull requests of a commit (github_actions; pr_forks.h): its number
+ * is written into raw_build_runs.pr_numbers and the PR fetched like any
+ * other. Otherwise it is skipped with why: PR_FORK_SKIPPED (no such look-up:
+ * a local archive names its PRs in the run line), "no pull request names
+ * commit <sha>", or a PR opened after the build started; a failed look-up
+ * fails the build.
  */
 #ifndef PIPELINE_PULL_REQUESTS_H
 #define PIPELINE_PULL_REQUESTS_H
@@ -29,11 +39,12 @@
 /* 1 when the plan reads pull-request data. */
 int pr_plan_needs(const struct feat_plan *plan);
 
+/* Why a fork's PR build is skipped when its provider cannot look up the PRs of a commit. */
 #define PR_FORK_SKIPPED "the run names no pull request (a fork's PR)"
 
 struct pr_build {
 	int64_t build_id;    /* training_ingestion_builds.id */
-	int64_t number;      /* the build's first PR number; 0 for a fork's PR build (skipped) */
+	int64_t number;      /* the build's first PR number (a fork build's as looked up); 0: none found (skipped) */
 	int64_t start;       /* the run's start (or creation), CI_TIME_UNKNOWN when absent */
 	const char *status;  /* ok | missing | failed | skipped (static strings) */
 	char *error;         /* owned; why, when not ok */

@@ -423,3 +423,80 @@ Test(pr, the_fixture_server_derives_review_comments_submitted_after_a_build)
 	free(runs_path);
 	free(dir);
 }
+
+/* The PRs of head commits (a fork's PR build names none): PR #10, opened from a fork at commit a1 (PR #7's first
+ * commit), joins the archive; the fixture server lists a commit's PRs by their head and their runs' commits. */
+Test(pr, the_prs_of_a_commit_are_matched_by_their_head)
+{
+	char *dir = write_archive(1);
+	char *p = fs_join(dir, "pulls.jsonl");
+	FILE *f = fopen(p, "a");
+	cr_assert_not_null(f);
+	put_line(f, json_pack("{s:i, s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s, s:{s:s}}, s:[], s:[], s:[]}", "number", 10,
+			      "state", "open", "created_at", "2023-03-06T08:00:00Z", "user", "login", "frank", "repository",
+			      "full_name", "acme/widget", "head", "sha", SHA_A1, "ref", "patch-1", "repo", "full_name",
+			      "frank/widget", "issue_comments", "review_comments", "commit_comments"));
+	fclose(f);
+	free(p);
+	start_server(dir);
+	struct ci_provider *gh = open_kind(CI_GITHUB, NULL), *lo = open_kind(CI_LOCAL, dir);
+	cr_assert(ci_prs_for_commits_available(gh));
+	struct ci_commit_prs items[3] = { { .sha = SHA_A1 }, { .sha = SHA_A2 }, { .sha = SHA_C1 } };
+	struct err e = ERR_INIT;
+	cr_assert_eq(ci_prs_for_commits(gh, "acme/widget", items, 3, &e), 0, "%s", e.msg);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(items[i].rc, 0, "%s: %s", items[i].sha, items[i].err.msg);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"), 3,
+		     "one request per commit");
+
+	/* a1 is in PR #7 (an earlier push to it) and heads PR #10: #10 is its PR. */
+	cr_assert_eq(items[0].n_prs, 2);
+	cr_assert_eq(items[0].prs[0].number, 7);
+	cr_assert_str_eq(items[0].prs[0].head_sha, SHA_A2, "PR 7's head is its last run's commit");
+	const struct ci_pr_ref *pick = ci_commit_prs_pick(&items[0]);
+	cr_assert_not_null(pick);
+	cr_assert_eq(pick->number, 10);
+	cr_assert_str_eq(pick->head_ref, "patch-1");
+	cr_assert_str_eq(pick->head_repo, "frank/widget");
+	cr_assert_str_eq(pick->state, "open");
+	cr_assert_eq(pick->created_at, T("2023-03-06T08:00:00Z"));
+	/* a2 heads PR #7 alone. */
+	cr_assert_eq(items[1].n_prs, 1);
+	cr_assert_eq(ci_commit_prs_pick(&items[1])->number, 7);
+	cr_assert_eq(ci_commit_prs_pick(&items[1])->created_at, T("2023-02-28T09:00:00Z"));
+	/* c1 was pushed to main: no PR. */
+	cr_assert_eq(items[2].n_prs, 0);
+	cr_assert_null(ci_commit_prs_pick(&items[2]));
+	for (int i = 0; i < 3; i++)
+		ci_commit_prs_release(&items[i]);
+
+	/* An unknown repository: 404, named. */
+	struct ci_commit_prs gone = { .sha = SHA_A1 };
+	cr_assert_eq(ci_prs_for_commits(gh, "acme/nothing", &gone, 1, &e), 0, "%s", e.msg);
+	cr_assert_eq(gone.rc, CI_ERR_NOT_FOUND, "rc %d: %s", gone.rc, gone.err.msg);
+	cr_assert(strstr(gone.err.msg, "acme/nothing"), "%s", gone.err.msg);
+	cr_assert_eq(gone.n_prs, 0);
+
+	/* A local archive names its PRs in the run line: no such look-up. */
+	cr_assert_not(ci_prs_for_commits_available(lo));
+	struct ci_commit_prs none = { .sha = SHA_A1 };
+	cr_assert_eq(ci_prs_for_commits(lo, "acme/widget", &none, 1, &e), CI_ERR_PERMANENT);
+	cr_assert_eq(none.rc, CI_ERR_PERMANENT);
+	ci_provider_free(gh);
+	ci_provider_free(lo);
+	free(dir);
+}
+
+Test(pr, a_commit_that_only_several_prs_contain_heads_none_of_them)
+{
+	struct ci_pr_ref prs[2] = { { .number = 3, .head_sha = (char *)SHA_A2 }, { .number = 4, .head_sha = (char *)SHA_B1 } };
+	struct ci_commit_prs c = { .sha = SHA_A1, .prs = prs, .n_prs = 2 };
+	cr_assert_null(ci_commit_prs_pick(&c), "neither PR has a1 as its head: guessing would be wrong half the time");
+	c.sha = SHA_B1;
+	cr_assert_eq(ci_commit_prs_pick(&c)->number, 4);
+	/* The head is compared whatever the case of the hex digits. */
+	c.sha = "B100000000000000000000000000000000000001";
+	cr_assert_eq(ci_commit_prs_pick(&c)->number, 4);
+	c.rc = CI_ERR_TRANSIENT;
+	cr_assert_null(ci_commit_prs_pick(&c), "a failed look-up picks nothing");
+}

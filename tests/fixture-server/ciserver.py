@@ -18,6 +18,7 @@ Speaks, over plain HTTP/1.1 with keep-alive:
   Travis v3      /travis/repo/{slug}, /travis/build/{id}, /travis/build/{id}/jobs,
                  /travis/job/{id}/log.txt
   GitHub pulls   .../pulls/{n}, .../pulls/{n}/comments, .../issues/{n}/comments,
+                 .../commits/{sha}/pulls,
                  .../pulls/{n}/commits, .../comments (prs.py)
 Behaviours for the HTTP client policy: per-token primary rate limits with
 X-RateLimit-* headers and a window reset, ETag/If-None-Match 304s (not

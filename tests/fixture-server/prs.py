@@ -24,6 +24,11 @@ Routes (counted and rate-limited like every GitHub request, Link pagination):
   GET /repos/{o}/{r}/issues/{n}/comments    issue comments (404 when no such PR)
   GET /repos/{o}/{r}/pulls/{n}/commits      the PR's commits: its runs' head shas, then its commit comments' commits
   GET /repos/{o}/{r}/comments               the repository's commit comments, oldest first
+  GET /repos/{o}/{r}/commits/{sha}/pulls    the PRs associated with a commit: those it heads (head.sha)
+                                            or that built it (their runs' head shas), by number; [] for
+                                            a commit of no PR, 404 for an unknown repository
+
+Every PR object carries head.sha (and head.ref): its last run's head commit when pulls.jsonl names none.
 
 Hook-up: ciserver.py calls install(Handler) once, attach(world, archive folders)
 after loading, and write_pulls(world, folder) with --write-archive.
@@ -176,11 +181,21 @@ def attach(world, folders=()):
         world.pulls, world.extra_commit_comments = derive(world)
     runs = _runs_of_prs(world)
     world.pull_commits = {}
+    world.commit_pulls = {}  # (full_lower, sha) -> [number]: the route commits/{sha}/pulls
     for key, pull in world.pulls.items():
         shas = []
         for r in runs.get(key, []):
             if r.get("head_sha") and r["head_sha"] not in shas:
                 shas.append(r["head_sha"])
+        head = pull.get("head")
+        if not isinstance(head, dict):
+            head = pull["head"] = {}
+        if not head.get("sha") and shas:
+            head["sha"] = shas[-1]
+        if not head.get("ref") and runs.get(key):
+            head["ref"] = runs[key][-1].get("head_branch")
+        for sha in {s.lower() for s in [head.get("sha")] + shas if s}:
+            world.commit_pulls.setdefault((key[0], sha), []).append(key[1])
         for c in pull.get("commit_comments") or []:
             if c.get("commit_id") and c["commit_id"] not in shas:
                 shas.append(c["commit_id"])
@@ -209,6 +224,8 @@ ROUTES = [
     (r"^/repos/([^/]+)/([^/]+)/pulls/(\d+)/commits$", "gh_pull_commits",
      "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"),
     (r"^/repos/([^/]+)/([^/]+)/comments$", "gh_commit_comments", "GET /repos/{owner}/{repo}/comments"),
+    (r"^/repos/([^/]+)/([^/]+)/commits/([0-9A-Za-z]+)/pulls$", "gh_commit_pulls",
+     "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"),
 ]
 
 
@@ -267,6 +284,16 @@ def gh_commit_comments(self, o, r):
     items = [c for (f, _), p in w.pulls.items() if f == full for c in (p.get("commit_comments") or [])]
     items += w.extra_commit_comments.get(full, [])
     items.sort(key=lambda c: c["id"])
+    return _page(self, items)
+
+
+def gh_commit_pulls(self, o, r, sha):
+    full = ("%s/%s" % (o, r)).lower()
+    w = self.state.world
+    if full not in w.repos:
+        return self.not_found()
+    numbers = sorted(set(w.commit_pulls.get((full, sha.lower()), [])))
+    items = [{k: v for k, v in w.pulls[(full, n)].items() if k not in ARCHIVE_KEYS} for n in numbers]
     return _page(self, items)
 
 

@@ -26,6 +26,11 @@
  * (the comment at 03-08 is never counted: it was made after every build started).
  * Travis builds of the same world take their PRs from the GitHub API when it
  * is configured, and skip them otherwise.
+ *
+ * PR 5's head is c4. Fork PR builds: a test empties some runs' pull_requests
+ * (GitHub does so for a PR from a fork) and may add run 1006, a second
+ * build of c4 started 2023-03-08T10:47Z; the GitHub provider asks
+ * commits/{sha}/pulls for each distinct commit of such builds.
  */
 #include "ptest.h"
 #include "archive.h"
@@ -110,16 +115,19 @@ static json_t *comment(int id, const char *at, const git_oid *commit)
 /* When PR 5 was opened (a test moves it after build 1002). */
 static const char *pr_opened = "2023-03-01T08:00:00Z";
 
+/* Runs 1001 .. 1000 + n_runs (a test adds 1006, a second build of c4). */
+static int n_runs = 5;
+
 static void write_world(int with_pulls)
 {
 	char hex[41];
 	struct archive a;
 	ar_open(&a, arch);
 	ar_repo(&a, "acme/widget", 11, "C");
-	static const int days[] = { 1, 2, 4, 5, 6 }, prs[] = { 0, 5, 5, 6, 5 };
-	for (int i = 0; i < 5; i++) {
+	static const int days[] = { 1, 2, 4, 5, 6, 7 }, prs[] = { 0, 5, 5, 6, 5, 5 }, commit_of[] = { 0, 1, 2, 3, 4, 4 };
+	for (int i = 0; i < n_runs; i++) {
 		struct ar_run r = { .id = 1001 + i, .repo = "acme/widget", .conclusion = "success", .day = days[i],
-				    .njobs = 1, .pr = prs[i], .sha = git_oid_tostr(hex, sizeof(hex), &c[i]) };
+				    .njobs = 1, .pr = prs[i], .sha = git_oid_tostr(hex, sizeof(hex), &c[commit_of[i]]) };
 		ar_run(&a, &r);
 		ar_log(&a, r.id * 100 + 1, "test_one ... ok\n", 0);
 	}
@@ -129,6 +137,7 @@ static void write_world(int with_pulls)
 	json_t *pr = json_pack("{s:i, s:s, s:s, s:s, s:{s:s}, s:{s:s}}", "number", 5, "state", "open", "created_at",
 			       pr_opened, "body", "make the widget faster", "user", "login", "alice",
 			       "repository", "full_name", "acme/widget");
+	json_object_set_new(pr, "head", json_pack("{s:s, s:s}", "sha", git_oid_tostr(hex, sizeof(hex), &c[4]), "ref", "feature"));
 	json_object_set_new(pr, "issue_comments",
 			    json_pack("[o, o, o, o, o]", comment(11, "2023-03-02T09:00:00Z", NULL),
 				      comment(12, "2023-03-03T10:43:00Z", NULL), comment(13, "2023-03-04T12:00:00Z", NULL),
@@ -152,12 +161,12 @@ static void write_world(int with_pulls)
 	json_decref(pr);
 }
 
-/* Imports and validates the five runs; provider github_actions (through srv) or local. */
+/* Imports and validates the runs; provider github_actions (through srv) or local. */
 static void fill_warehouse(const char *provider)
 {
 	struct buf b = BUF_INIT;
 	buf_addstr(&b, "build_id,repo_name\n");
-	for (int i = 1001; i <= 1005; i++)
+	for (int i = 1001; i <= 1000 + n_runs; i++)
 		buf_addf(&b, "%d,acme/widget\n", i);
 	char *csv = pt_write(tmp, "builds.csv", buf_cstr(&b), 0);
 	buf_release(&b);
@@ -168,7 +177,7 @@ static void fill_warehouse(const char *provider)
 	cr_assert_eq(source_import(s, &o, &r, &e), 0, "%s", e.msg);
 	cr_assert_eq(source_validate_start(s, r.source_id, &e), 0, "%s", e.msg);
 	pt_drain(db_url, data, "validation", 2, NULL);
-	cr_assert_eq(pt_int(s, "SELECT stat_found FROM build_sources WHERE id = %lld", (long long)r.source_id), 5);
+	cr_assert_eq(pt_int(s, "SELECT stat_found FROM build_sources WHERE id = %lld", (long long)r.source_id), n_runs);
 	free(csv);
 }
 
@@ -454,19 +463,18 @@ Test(pr_data, a_build_that_started_before_its_pr_was_opened_knows_nothing_of_it)
 	pr_opened = "2023-03-01T08:00:00Z";
 }
 
-Test(pr_data, a_fork_pr_build_without_a_number_is_skipped_with_a_reason)
+/* Empties the pull_requests of the given runs, as GitHub does for the runs of a PR from a fork. */
+static void unname_prs(const int *runs, size_t n)
 {
-	make_repo();
-	write_world(1);
-	/* GitHub leaves pull_requests empty for a PR from a fork: run 1003 says pull_request but names no PR. */
 	char *path = xasprintf("%s/runs.jsonl", arch);
 	struct buf in = BUF_INIT, out = BUF_INIT;
 	struct err e = ERR_INIT;
 	cr_assert_eq(fs_read_file(path, &in, 1 << 24, &e), 0, "%s", e.msg);
 	for (char *line = strtok(in.data, "\n"); line; line = strtok(NULL, "\n")) {
 		json_t *r = json_loads(line, 0, NULL);
-		if (core_json_int(r, "id", 0) == 1003)
-			json_object_set_new(r, "pull_requests", json_array());
+		for (size_t i = 0; i < n; i++)
+			if (core_json_int(r, "id", 0) == runs[i])
+				json_object_set_new(r, "pull_requests", json_array());
 		char *d = json_dumps(r, JSON_COMPACT);
 		buf_addf(&out, "%s\n", d);
 		free(d);
@@ -476,6 +484,182 @@ Test(pr_data, a_fork_pr_build_without_a_number_is_skipped_with_a_reason)
 	buf_release(&out);
 	buf_release(&in);
 	free(path);
+}
+
+/* The pull_request resource of a run's ingestion: {"status", "number", "error"} (caller decrefs). */
+static json_t *pr_resource(int64_t id, int run)
+{
+	char *rs = ingestion_field(id, run, "resource_status");
+	json_t *j = json_loads(rs, 0, NULL), *pr = json_incref(json_object_get(j, "pull_request"));
+	cr_assert_not_null(pr, "run %d has no pull_request resource: %s", run, rs);
+	json_decref(j);
+	free(rs);
+	return pr;
+}
+
+static char *pr_numbers(int run)
+{
+	return pt_text(s, "SELECT pr_numbers FROM raw_build_runs WHERE ci_run_id = '%d'", run);
+}
+
+#define COMMIT_PULLS "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+
+static void start_github(void)
+{
+	const char *args[] = { "--world", arch, NULL };
+	if (fx_start(&srv, args))
+		cr_skip_test("the fixture server could not start (needs /usr/bin/python3)");
+	setenv("CIMINER_GITHUB_API_URL", srv.url, 1);
+}
+
+Test(pr_data, a_fork_pr_build_gets_the_pr_its_commit_heads)
+{
+	/* Fork builds: 1005 and 1006 of c4 (PR 5's head), 1004 of c3 (the head of no PR). */
+	n_runs = 6;
+	make_repo();
+	write_world(1);
+	static const int forks[] = { 1004, 1005, 1006 };
+	unname_prs(forks, 3);
+	start_github();
+	fill_warehouse(CI_GITHUB);
+	int64_t id = run_scenario();
+
+	cr_assert_eq(fx_count(&srv, "by_endpoint", COMMIT_PULLS), 2, "one look-up per distinct commit (c3, c4)");
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET /repos/{owner}/{repo}/pulls/{pull_number}"), 1, "PR 5 only");
+	for (int run = 1005; run <= 1006; run++) {
+		char *prs = pr_numbers(run), *st = ingestion_field(id, run, "status");
+		cr_assert_str_eq(prs, "[5]", "run %d: the number found is stored with the run", run);
+		json_t *pr = pr_resource(id, run);
+		cr_assert_str_eq(st, "ingested", "run %d", run);
+		cr_assert_str_eq(core_json_str(pr, "status", "?"), "ok", "run %d", run);
+		cr_assert_eq(core_json_int(pr, "number", 0), 5, "run %d", run);
+		json_decref(pr);
+		free(prs);
+		free(st);
+	}
+	/* 1005's window starts at 1003's start, as when its run named PR 5. 1006's starts at 1005's start, which
+	 * processing knows to be a build of PR 5 only through the stored number: [03-07T10:46, 03-08T10:47) holds
+	 * I 03-08T00:00 alone (from 1003's start it would be I 2, R 2, C 1). */
+	const struct want wants[] = { { 1005, 1, 2, 1, days(6, 2, 46) }, { 1006, 1, 0, 0, days(7, 2, 47) } };
+	assert_counts(id, &wants[0]);
+	assert_counts(id, &wants[1]);
+
+	/* c3 heads no PR: skipped with the reason, pr_* null. */
+	char hex[41], *prs = pr_numbers(1004), *st = ingestion_field(id, 1004, "status");
+	cr_assert_str_eq(prs, "[]");
+	cr_assert_str_eq(st, "ingested");
+	json_t *pr = pr_resource(id, 1004);
+	char *why = xasprintf("no pull request names commit %s", git_oid_tostr(hex, sizeof(hex), &c[3]));
+	cr_assert_str_eq(core_json_str(pr, "status", "?"), "skipped");
+	cr_assert_str_eq(core_json_str(pr, "error", "?"), why);
+	json_t *v = vector(id, 1004);
+	char *dump = json_dumps(v, JSON_COMPACT);
+	cr_assert_str_eq(core_json_str(v, "status", ""), "partial", "%s", dump);
+	cr_assert(json_is_true(core_json_path(v, "features.pr_is_triggered")), "%s", dump);
+	cr_assert(json_is_null(core_json_path(v, "features.pr_issue_comments")), "%s", dump);
+	free(dump);
+	json_decref(v);
+	json_decref(pr);
+	free(why);
+	free(prs);
+	free(st);
+
+	/* A second scenario reads the stored numbers: only c3 is asked for again. */
+	fx_reset(&srv);
+	int64_t id2 = run_scenario();
+	cr_assert_eq(fx_count(&srv, "by_endpoint", COMMIT_PULLS), 1);
+	assert_counts(id2, &wants[1]);
+	n_runs = 5;
+}
+
+Test(pr_data, a_pr_opened_after_a_fork_build_started_is_not_its_pr)
+{
+	make_repo();
+	write_world(1);
+	/* PR 7, opened on 03-06 with c2 as its head; c2 was built by 1003 (named no PR) on 03-05. */
+	char hex[41];
+	json_t *late = json_pack("{s:i, s:s, s:s, s:s, s:{s:s}, s:{s:s}, s:{s:s, s:s}}", "number", 7, "state", "open",
+				 "created_at", "2023-03-06T00:00:00Z", "body", "again", "user", "login", "bob", "repository",
+				 "full_name", "acme/widget", "head", "sha", git_oid_tostr(hex, sizeof(hex), &c[2]), "ref",
+				 "again");
+	char *line = json_dumps(late, JSON_COMPACT), *path = xasprintf("%s/pulls.jsonl", arch);
+	FILE *f = fopen(path, "a");
+	cr_assert_not_null(f);
+	fprintf(f, "%s\n", line);
+	fclose(f);
+	free(path);
+	free(line);
+	json_decref(late);
+	static const int forks[] = { 1003 };
+	unname_prs(forks, 1);
+	start_github();
+	fill_warehouse(CI_GITHUB);
+	int64_t id = run_scenario();
+	cr_assert_eq(fx_count(&srv, "by_endpoint", COMMIT_PULLS), 1);
+	char *prs = pr_numbers(1003);
+	cr_assert_str_eq(prs, "[]", "PR 7 did not trigger a build that started before it was opened");
+	free(prs);
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_pull_requests WHERE number = 7"), 0);
+	json_t *pr = pr_resource(id, 1003);
+	const char *why = core_json_str(pr, "error", "");
+	cr_assert_str_eq(core_json_str(pr, "status", "?"), "skipped", "%s", why);
+	cr_assert(strstr(why, "#7") && strstr(why, "after the build started"), "%s", why);
+	json_decref(pr);
+	/* 1005's previous build of PR 5 is then 1002: window [03-03T10:43, 03-07T10:46). */
+	const struct want w = { 1005, 3, 2, 1, days(6, 2, 46) };
+	assert_counts(id, &w);
+}
+
+Test(pr_data, a_failed_look_up_fails_the_fork_build_until_retried)
+{
+	make_repo();
+	write_world(1);
+	static const int forks[] = { 1005 };
+	unname_prs(forks, 1);
+	start_github();
+	cr_assert_eq(fx_config(&srv, "{\"faults\": [{\"path\": \"/commits/[0-9a-f]+/pulls\", \"status\": 503, \"times\": -1}]}"),
+		     0);
+	fill_warehouse(CI_GITHUB);
+	json_t *doc = json_loads("{\"name\": \"pr data\", \"feature_config\": {\"dag_features\": [\"pr_*\"]}}", 0, NULL);
+	struct err e = ERR_INIT;
+	int64_t id = 0;
+	cr_assert_eq(scenario_config_validate(doc, scenario_features_check, &e), 0, "%s", e.msg);
+	cr_assert_eq(scenario_create(s, doc, &id, &e), 0, "%s", e.msg);
+	json_decref(doc);
+	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
+	pt_drain(db_url, data, "ingestion", 2, NULL);
+	char *st = ingestion_field(id, 1005, "status"), *msg = ingestion_field(id, 1005, "error_message"), hex[41];
+	cr_assert_str_eq(st, "failed");
+	cr_assert(msg && strstr(msg, git_oid_tostr(hex, sizeof(hex), &c[4])), "%s", msg ? msg : "(null)");
+	free(st);
+	free(msg);
+	char *prs = pr_numbers(1005);
+	cr_assert_str_eq(prs, "[]");
+	free(prs);
+
+	/* GitHub answers again: retry-ingestion finds PR 5. */
+	cr_assert_eq(fx_config(&srv, "{\"faults\": []}"), 0);
+	cr_assert_eq(scenario_retry_ingestion(s, id, &e), 0, "%s", e.msg);
+	pt_drain(db_url, data, "ingestion", 2, NULL);
+	st = ingestion_field(id, 1005, "status");
+	prs = pr_numbers(1005);
+	cr_assert_str_eq(st, "ingested");
+	cr_assert_str_eq(prs, "[5]");
+	free(st);
+	free(prs);
+	cr_assert_eq(scenario_process_start(s, id, &e), 0, "%s", e.msg);
+	pt_drain(db_url, data, "processing", 2, NULL);
+	const struct want w = { 1005, 1, 2, 1, days(6, 2, 46) };
+	assert_counts(id, &w);
+}
+
+Test(pr_data, a_fork_pr_build_of_a_local_archive_is_skipped_with_a_reason)
+{
+	make_repo();
+	write_world(1);
+	/* The archive's run line names its PRs: run 1003 says pull_request but names none, and nothing is looked up. */
+	static const int forks[] = { 1003 };
+	unname_prs(forks, 1);
 	fill_warehouse(CI_LOCAL);
 	int64_t id = run_scenario();
 	char *st = ingestion_field(id, 1003, "status"), *rs = ingestion_field(id, 1003, "resource_status");
@@ -486,6 +670,9 @@ Test(pr_data, a_fork_pr_build_without_a_number_is_skipped_with_a_reason)
 	json_decref(res);
 	free(st);
 	free(rs);
+	char *prs = pr_numbers(1003);
+	cr_assert_str_eq(prs, "[]");
+	free(prs);
 	json_t *v = vector(id, 1003);
 	char *dump = json_dumps(v, JSON_COMPACT);
 	cr_assert(json_is_true(core_json_path(v, "features.pr_is_triggered")), "%s", dump);
