@@ -59,7 +59,11 @@ int warehouse_upsert_run(struct store *s, const char *provider, int64_t repo_id,
 		" ON CONFLICT (ci_provider, raw_repo_id, ci_run_id) DO UPDATE SET build_number = excluded.build_number,"
 		" branch = excluded.branch, commit_sha = excluded.commit_sha, commit_message = excluded.commit_message,"
 		" author_name = excluded.author_name, author_email = excluded.author_email, event = excluded.event,"
-		" actor_login = excluded.actor_login, is_bot = excluded.is_bot, pr_numbers = excluded.pr_numbers,"
+		" actor_login = excluded.actor_login, is_bot = excluded.is_bot,"
+		/* A fork PR's number found at ingestion (commits/{sha}/pulls) survives a re-validation,
+		 * whose payload names no pull request again. */
+		" pr_numbers = CASE WHEN excluded.pr_numbers = '[]' THEN raw_build_runs.pr_numbers"
+		" ELSE excluded.pr_numbers END,"
 		" status = excluded.status, conclusion = excluded.conclusion, created_at = excluded.created_at,"
 		" started_at = excluded.started_at, completed_at = excluded.completed_at,"
 		" duration_sec = excluded.duration_sec, web_url = excluded.web_url, run_attempt = excluded.run_attempt,"

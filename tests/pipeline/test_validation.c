@@ -424,11 +424,19 @@ Test(validation, validating_again_does_not_duplicate_anything)
 	char *st = status_of(id);
 	cr_assert_str_eq(st, "completed");
 	free(st);
-	/* A second source over the same builds shares the warehouse rows. */
+	/* A second source over the same builds shares the warehouse rows. A fork PR's number that ingestion
+	 * found for 1005 (its payload names none) survives; 1004's own PR 17 is kept as the payload says. */
+	pt_exec(s, "UPDATE raw_build_runs SET pr_numbers = '[99]' WHERE ci_run_id = '1005'");
 	int64_t id2 = import(s, csv, NULL, NULL);
 	validate(s, db_url, id2);
 	assert_stats(stats_of(s, id2), 30, 17, 4, 6, 2, 1);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_runs"), 23);
+	char *prs = pt_text(s, "SELECT pr_numbers FROM raw_build_runs WHERE ci_run_id = '1005'");
+	cr_assert_str_eq(prs, "[99]");
+	free(prs);
+	prs = pt_text(s, "SELECT pr_numbers FROM raw_build_runs WHERE ci_run_id = '1004'");
+	cr_assert_str_eq(prs, "[17]");
+	free(prs);
 	/* Deleting the first source keeps the warehouse rows the second one uses. */
 	cr_assert_eq(source_delete(s, id, &e), 0, "%s", e.msg);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_runs"), 23);
