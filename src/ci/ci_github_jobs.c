@@ -159,32 +159,25 @@ static void append_jobs(struct ci_run *run, size_t *cap, const json_t *page)
 /* First pages of the runs' REST job listings concurrently, further pages one by one. */
 int ci_github_jobs_rest(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n, struct err *e)
 {
-	struct ci_http_req *rs = xcalloc(n ? n : 1, sizeof(*rs));
-	char **urls = xcalloc(n ? n : 1, sizeof(*urls));
+	struct ci_json_get *gs = xcalloc(n ? n : 1, sizeof(*gs));
 	int first = 0;
+	for (size_t i = 0; i < n; i++)
+		gs[i].url = xasprintf("%s/repos/%s/actions/runs/%s/jobs?per_page=100", p->api_url, repo,
+				      runs[i]->ci_run_id);
+	ci_common_get_json_many(p, gs, n, ci_github_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
 	for (size_t i = 0; i < n; i++) {
-		urls[i] = xasprintf("%s/repos/%s/actions/runs/%s/jobs?per_page=100", p->api_url, repo, runs[i]->ci_run_id);
-		rs[i].url = urls[i];
-		rs[i].headers = ci_github_headers;
-		rs[i].flags = CI_HTTP_CACHE | CI_HTTP_FOLLOW;
-	}
-	ci_http_run(p->http, rs, n, e);
-	for (size_t i = 0; i < n; i++) {
-		struct err re = ERR_INIT;
 		struct ci_run *run = runs[i];
-		int rc = ci_common_req_err(&re, &rs[i]);
-		json_t *j = NULL;
+		struct err re = ERR_INIT;
+		int rc = gs[i].rc;
 		size_t cap = 0;
-		char *next = NULL;
-		if (rc == 0 && !(j = core_json_parse(rs[i].body.data ? rs[i].body.data : "", rs[i].body.len, urls[i], &re)))
-			rc = err_set(&re, CI_ERR_PERMANENT, "GET %s: the answer is not JSON", urls[i]);
+		char *next = gs[i].next;
 		ci_jobs_free(run->jobs, run->n_jobs);
 		run->jobs = NULL;
 		run->n_jobs = 0;
-		if (rc == 0) {
-			append_jobs(run, &cap, j);
-			next = rs[i].link_next ? xstrdup(rs[i].link_next) : NULL;
-		}
+		if (rc == 0)
+			append_jobs(run, &cap, gs[i].json);
+		else
+			err_copy(&re, &gs[i].err);
 		while (next && rc == 0) {
 			json_t *pg = NULL;
 			char *url = next;
@@ -204,12 +197,10 @@ int ci_github_jobs_rest(struct ci_provider *p, const char *repo, struct ci_run *
 			if (!first)
 				first = err_copy(e, &re);
 		}
-		json_decref(j);
-		ci_http_req_release(&rs[i]);
-		free(urls[i]);
+		json_decref(gs[i].json);
+		free((char *)gs[i].url);
 	}
-	free(rs);
-	free(urls);
+	free(gs);
 	return first;
 }
 

@@ -89,13 +89,11 @@ void ci_github_map_pr(struct ci_pr *pr, const json_t *j)
 }
 
 /* Files one answer: its items into the PR (or the repository list), its next page into the next round. */
-static void take(struct batch *B, struct fetch *f, struct ci_http_req *r)
+static void take(struct batch *B, struct fetch *f, struct ci_json_get *g)
 {
-	struct err re = ERR_INIT;
-	int rc = ci_common_req_err(&re, r);
-	json_t *j = NULL;
-	if (!rc && !(j = core_json_parse(r->body.data ? r->body.data : "", r->body.len, f->url, &re)))
-		rc = err_set(&re, CI_ERR_PERMANENT, "GET %s: the answer is not JSON", f->url);
+	struct err re = g->err;
+	int rc = g->rc;
+	json_t *j = g->json;
 	if (!rc && f->what != W_PULL && !json_is_array(j))
 		rc = err_set(&re, CI_ERR_PERMANENT, "GET %s: the answer is not a JSON array", f->url);
 	if (f->pr < 0) {
@@ -126,10 +124,11 @@ static void take(struct batch *B, struct fetch *f, struct ci_http_req *r)
 					strmap_put(&s->shas, core_json_str(c, "sha", NULL), s);
 		}
 	}
-	if (!rc && r->link_next) {
-		push(B, f->pr, f->what, r->link_next);
-		r->link_next = NULL;
+	if (!rc && g->next) {
+		push(B, f->pr, f->what, g->next);
+		g->next = NULL;
 	}
+	free(g->next);
 	json_decref(j);
 }
 
@@ -141,20 +140,15 @@ static int rounds(struct batch *B, struct err *e)
 		size_t n = B->nnext;
 		B->next = NULL;
 		B->nnext = B->capnext = 0;
-		struct ci_http_req *rs = xcalloc(n, sizeof(*rs));
+		struct ci_json_get *gs = xcalloc(n, sizeof(*gs));
+		for (size_t i = 0; i < n; i++)
+			gs[i].url = cur[i].url;
+		int rc = ci_common_get_json_many(B->p, gs, n, ci_github_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
 		for (size_t i = 0; i < n; i++) {
-			rs[i].url = cur[i].url;
-			rs[i].headers = ci_github_headers;
-			rs[i].flags = CI_HTTP_CACHE | CI_HTTP_FOLLOW;
-		}
-		int rc = ci_http_run(B->p->http, rs, n, e);
-		for (size_t i = 0; i < n; i++) {
-			if (!rc)
-				take(B, &cur[i], &rs[i]);
-			ci_http_req_release(&rs[i]);
+			take(B, &cur[i], &gs[i]);
 			free(cur[i].url);
 		}
-		free(rs);
+		free(gs);
 		free(cur);
 		if (rc)
 			return rc;

@@ -44,40 +44,29 @@ int ci_github_prs_for_commits(struct ci_provider *p, const char *repo, struct ci
 {
 	if (!n)
 		return 0;
-	struct ci_http_req *rs = xcalloc(n, sizeof(*rs));
-	char **urls = xcalloc(n, sizeof(*urls));
-	for (size_t i = 0; i < n; i++) {
-		urls[i] = xasprintf("%s/repos/%s/commits/%s/pulls?per_page=100", p->api_url, repo, items[i].sha);
-		rs[i].url = urls[i];
-		rs[i].headers = ci_github_headers;
-		rs[i].flags = CI_HTTP_CACHE | CI_HTTP_FOLLOW;
-	}
-	int fatal = ci_http_run(p->http, rs, n, e);
+	struct ci_json_get *gs = xcalloc(n, sizeof(*gs));
+	for (size_t i = 0; i < n; i++)
+		gs[i].url = xasprintf("%s/repos/%s/commits/%s/pulls?per_page=100", p->api_url, repo, items[i].sha);
+	int fatal = ci_common_get_json_many(p, gs, n, ci_github_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
 	for (size_t i = 0; i < n; i++) {
 		struct ci_commit_prs *c = &items[i];
-		struct err re = ERR_INIT;
-		int rc = fatal ? err_copy(&re, e) : ci_common_req_err(&re, &rs[i]);
-		json_t *j = NULL;
-		if (!rc && !(j = core_json_parse(rs[i].body.data ? rs[i].body.data : "", rs[i].body.len, urls[i], &re)))
-			rc = err_set(&re, CI_ERR_PERMANENT, "GET %s: the answer is not JSON", urls[i]);
-		if (!rc && !json_is_array(j))
-			rc = err_set(&re, CI_ERR_PERMANENT, "GET %s: the answer is not a JSON array", urls[i]);
+		struct err *re = &gs[i].err;
+		int rc = gs[i].rc;
+		if (!rc && !json_is_array(gs[i].json))
+			rc = err_set(re, CI_ERR_PERMANENT, "GET %s: the answer is not a JSON array", gs[i].url);
 		if (rc == CI_ERR_NOT_FOUND)
-			err_set(&re, rc, "repository %s does not exist on GitHub (asking for the pull requests of commit %s)",
+			err_set(re, rc, "repository %s does not exist on GitHub (asking for the pull requests of commit %s)",
 				repo, c->sha);
 		else if (rc)
-			err_prefix(&re, "the pull requests of commit %s of %s", c->sha, repo);
-		if (rc == CI_ERR_RATE_LIMITED && !fatal)
-			fatal = err_copy(e, &re);
+			err_prefix(re, "the pull requests of commit %s of %s", c->sha, repo);
 		if (rc)
-			c->rc = err_copy(&c->err, &re);
+			c->rc = err_copy(&c->err, re);
 		else
-			map_prs(c, j);
-		json_decref(j);
-		ci_http_req_release(&rs[i]);
-		free(urls[i]);
+			map_prs(c, gs[i].json);
+		json_decref(gs[i].json);
+		free(gs[i].next);
+		free((char *)gs[i].url);
 	}
-	free(rs);
-	free(urls);
+	free(gs);
 	return fatal;
 }

@@ -101,33 +101,19 @@ static void resolve(struct lookup *L, struct want *w, const json_t *run, int rc,
 /* Single look-ups of the given wants, concurrently; fatal rate limits abort. */
 static int singles(struct lookup *L, struct want **ws, size_t n, struct err *e)
 {
-	struct ci_http_req *rs = xcalloc(n ? n : 1, sizeof(*rs));
-	char **urls = xcalloc(n ? n : 1, sizeof(*urls));
-	int fatal = 0;
+	struct ci_json_get *gs = xcalloc(n ? n : 1, sizeof(*gs));
+	for (size_t i = 0; i < n; i++)
+		gs[i].url = xasprintf("%s/repos/%s/actions/runs/%lld", L->p->api_url, L->repo, (long long)ws[i]->id);
+	int fatal = ci_common_get_json_many(L->p, gs, n, ci_github_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
 	for (size_t i = 0; i < n; i++) {
-		urls[i] = xasprintf("%s/repos/%s/actions/runs/%lld", L->p->api_url, L->repo, (long long)ws[i]->id);
-		rs[i].url = urls[i];
-		rs[i].headers = ci_github_headers;
-		rs[i].flags = CI_HTTP_CACHE | CI_HTTP_FOLLOW;
+		if (gs[i].rc == CI_ERR_NOT_FOUND)
+			err_set(&gs[i].err, gs[i].rc, "run %lld of %s does not exist on GitHub", (long long)ws[i]->id, L->repo);
+		resolve(L, ws[i], gs[i].json, gs[i].rc, &gs[i].err);
+		json_decref(gs[i].json);
+		free(gs[i].next);
+		free((char *)gs[i].url);
 	}
-	ci_http_run(L->p->http, rs, n, e);
-	for (size_t i = 0; i < n; i++) {
-		struct err re = ERR_INIT;
-		int rc = ci_common_req_err(&re, &rs[i]);
-		json_t *j = NULL;
-		if (!rc && !(j = core_json_parse(rs[i].body.data ? rs[i].body.data : "", rs[i].body.len, urls[i], &re)))
-			rc = err_set(&re, CI_ERR_PERMANENT, "GET %s: the answer is not JSON", urls[i]);
-		if (rc == CI_ERR_NOT_FOUND)
-			err_set(&re, rc, "run %lld of %s does not exist on GitHub", (long long)ws[i]->id, L->repo);
-		if (rc == CI_ERR_RATE_LIMITED && !fatal)
-			fatal = err_copy(e, &re);
-		resolve(L, ws[i], j, rc, &re);
-		json_decref(j);
-		ci_http_req_release(&rs[i]);
-		free(urls[i]);
-	}
-	free(rs);
-	free(urls);
+	free(gs);
 	return fatal;
 }
 

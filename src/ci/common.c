@@ -39,30 +39,51 @@ int ci_common_req_err(struct err *e, const struct ci_http_req *r)
 				    buf_cstr(&r->body));
 }
 
+int ci_common_get_json_many(struct ci_provider *p, struct ci_json_get *gets, size_t n, const char *const *headers,
+			    unsigned flags, struct err *e)
+{
+	struct ci_http_req *rs = xcalloc(n ? n : 1, sizeof(*rs));
+	int fatal = 0;
+	for (size_t i = 0; i < n; i++) {
+		rs[i].url = gets[i].url;
+		rs[i].headers = headers;
+		rs[i].flags = flags;
+	}
+	int rc_all = ci_http_run(p->http, rs, n, e);
+	for (size_t i = 0; i < n; i++) {
+		struct ci_json_get *g = &gets[i];
+		g->json = NULL;
+		g->next = NULL;
+		err_clear(&g->err);
+		g->rc = rc_all ? err_copy(&g->err, e) : ci_common_req_err(&g->err, &rs[i]);
+		if (!g->rc && !(g->json = core_json_parse(rs[i].body.data ? rs[i].body.data : "", rs[i].body.len, g->url,
+							   &g->err)))
+			g->rc = err_set(&g->err, CI_ERR_PERMANENT, "GET %s: the answer is not JSON", g->url);
+		if (!g->rc) {
+			g->next = rs[i].link_next;
+			rs[i].link_next = NULL;
+		}
+		if (g->rc == CI_ERR_RATE_LIMITED && !fatal)
+			fatal = err_copy(e, &g->err);
+		ci_http_req_release(&rs[i]);
+	}
+	free(rs);
+	return fatal;
+}
+
 int ci_common_get_json(struct ci_provider *p, json_t **out, char **link_next, const char *url,
 		       const char *const *headers, unsigned flags, struct err *e)
 {
-	struct ci_http_req r = CI_HTTP_REQ_INIT;
-	int rc;
-	*out = NULL;
+	struct ci_json_get g = { .url = url };
+	ci_common_get_json_many(p, &g, 1, headers, flags, e);
+	*out = g.json;
 	if (link_next)
-		*link_next = NULL;
-	r.url = url;
-	r.headers = headers;
-	r.flags = flags;
-	ci_http_run(p->http, &r, 1, e);
-	rc = ci_common_req_err(e, &r);
-	if (!rc) {
-		*out = core_json_parse(r.body.data ? r.body.data : "", r.body.len, url, e);
-		if (!*out)
-			rc = err_set(e, CI_ERR_PERMANENT, "GET %s: the answer is not JSON: %s", url, e->msg);
-		else if (link_next) {
-			*link_next = r.link_next;
-			r.link_next = NULL;
-		}
-	}
-	ci_http_req_release(&r);
-	return rc;
+		*link_next = g.next;
+	else
+		free(g.next);
+	if (g.rc)
+		err_copy(e, &g.err);
+	return g.rc;
 }
 
 char *ci_common_str(const json_t *obj, const char *path)

@@ -18,6 +18,23 @@
  */
 int ci_common_get_json(struct ci_provider *p, json_t **out, char **link_next, const char *url,
 		       const char *const *headers, unsigned flags, struct err *e);
+/* One JSON GET of a batch (ci_common_get_json_many). */
+struct ci_json_get {
+	const char *url;   /* in, borrowed */
+	json_t *json;      /* out: the parsed 2xx body (caller decrefs); NULL on failure */
+	char *next;        /* out: the Link rel="next" URL (caller frees); NULL on the last page */
+	int rc;            /* out: 0 or a code mapped as ci_common_get_json() maps it */
+	struct err err;    /* out: why, when rc != 0 */
+};
+/*
+ * Runs n GETs concurrently (cfg.max_in_flight at a time) through the
+ * provider's client, each with its own outcome. Returns 0, or the first
+ * CI_ERR_RATE_LIMITED of the batch (every credential exhausted: the caller
+ * should stop) — the items carry their codes either way.
+ */
+int ci_common_get_json_many(struct ci_provider *p, struct ci_json_get *gets, size_t n, const char *const *headers,
+			    unsigned flags, struct err *e);
+
 /* Maps a final HTTP status that is not 2xx to a named code with a message ("GET url: ..."). */
 int ci_common_status_err(struct err *e, const char *method, long status, const char *url, const char *body);
 /* Converts a finished request's outcome into a code (0 for 2xx). */
