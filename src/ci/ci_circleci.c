@@ -299,6 +299,97 @@ static int circle_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *
 }
 
 /* Writes the messages of one v1.1 output (a JSON array of {message}) into the sink, up to cap. */
+/* Appends the jobs of a /workflow/{id}/job item list to run. */
+static void circle_take_jobs(struct ci_run *run, size_t *cap, const json_t *items)
+{
+	json_t *j;
+	size_t k;
+	json_array_foreach(items, k, j) {
+		xgrow((void **)&run->jobs, cap, run->n_jobs + 1, sizeof(*run->jobs));
+		memset(&run->jobs[run->n_jobs], 0, sizeof(*run->jobs));
+		circle_map_job(&run->jobs[run->n_jobs++], j, run->ci_run_id);
+	}
+}
+
+/*
+ * The jobs of many pipelines: a pipeline's workflows are in its stored payload
+ * (raw_json keeps them), so only their job lists are asked for, every
+ * workflow of every run at once (cfg.max_in_flight in flight). A list longer
+ * than a page, and a run without its workflows in raw_json (read back from
+ * the warehouse), go through circle_jobs_list() on their own.
+ */
+static int circle_jobs_fill(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n,
+			    struct err *e)
+{
+	struct ci_json_get *gs = NULL;
+	size_t *owner = NULL, ng = 0, cap_g = 0, cap_o = 0;
+	int *alone = xcalloc(n ? n : 1, sizeof(*alone)), first = 0;
+	for (size_t i = 0; i < n; i++) {
+		json_t *raw = runs[i]->raw_json ? json_loads(runs[i]->raw_json, 0, NULL) : NULL, *w;
+		json_t *wfs = json_object_get(raw, "workflows");
+		size_t k;
+		alone[i] = !runs[i]->jobs_known && !json_is_array(wfs);
+		if (!runs[i]->jobs_known && json_is_array(wfs))
+			json_array_foreach(wfs, k, w) {
+				xgrow((void **)&gs, &cap_g, ng + 1, sizeof(*gs));
+				xgrow((void **)&owner, &cap_o, ng + 1, sizeof(*owner));
+				memset(&gs[ng], 0, sizeof(*gs));
+				gs[ng].url = xasprintf("%s/workflow/%s/job", p->api_url, core_json_str(w, "id", ""));
+				owner[ng++] = i;
+			}
+		if (!runs[i]->jobs_known && json_is_array(wfs)) {
+			ci_jobs_free(runs[i]->jobs, runs[i]->n_jobs);
+			runs[i]->jobs = NULL;
+			runs[i]->n_jobs = 0;
+			runs[i]->jobs_rc = 0;
+		}
+		json_decref(raw);
+	}
+	ci_common_get_json_many(p, gs, ng, circle_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
+	size_t *caps = xcalloc(n ? n : 1, sizeof(*caps));
+	for (size_t g = 0; g < ng; g++) {
+		struct ci_run *r = runs[owner[g]];
+		if (gs[g].rc && !r->jobs_rc) {
+			r->jobs_rc = gs[g].rc;
+			if (!first)
+				first = err_copy(e, &gs[g].err);
+		} else if (!gs[g].rc && core_json_str(gs[g].json, "next_page_token", NULL)) {
+			alone[owner[g]] = 1; /* a workflow of more than a page: list the run on its own */
+		} else if (!gs[g].rc) {
+			circle_take_jobs(r, &caps[owner[g]], json_object_get(gs[g].json, "items"));
+		}
+		json_decref(gs[g].json);
+		free(gs[g].next);
+		free((char *)gs[g].url);
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ci_run *r = runs[i];
+		if (r->jobs_known)
+			continue;
+		if (alone[i]) {
+			struct err re = ERR_INIT;
+			ci_jobs_free(r->jobs, r->n_jobs);
+			r->jobs = NULL;
+			r->n_jobs = 0;
+			r->jobs_rc = circle_jobs_list(p, &r->jobs, &r->n_jobs, repo, r->ci_run_id, &re);
+			if (r->jobs_rc && !first)
+				first = err_copy(e, &re);
+		}
+		if (r->jobs_rc) {
+			ci_jobs_free(r->jobs, r->n_jobs); /* no half lists */
+			r->jobs = NULL;
+			r->n_jobs = 0;
+		} else {
+			r->jobs_known = 1;
+		}
+	}
+	free(caps);
+	free(alone);
+	free(owner);
+	free(gs);
+	return first;
+}
+
 static int circle_emit(struct ci_log_req *q, const struct buf *body, size_t cap)
 {
 	json_error_t je;
@@ -387,6 +478,7 @@ const struct ci_provider_ops ci_circleci_ops = {
 	.run_get = circle_run_get,
 	.runs_lookup = NULL,
 	.jobs_list = circle_jobs_list,
+	.jobs_fill = circle_jobs_fill,
 	.logs_fetch = circle_logs_fetch,
 	.free_impl = circle_free,
 };

@@ -132,22 +132,18 @@ static int travis_run_get(struct ci_provider *p, struct ci_run *out, const char 
 	return 0;
 }
 
-static int travis_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *n, const char *repo,
-			    const char *run_id, struct err *e)
+/* The jobs of a /build/{id}/jobs answer into run (run->jobs replaced). */
+static void travis_take_jobs(struct ci_run *run, const json_t *j)
 {
-	char *url = xasprintf("%s/build/%s/jobs", p->api_url, run_id);
-	json_t *j = NULL, *v;
+	json_t *v;
 	size_t i;
-	int rc = ci_common_get_json(p, &j, NULL, url, travis_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
-	free(url);
-	(void)repo;
-	if (rc)
-		return rc == CI_ERR_NOT_FOUND ? err_set(e, rc, "build %s does not exist on Travis CI", run_id) : rc;
-	*out = xcalloc(json_array_size(json_object_get(j, "jobs")) + 1, sizeof(**out));
+	ci_jobs_free(run->jobs, run->n_jobs);
+	run->n_jobs = 0;
+	run->jobs = xcalloc(json_array_size(json_object_get(j, "jobs")) + 1, sizeof(*run->jobs));
 	json_array_foreach(json_object_get(j, "jobs"), i, v) {
-		struct ci_job *job = &(*out)[(*n)++];
+		struct ci_job *job = &run->jobs[run->n_jobs++];
 		job->id = xasprintf("%lld", (long long)core_json_int(v, "id", 0));
-		job->run_id = xstrdup(run_id);
+		job->run_id = xstrdup(run->ci_run_id);
 		job->name = ci_common_str(v, "number");
 		travis_state(&job->status, &job->conclusion, core_json_str(v, "state", NULL));
 		job->started_at = ci_common_time(v, "started_at");
@@ -155,8 +151,53 @@ static int travis_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *
 		job->runner = ci_common_str(v, "queue");
 		job->raw_json = ci_common_dump(v);
 	}
-	json_decref(j);
-	return 0;
+}
+
+/* Every build's /build/{id}/jobs at once (cfg.max_in_flight in flight): one request per build. */
+static int travis_jobs_fill(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n,
+			    struct err *e)
+{
+	struct ci_json_get *gs = xcalloc(n ? n : 1, sizeof(*gs));
+	struct ci_run **want = xcalloc(n ? n : 1, sizeof(*want));
+	size_t nw = 0;
+	int first = 0;
+	(void)repo;
+	for (size_t i = 0; i < n; i++)
+		if (!runs[i]->jobs_known) {
+			want[nw] = runs[i];
+			gs[nw++].url = xasprintf("%s/build/%s/jobs", p->api_url, runs[i]->ci_run_id);
+		}
+	ci_common_get_json_many(p, gs, nw, travis_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
+	for (size_t i = 0; i < nw; i++) {
+		struct ci_run *r = want[i];
+		r->jobs_rc = gs[i].rc;
+		if (gs[i].rc == CI_ERR_NOT_FOUND)
+			err_set(&gs[i].err, gs[i].rc, "build %s does not exist on Travis CI", r->ci_run_id);
+		if (gs[i].rc && !first)
+			first = err_copy(e, &gs[i].err);
+		if (!gs[i].rc) {
+			travis_take_jobs(r, gs[i].json);
+			r->jobs_known = 1;
+		}
+		json_decref(gs[i].json);
+		free(gs[i].next);
+		free((char *)gs[i].url);
+	}
+	free(want);
+	free(gs);
+	return first;
+}
+
+static int travis_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *n, const char *repo,
+			    const char *run_id, struct err *e)
+{
+	struct ci_run one, *runs[] = { &one };
+	ci_run_init(&one);
+	one.ci_run_id = (char *)run_id; /* borrowed for the call, not released */
+	int rc = travis_jobs_fill(p, repo, runs, 1, e);
+	*out = one.jobs;
+	*n = one.n_jobs;
+	return rc;
 }
 
 static char *travis_log_url(struct ci_provider *p, const char *repo, const char *job_id)
@@ -177,6 +218,7 @@ const struct ci_provider_ops ci_travis_ops = {
 	.run_get = travis_run_get,
 	.runs_lookup = NULL,
 	.jobs_list = travis_jobs_list,
+	.jobs_fill = travis_jobs_fill,
 	.logs_fetch = travis_logs_fetch,
 	.free_impl = NULL,
 };

@@ -5,6 +5,7 @@
  * of the same build.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ci/provider.h"
 #include "../fixture-server/fxserver.h"
@@ -166,5 +167,44 @@ Test(circleci, lists_jobs_and_downloads_their_logs_without_the_token)
 	ci_jobs_free(jobs, n);
 	ci_provider_free(cc);
 	ci_provider_free(gh);
+	stop();
+}
+
+Test(circleci, lists_the_jobs_of_many_pipelines_from_their_stored_workflows)
+{
+	start();
+	struct ci_provider *cc = open_kind(CI_CIRCLECI, "cctoken");
+	size_t i, n = json_array_size(json_object_get(world, "runs")), workflows = 0;
+	json_t *w;
+	struct ci_run *runs = calloc(n, sizeof(*runs));
+	struct ci_run **ptrs = calloc(n, sizeof(*ptrs));
+	struct err e = ERR_INIT;
+	json_array_foreach(json_object_get(world, "runs"), i, w) {
+		const char *pid = json_string_value(json_object_get(w, "pipeline"));
+		cr_assert_eq(ci_run_get(cc, &runs[i], "org0/project-0", pid, &e), 0, "%s", e.msg);
+		ptrs[i] = &runs[i];
+		workflows += json_array_size(json_object_get(w, "jobs")); /* one workflow per GitHub job */
+	}
+	/* The last run as read back from the warehouse without its payload: listed on its own. */
+	free(runs[n - 1].raw_json);
+	runs[n - 1].raw_json = NULL;
+	fx_reset(&srv);
+	cr_assert_eq(ci_jobs_fill(cc, "org0/project-0", ptrs, n, &e), 0, "%s", e.msg);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET circleci /workflow/{id}/job"), (long)workflows);
+	cr_assert_eq(fx_count(&srv, "by_endpoint", "GET circleci /pipeline/{id}"), 1,
+		     "the pipelines' workflows come from their payloads (but the one without it)");
+	cr_assert_eq(fx_count(&srv, NULL, "requests"), (long)workflows + 2, "%zu workflows + that run's pipeline and list",
+		     workflows);
+	json_array_foreach(json_object_get(world, "runs"), i, w) {
+		cr_assert(runs[i].jobs_known);
+		cr_assert_eq(runs[i].n_jobs, json_array_size(json_object_get(w, "jobs")), "run %zu", i);
+		for (size_t k = 0; k < runs[i].n_jobs; k++)
+			cr_assert_str_eq(runs[i].jobs[k].run_id, runs[i].ci_run_id);
+	}
+	for (i = 0; i < n; i++)
+		ci_run_release(&runs[i]);
+	free(runs);
+	free(ptrs);
+	ci_provider_free(cc);
 	stop();
 }

@@ -4,6 +4,7 @@
  * GitHub provider's view of the same build.
  */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 #include "ci/provider.h"
 #include "../fixture-server/fxserver.h"
@@ -157,5 +158,41 @@ Test(travis, lists_jobs_and_downloads_logs)
 	buf_release(&g);
 	ci_provider_free(tr);
 	ci_provider_free(gh);
+	stop();
+}
+
+Test(travis, lists_the_jobs_of_many_builds_at_once_one_request_each)
+{
+	start();
+	struct ci_provider *tr = open_kind(CI_TRAVIS, "trtoken", "/travis");
+	size_t i, n = json_array_size(json_object_get(world, "runs"));
+	json_t *w;
+	struct ci_run *runs = calloc(n, sizeof(*runs));
+	struct ci_run **ptrs = calloc(n, sizeof(*ptrs));
+	struct err e = ERR_INIT;
+	json_array_foreach(json_object_get(world, "runs"), i, w) {
+		char rid[32];
+		snprintf(rid, sizeof(rid), "%lld", (long long)json_integer_value(json_object_get(w, "id")));
+		cr_assert_eq(ci_run_get(tr, &runs[i], "org0/project-0", rid, &e), 0, "%s", e.msg);
+		ptrs[i] = &runs[i];
+	}
+	fx_reset(&srv);
+	cr_assert_eq(ci_jobs_fill(tr, "org0/project-0", ptrs, n, &e), 0, "%s", e.msg);
+	cr_assert_eq(fx_count(&srv, NULL, "requests"), (long)n, "one /build/{id}/jobs per build");
+	json_array_foreach(json_object_get(world, "runs"), i, w) {
+		json_t *jobs = json_object_get(w, "jobs");
+		cr_assert(runs[i].jobs_known);
+		cr_assert_eq(runs[i].n_jobs, json_array_size(jobs));
+		for (size_t k = 0; k < runs[i].n_jobs; k++)
+			cr_assert_eq(atoll(runs[i].jobs[k].id), json_integer_value(json_array_get(jobs, k)));
+	}
+	fx_reset(&srv);
+	cr_assert_eq(ci_jobs_fill(tr, "org0/project-0", ptrs, n, &e), 0, "%s", e.msg);
+	cr_assert_eq(fx_count(&srv, NULL, "requests"), 0, "known jobs are not asked for again");
+	for (i = 0; i < n; i++)
+		ci_run_release(&runs[i]);
+	free(runs);
+	free(ptrs);
+	ci_provider_free(tr);
 	stop();
 }
