@@ -345,14 +345,15 @@ static int circle_jobs_fill(struct ci_provider *p, const char *repo, struct ci_r
 		}
 		json_decref(raw);
 	}
-	ci_common_get_json_many(p, gs, ng, circle_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
+	int fatal = ci_common_get_json_many(p, gs, ng, circle_headers, CI_HTTP_CACHE | CI_HTTP_FOLLOW, e);
 	size_t *caps = xcalloc(n ? n : 1, sizeof(*caps));
+	struct err why = ERR_INIT;
 	for (size_t g = 0; g < ng; g++) {
 		struct ci_run *r = runs[owner[g]];
 		if (gs[g].rc && !r->jobs_rc) {
 			r->jobs_rc = gs[g].rc;
-			if (!first)
-				first = err_copy(e, &gs[g].err);
+			if (!why.code)
+				err_copy(&why, &gs[g].err);
 		} else if (!gs[g].rc && core_json_str(gs[g].json, "next_page_token", NULL)) {
 			alone[owner[g]] = 1; /* a workflow of more than a page: list the run on its own */
 		} else if (!gs[g].rc) {
@@ -366,19 +367,24 @@ static int circle_jobs_fill(struct ci_provider *p, const char *repo, struct ci_r
 		struct ci_run *r = runs[i];
 		if (r->jobs_known)
 			continue;
-		if (alone[i]) {
+		if (alone[i] && fatal) {
+			r->jobs_rc = fatal; /* every credential is exhausted: no further requests */
+		} else if (alone[i]) {
 			struct err re = ERR_INIT;
 			ci_jobs_free(r->jobs, r->n_jobs);
 			r->jobs = NULL;
 			r->n_jobs = 0;
 			r->jobs_rc = circle_jobs_list(p, &r->jobs, &r->n_jobs, repo, r->ci_run_id, &re);
-			if (r->jobs_rc && !first)
-				first = err_copy(e, &re);
+			if (r->jobs_rc && !why.code)
+				err_copy(&why, &re);
 		}
 		if (r->jobs_rc) {
 			ci_jobs_free(r->jobs, r->n_jobs); /* no half lists */
 			r->jobs = NULL;
 			r->n_jobs = 0;
+			if (!first)
+				first = why.code ? err_copy(e, &why) : err_set(e, r->jobs_rc, "the jobs of pipeline %s could not be listed",
+									      r->ci_run_id);
 		} else {
 			r->jobs_known = 1;
 		}
@@ -419,8 +425,30 @@ static int circle_emit(struct ci_log_req *q, const struct buf *body, size_t cap)
 }
 
 /* Two batches: the jobs' v1.1 details, then every step output, N in flight each. */
+static int circle_logs_some(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
+			    struct err *e);
+
+/*
+ * A job's log is the outputs of its steps (v1.1), all kept in memory until the
+ * log is assembled: 16 logs at a time bounds that, and each log is handed on
+ * (ci_log_req.done) as soon as its group is assembled.
+ */
 static int circle_logs_fetch(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
 			     struct err *e)
+{
+	for (size_t off = 0; off < n; off += 16) {
+		size_t k = n - off < 16 ? n - off : 16;
+		int rc = circle_logs_some(p, repo, reqs + off, k, cap, e);
+		if (rc)
+			return rc;
+		for (size_t i = off; i < off + k; i++)
+			ci_log_req_notify(&reqs[i]);
+	}
+	return 0;
+}
+
+static int circle_logs_some(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
+			    struct err *e)
 {
 	struct circle *c = p->impl;
 	struct ci_http_req *rs = xcalloc(n ? n : 1, sizeof(*rs)), *outs = NULL;

@@ -25,6 +25,7 @@
 #include "ci/common.h"
 #include "ci/pr.h"
 #include "core/json.h"
+#include "core/utc.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +218,7 @@ int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req 
 			free(path);
 		}
 	}
+	int64_t asked_at = utc_now();
 	if (want_repo)
 		push(&B, -1, W_REPO_COMMENTS, xasprintf("%s/repos/%s/comments?per_page=100", p->api_url, repo));
 	int rc = rounds(&B, e);
@@ -231,6 +233,7 @@ int ci_github_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req 
 		ctx->repo = xstrdup(repo);
 		ctx->rc = B.rc_repo ? err_copy(&ctx->err, &B.err_repo) : 0;
 		ctx->commit_comments = B.rc_repo ? NULL : json_incref(B.repo_comments);
+		ctx->fetched_at = asked_at;
 	}
 	if (!rc && !want_repo) {
 		json_decref(B.repo_comments);

@@ -320,6 +320,7 @@ static int local_logs_fetch(struct ci_provider *p, const char *repo, struct ci_l
 		free(rel);
 		free(path);
 		free(zpath);
+		ci_log_req_notify(&reqs[i]); /* this log is done: the caller may store it while the next is read */
 	}
 	return 0;
 }

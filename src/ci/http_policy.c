@@ -137,8 +137,8 @@ void ci_http_finish_attempt(struct ci_http_xfer *x, CURLcode code)
 		x->link_next = x->cached->link_next ? xstrdup(x->cached->link_next) : NULL;
 		r->from_cache = 1;
 		c->stats.not_modified++;
+		x->status = 200; /* answered from the cache: what done() and the caller see */
 		settle(x, 0);
-		r->status = 200;
 		return;
 	}
 	if (redirect && (r->flags & CI_HTTP_FOLLOW) && !r->post) {

@@ -159,7 +159,7 @@ int ci_prs_for_commits(struct ci_provider *p, const char *repo, struct ci_commit
 	return rc;
 }
 
-const struct ci_pr_ref *ci_commit_prs_pick(const struct ci_commit_prs *c)
+const struct ci_pr_ref *ci_commit_prs_pick(const struct ci_commit_prs *c, const char *branch)
 {
 	const struct ci_pr_ref *best = NULL;
 	for (size_t i = 0; c->rc == 0 && i < c->n_prs; i++)
@@ -168,6 +168,8 @@ const struct ci_pr_ref *ci_commit_prs_pick(const struct ci_commit_prs *c)
 			best = &c->prs[i];
 	if (best)
 		return best;
-	/* Not the head of any listed PR: the only PR listed contains it (an earlier push to that PR's branch). */
-	return c->rc == 0 && c->n_prs == 1 ? &c->prs[0] : NULL;
+	/* Not the head of any listed PR: an earlier push to the branch of the only PR listed. */
+	if (c->rc == 0 && c->n_prs == 1 && branch && c->prs[0].head_ref && !strcmp(c->prs[0].head_ref, branch))
+		return &c->prs[0];
+	return NULL;
 }

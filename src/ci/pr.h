@@ -78,8 +78,9 @@ struct ci_pr_ctx {
 	int rc;                          /* the list's failure, 0 when fetched */
 	struct err err;
 	struct json_t *commit_comments;  /* the repository's commit comments (a JSON array) when rc == 0 */
+	int64_t fetched_at;              /* when the list was asked for (a PR's data is as old as it) */
 };
-#define CI_PR_CTX_INIT { NULL, 0, ERR_INIT, NULL }
+#define CI_PR_CTX_INIT { NULL, 0, ERR_INIT, NULL, 0 }
 void ci_pr_ctx_release(struct ci_pr_ctx *ctx);
 
 /* One pull request of a batch. */
@@ -145,11 +146,14 @@ int ci_prs_for_commits_available(struct ci_provider *p);
  */
 int ci_prs_for_commits(struct ci_provider *p, const char *repo, struct ci_commit_prs *items, size_t n, struct err *e);
 /*
- * The PR that the commit heads: the one whose head_sha is the commit (the
- * lowest number when several), else the only PR listed, else NULL (none, or
- * several that merely contain the commit). Borrowed from c.
+ * The PR of a build of commit c->sha on branch (the run's head_branch; may be
+ * NULL): the PR whose head_sha is the commit (the lowest number when
+ * several); else, since a PR's head moves on after later pushes, the only PR
+ * listed provided its head_ref is that branch; else NULL (none, several that
+ * merely contain the commit, or a PR of another branch — e.g. the merged PR
+ * that brought a base-branch commit). Borrowed from c.
  */
-const struct ci_pr_ref *ci_commit_prs_pick(const struct ci_commit_prs *c);
+const struct ci_pr_ref *ci_commit_prs_pick(const struct ci_commit_prs *c, const char *branch);
 
 /* ---- for implementations ---- */
 /*

@@ -62,8 +62,11 @@ int fs_check_writable_dir(const char *dir, struct err *e)
 
 int fs_write_atomic(const char *path, const void *data, size_t len, struct err *e)
 {
-	char *tmp = xasprintf("%s.tmp.%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A unique name: threads of one process may write the same path at once (the same log twice). */
+	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0)
+		fchmod(fd, 0644);
 	if (fd < 0) {
 		err_set(e, ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
 		free(tmp);

@@ -36,7 +36,7 @@ static int load_pr_builds(struct pr_builds *out, struct pr_forks *forks, struct 
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(scenario_id), sv_int(repo_id) };
 	int rc = store_query(s, &c, e,
-			     "SELECT b.id, r.pr_numbers, r.event, COALESCE(r.started_at, r.created_at), r.id, r.commit_sha"
+			     "SELECT b.id, r.pr_numbers, r.event, COALESCE(r.started_at, r.created_at), r.id, r.commit_sha, r.branch"
 			     " FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
 			     " WHERE b.scenario_id = ? AND b.raw_repo_id = ? AND b.status = 'ingesting' ORDER BY b.id",
 			     2, p);
@@ -48,15 +48,20 @@ static int load_pr_builds(struct pr_builds *out, struct pr_forks *forks, struct 
 		int64_t number = json_integer_value(json_array_get(prs, 0));
 		json_decref(prs);
 		const char *event = store_col_text(c, 2) ? store_col_text(c, 2) : "";
-		int fork = number <= 0 && (!strcmp(event, "pull_request") || !strcmp(event, "pull_request_target"));
-		if (number <= 0 && !fork)
+		/* A pull_request_target run is of the base branch (its head_sha is the base's): its commit
+		 * names no PR to look up. */
+		int fork = number <= 0 && !strcmp(event, "pull_request");
+		int target = number <= 0 && !strcmp(event, "pull_request_target");
+		if (number <= 0 && !fork && !target)
 			continue;
 		xgrow((void **)&out->v, &cap, out->n + 1, sizeof(*out->v));
 		out->v[out->n] = (struct pr_build){ store_col_int(c, 0), number > 0 ? number : 0,
-						    store_col_int_or(c, 3, CI_TIME_UNKNOWN), NULL, NULL };
+						    store_col_int_or(c, 3, CI_TIME_UNKNOWN), target ? "skipped" : NULL,
+						    target ? xstrdup(PR_TARGET_SKIPPED) : NULL };
 		if (fork)
 			pr_forks_add(forks, out->n, store_col_int(c, 4),
-				     store_col_text(c, 5) ? xstrdup(store_col_text(c, 5)) : NULL);
+				     store_col_text(c, 5) ? xstrdup(store_col_text(c, 5)) : NULL,
+				     store_col_text(c, 6) ? xstrdup(store_col_text(c, 6)) : NULL);
 		out->n++;
 	}
 	store_cursor_free(c);
@@ -138,6 +143,9 @@ static int batch(struct by_pr *idx, struct pr_forks *forks, const struct pr_buil
 	 * a build that started after this time re-fetches (ingest_prs). */
 	int64_t fetched_at = utc_now();
 	ci_prs_get(p, full_name, reqs, n, ctx, &be);
+	/* The repository's commit comments may come from an earlier batch: the data is as old as they are. */
+	if (ctx && ctx->fetched_at && ctx->fetched_at < fetched_at)
+		fetched_at = ctx->fetched_at;
 	int rc = store_begin(s, e);
 	for (size_t i = 0; rc == 0 && i < n; i++)
 		if (reqs[i].rc == 0)

@@ -12,16 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-void pr_forks_add(struct pr_forks *f, size_t build, int64_t raw_run_id, char *sha)
+void pr_forks_add(struct pr_forks *f, size_t build, int64_t raw_run_id, char *sha, char *branch)
 {
 	xgrow((void **)&f->v, &f->cap, f->n + 1, sizeof(*f->v));
-	f->v[f->n++] = (struct pr_fork){ build, raw_run_id, sha, 0 };
+	f->v[f->n++] = (struct pr_fork){ build, raw_run_id, sha, branch, 0 };
 }
 
 void pr_forks_release(struct pr_forks *f)
 {
-	for (size_t i = 0; i < f->n; i++)
+	for (size_t i = 0; i < f->n; i++) {
 		free(f->v[i].sha);
+		free(f->v[i].branch);
+	}
 	free(f->v);
 	*f = (struct pr_forks)PR_FORKS_INIT;
 }
@@ -49,14 +51,15 @@ static void outcome(struct pr_build *pb, const char *status, char *error)
 }
 
 /* Settles build pb from the look-up of its commit, or gives it its number. */
-static void choose(struct pr_build *pb, const struct ci_commit_prs *c)
+static void choose(struct pr_build *pb, const struct ci_commit_prs *c, const char *branch)
 {
 	if (c->rc) {
-		/* An unknown repository will not learn of a PR by asking again; anything else may. */
-		outcome(pb, ci_err_is_missing(c->rc) ? "skipped" : "failed", xstrdup(c->err.msg));
+		/* Only a transient failure may answer otherwise when asked again (a 404, or a 422 for an
+		 * unknown commit, will not). */
+		outcome(pb, ci_err_is_transient(c->rc) ? "failed" : "skipped", xstrdup(c->err.msg));
 		return;
 	}
-	const struct ci_pr_ref *pr = ci_commit_prs_pick(c);
+	const struct ci_pr_ref *pr = ci_commit_prs_pick(c, branch);
 	if (!pr && c->n_prs == 0) {
 		outcome(pb, "skipped", xasprintf("no pull request names commit %s", c->sha));
 		return;
@@ -103,7 +106,7 @@ void pr_forks_resolve(struct pr_builds *b, struct pr_forks *f, struct ci_provide
 		struct ci_commit_prs key = { .sha = f->v[i].sha };
 		const struct ci_commit_prs *c = pb->status ? NULL : bsearch(&key, items, n, sizeof(*items), by_sha);
 		if (c)
-			choose(pb, c);
+			choose(pb, c, f->v[i].branch);
 	}
 	if (n)
 		log_debug("%s: looked up the pull requests of %zu fork PR commits", full_name, n);

@@ -46,7 +46,8 @@ struct ibuild {
 	int commit_present;
 	int logs_total, logs_ok, logs_missing, logs_failed;
 	char *error;
-	char *jobs_error; /* the provider refused (for good) to list the run's jobs: its logs are missing */
+	char *jobs_error;  /* the provider has no jobs for the run (404/410): its logs are missing */
+	char *jobs_failed; /* the provider refused to list them (401/403/...): the build fails, retryable */
 };
 
 struct ijob {
@@ -176,19 +177,30 @@ static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err
 	int transient = 0;
 	if (rc == 0 && n)
 		ci_jobs_fill(p, g->full_name, ptrs, n, &fe);
-	/* A refusal for good (a 404, a 403) makes that run's builds miss their logs; a transient
-	 * failure fails the job, so that it runs again; the others' jobs are stored either way. */
+	/* Per run: jobs the provider does not have (404/410) make its builds miss their logs; a
+	 * refusal (401, 403, a malformed answer) fails them with the reason, for retry-ingestion once
+	 * the cause is fixed; a transient failure fails the job, which runs again. The other runs'
+	 * jobs are stored either way. */
 	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int why = runs[i].jobs_rc;
 		if (runs[i].jobs_known)
 			continue;
-		if (ci_err_is_transient(runs[i].jobs_rc)) {
-			transient = 1;
+		if (ci_err_is_transient(why)) {
+			transient = why;
 			continue;
 		}
-		for (size_t k = 0; k < g->nb; k++)
-			if (g->b[k].run_id == ids[i] && !g->b[k].jobs_error)
-				g->b[k].jobs_error = xasprintf("the provider refused to list the jobs of run %s (%s)",
-							       runs[i].ci_run_id, ci_err_name(runs[i].jobs_rc));
+		for (size_t k = 0; k < g->nb; k++) {
+			struct ibuild *b = &g->b[k];
+			if (b->run_id != ids[i] || b->jobs_error || b->jobs_failed)
+				continue;
+			if (ci_err_is_missing(why))
+				b->jobs_error = xasprintf("the provider has no jobs for run %s (%s)", runs[i].ci_run_id,
+							  ci_err_name(why));
+			else
+				b->jobs_failed = xasprintf("the provider refused to list the jobs of run %s (%s); fix the"
+							   " cause (e.g. the token) and retry the ingestion",
+							   runs[i].ci_run_id, why ? ci_err_name(why) : "no answer");
+		}
 	}
 	if (rc == 0 && n)
 		rc = store_begin(g->s, e);
@@ -198,7 +210,8 @@ static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err
 	if (store_in_tx(g->s))
 		rc = store_tx_end(g->s, rc, e);
 	if (rc == 0 && transient)
-		rc = err_set(e, ERR_NETWORK, "the jobs of some runs of %s could not be listed yet: %s", g->full_name, fe.msg);
+		rc = err_set(e, ERR_NETWORK, "the jobs of some runs of %s could not be listed yet (%s); they are asked for"
+			     " again", g->full_name, ci_err_name(transient));
 	for (size_t i = 0; i < n; i++)
 		ci_run_release(&runs[i]);
 	free(ptrs);
@@ -276,9 +289,10 @@ static void on_log_done(struct ci_log_req *r, void *arg)
  * Downloads the logs LOG_CHUNK at a time (cfg.max_in_flight in flight). Each
  * finished log is handed to a thread that hashes, compresses and stores it
  * while the next transfers run; at the end of a chunk its rows are written in
- * one transaction, so a killed job keeps every chunk it finished.
+ * one transaction, so a killed job keeps every chunk it finished, and a job
+ * that lost its lease stops within a chunk.
  */
-#define LOG_CHUNK 256
+#define LOG_CHUNK 64
 #define LOG_QUEUE_BYTES ((size_t)256 << 20)
 
 static int ingest_logs(struct ingest *g, struct ci_provider *p, struct err *e)
@@ -362,8 +376,15 @@ static int decide(struct ingest *g, const struct pr_builds *prs, struct err *e)
 				err_msg = j->error;
 			}
 		}
-		if (b->jobs_error)
-			b->logs_missing++; /* the run's logs cannot be asked for without its jobs */
+		/* Without its jobs a run's logs cannot be asked for: one log counted missing or failed. */
+		if (b->jobs_error) {
+			b->logs_total++;
+			b->logs_missing++;
+		} else if (b->jobs_failed) {
+			b->logs_total++;
+			b->logs_failed++;
+			err_msg = b->jobs_failed;
+		}
 		const char *logs = b->logs_failed ? "failed" : b->logs_missing ? "missing" : "ok";
 		const struct pr_build *pr = pr_builds_find(prs, b->id);
 		if (pr && !pr->status)
@@ -421,6 +442,7 @@ static void release(struct ingest *g)
 	for (size_t i = 0; i < g->nb; i++) {
 		free(g->b[i].sha);
 		free(g->b[i].jobs_error);
+		free(g->b[i].jobs_failed);
 	}
 	for (size_t i = 0; i < g->nj; i++) {
 		free(g->j[i].ci_job_id);

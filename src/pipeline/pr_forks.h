@@ -23,6 +23,7 @@ struct pr_fork {
 	size_t build;        /* index in pr_builds.v */
 	int64_t raw_run_id;  /* raw_build_runs.id */
 	char *sha;           /* the run's head commit (owned; NULL when unknown) */
+	char *branch;        /* the run's head branch (owned; NULL when unknown) */
 	int written;         /* its resolved number is in raw_build_runs.pr_numbers */
 };
 struct pr_forks {
@@ -31,7 +32,7 @@ struct pr_forks {
 };
 #define PR_FORKS_INIT { NULL, 0, 0 }
 /* Takes ownership of sha. */
-void pr_forks_add(struct pr_forks *f, size_t build, int64_t raw_run_id, char *sha);
+void pr_forks_add(struct pr_forks *f, size_t build, int64_t raw_run_id, char *sha, char *branch);
 void pr_forks_release(struct pr_forks *f);
 
 /*

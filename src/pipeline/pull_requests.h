@@ -41,6 +41,8 @@ int pr_plan_needs(const struct feat_plan *plan);
 
 /* Why a fork's PR build is skipped when its provider cannot look up the PRs of a commit. */
 #define PR_FORK_SKIPPED "the run names no pull request (a fork's PR)"
+#define PR_TARGET_SKIPPED \
+	"a pull_request_target run names no pull request, and its commit is the base branch's, not the PR's"
 
 struct pr_build {
 	int64_t build_id;    /* training_ingestion_builds.id */

@@ -453,7 +453,7 @@ Test(pr, the_prs_of_a_commit_are_matched_by_their_head)
 	cr_assert_eq(items[0].n_prs, 2);
 	cr_assert_eq(items[0].prs[0].number, 7);
 	cr_assert_str_eq(items[0].prs[0].head_sha, SHA_A2, "PR 7's head is its last run's commit");
-	const struct ci_pr_ref *pick = ci_commit_prs_pick(&items[0]);
+	const struct ci_pr_ref *pick = ci_commit_prs_pick(&items[0], "patch-1");
 	cr_assert_not_null(pick);
 	cr_assert_eq(pick->number, 10);
 	cr_assert_str_eq(pick->head_ref, "patch-1");
@@ -462,11 +462,11 @@ Test(pr, the_prs_of_a_commit_are_matched_by_their_head)
 	cr_assert_eq(pick->created_at, T("2023-03-06T08:00:00Z"));
 	/* a2 heads PR #7 alone. */
 	cr_assert_eq(items[1].n_prs, 1);
-	cr_assert_eq(ci_commit_prs_pick(&items[1])->number, 7);
-	cr_assert_eq(ci_commit_prs_pick(&items[1])->created_at, T("2023-02-28T09:00:00Z"));
+	cr_assert_eq(ci_commit_prs_pick(&items[1], NULL)->number, 7);
+	cr_assert_eq(ci_commit_prs_pick(&items[1], NULL)->created_at, T("2023-02-28T09:00:00Z"));
 	/* c1 was pushed to main: no PR. */
 	cr_assert_eq(items[2].n_prs, 0);
-	cr_assert_null(ci_commit_prs_pick(&items[2]));
+	cr_assert_null(ci_commit_prs_pick(&items[2], "main"));
 	for (int i = 0; i < 3; i++)
 		ci_commit_prs_release(&items[i]);
 
@@ -491,12 +491,23 @@ Test(pr, a_commit_that_only_several_prs_contain_heads_none_of_them)
 {
 	struct ci_pr_ref prs[2] = { { .number = 3, .head_sha = (char *)SHA_A2 }, { .number = 4, .head_sha = (char *)SHA_B1 } };
 	struct ci_commit_prs c = { .sha = SHA_A1, .prs = prs, .n_prs = 2 };
-	cr_assert_null(ci_commit_prs_pick(&c), "neither PR has a1 as its head: guessing would be wrong half the time");
+	cr_assert_null(ci_commit_prs_pick(&c, NULL), "neither PR has a1 as its head: guessing would be wrong half the time");
 	c.sha = SHA_B1;
-	cr_assert_eq(ci_commit_prs_pick(&c)->number, 4);
+	cr_assert_eq(ci_commit_prs_pick(&c, NULL)->number, 4);
 	/* The head is compared whatever the case of the hex digits. */
 	c.sha = "B100000000000000000000000000000000000001";
-	cr_assert_eq(ci_commit_prs_pick(&c)->number, 4);
+	cr_assert_eq(ci_commit_prs_pick(&c, NULL)->number, 4);
 	c.rc = CI_ERR_TRANSIENT;
-	cr_assert_null(ci_commit_prs_pick(&c), "a failed look-up picks nothing");
+	cr_assert_null(ci_commit_prs_pick(&c, NULL), "a failed look-up picks nothing");
+}
+
+Test(pr, a_commit_the_only_pr_merely_contains_is_taken_only_for_a_build_of_that_prs_branch)
+{
+	/* PR 7 moved on to a2; a1 was an earlier push to its branch patch-7. */
+	struct ci_pr_ref pr7 = { .number = 7, .head_sha = (char *)SHA_A2, .head_ref = (char *)"patch-7" };
+	struct ci_commit_prs c = { .sha = SHA_A1, .prs = &pr7, .n_prs = 1 };
+	cr_assert_eq(ci_commit_prs_pick(&c, "patch-7")->number, 7);
+	/* A build of main whose commit a merged PR brought (the shape of a pull_request_target run). */
+	cr_assert_null(ci_commit_prs_pick(&c, "main"), "a base-branch build is not that PR's build");
+	cr_assert_null(ci_commit_prs_pick(&c, NULL), "without the run's branch nothing says it is that PR's");
 }

@@ -39,6 +39,7 @@
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "pipeline/pull_requests.h"
 #include "pipeline/scenario.h"
 #include "pipeline/scenario_config.h"
 #include "pipeline/source.h"
@@ -569,6 +570,30 @@ Test(pr_data, a_fork_pr_build_gets_the_pr_its_commit_heads)
 	int64_t id2 = run_scenario();
 	cr_assert_eq(fx_count(&srv, "by_endpoint", COMMIT_PULLS), 1);
 	assert_counts(id2, &wants[1]);
+	n_runs = 5;
+}
+
+Test(pr_data, a_pull_request_target_build_without_a_number_is_not_looked_up)
+{
+	/* pull_request_target runs carry the base branch's commit: asking which PR it heads would name
+	 * the merged PR that brought it, not the PR of the build. */
+	n_runs = 6;
+	make_repo();
+	write_world(1);
+	static const int forks[] = { 1004, 1005, 1006 };
+	unname_prs(forks, 3);
+	start_github();
+	fill_warehouse(CI_GITHUB);
+	pt_exec(s, "UPDATE raw_build_runs SET event = 'pull_request_target' WHERE ci_run_id = '1004'");
+	int64_t id = run_scenario();
+	cr_assert_eq(fx_count(&srv, "by_endpoint", COMMIT_PULLS), 1, "c4 only: 1004's commit is not asked about");
+	char *prs = pr_numbers(1004);
+	cr_assert_str_eq(prs, "[]");
+	json_t *pr = pr_resource(id, 1004);
+	cr_assert_str_eq(core_json_str(pr, "status", "?"), "skipped");
+	cr_assert_str_eq(core_json_str(pr, "error", "?"), PR_TARGET_SKIPPED);
+	json_decref(pr);
+	free(prs);
 	n_runs = 5;
 }
 
