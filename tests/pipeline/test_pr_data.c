@@ -513,16 +513,22 @@ static void start_github(void)
 	setenv("CIMINER_GITHUB_API_URL", srv.url, 1);
 }
 
-Test(pr_data, a_fork_pr_build_gets_the_pr_its_commit_heads)
+/* Six runs served as GitHub, whose 1004 (c3, the head of no PR), 1005 and 1006 (c4, PR 5's head) name no PR
+ * (fork PRs), validated into the warehouse. */
+static void fork_world(void)
 {
-	/* Fork builds: 1005 and 1006 of c4 (PR 5's head), 1004 of c3 (the head of no PR). */
+	static const int forks[] = { 1004, 1005, 1006 };
 	n_runs = 6;
 	make_repo();
 	write_world(1);
-	static const int forks[] = { 1004, 1005, 1006 };
 	unname_prs(forks, 3);
 	start_github();
 	fill_warehouse(CI_GITHUB);
+}
+
+Test(pr_data, a_fork_pr_build_gets_the_pr_its_commit_heads)
+{
+	fork_world();
 	int64_t id = run_scenario();
 
 	cr_assert_eq(fx_count(&srv, "by_endpoint", COMMIT_PULLS), 2, "one look-up per distinct commit (c3, c4)");
@@ -577,13 +583,7 @@ Test(pr_data, a_pull_request_target_build_without_a_number_is_not_looked_up)
 {
 	/* pull_request_target runs carry the base branch's commit: asking which PR it heads would name
 	 * the merged PR that brought it, not the PR of the build. */
-	n_runs = 6;
-	make_repo();
-	write_world(1);
-	static const int forks[] = { 1004, 1005, 1006 };
-	unname_prs(forks, 3);
-	start_github();
-	fill_warehouse(CI_GITHUB);
+	fork_world();
 	pt_exec(s, "UPDATE raw_build_runs SET event = 'pull_request_target' WHERE ci_run_id = '1004'");
 	int64_t id = run_scenario();
 	cr_assert_eq(fx_count(&srv, "by_endpoint", COMMIT_PULLS), 1, "c4 only: 1004's commit is not asked about");
