@@ -56,9 +56,10 @@ int ci_common_get_json_many(struct ci_provider *p, struct ci_json_get *gets, siz
 		g->next = NULL;
 		err_clear(&g->err);
 		g->rc = rc_all ? err_copy(&g->err, e) : ci_common_req_err(&g->err, &rs[i]);
+		/* "<url>: invalid JSON at line L, column C: why"; retrying would get the same answer. */
 		if (!g->rc && !(g->json = core_json_parse(rs[i].body.data ? rs[i].body.data : "", rs[i].body.len, g->url,
 							   &g->err)))
-			g->rc = err_set(&g->err, CI_ERR_PERMANENT, "GET %s: the answer is not JSON", g->url);
+			g->rc = g->err.code = CI_ERR_PERMANENT;
 		if (!g->rc) {
 			g->next = rs[i].link_next;
 			rs[i].link_next = NULL;
