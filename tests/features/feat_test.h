@@ -17,9 +17,13 @@
 #define FT_HOUR (60 * FT_MIN)
 #define FT_DAY (24 * FT_HOUR)
 
-/* A plan over the default catalogue; names NULL-terminated; exclude may be NULL. */
-static inline struct feat_plan *ft_plan_x(const char *const *names, const char *const *exclude, int naming,
-					  int lookback_days)
+/*
+ * A plan over cat into *out; names NULL-terminated (NULL: the default
+ * selection); exclude may be NULL. Returns feat_plan_new()'s code, e filled
+ * on refusal.
+ */
+static inline int ft_plan_try(struct feat_plan **out, const struct feat_catalogue *cat, const char *const *names,
+			      const char *const *exclude, int naming, int lookback_days, struct err *e)
 {
 	struct feat_plan_config pc;
 	feat_plan_config_init(&pc);
@@ -30,11 +34,19 @@ static inline struct feat_plan *ft_plan_x(const char *const *names, const char *
 	pc.naming = naming;
 	if (lookback_days > 0)
 		pc.extract.lookback_days = lookback_days;
+	int rc = feat_plan_new(out, cat, &pc, e);
+	feat_plan_config_release(&pc);
+	return rc;
+}
+
+/* ft_plan_try() over the default catalogue, failing the test when the plan is refused. */
+static inline struct feat_plan *ft_plan_x(const char *const *names, const char *const *exclude, int naming,
+					  int lookback_days)
+{
 	struct feat_plan *p = NULL;
 	struct err e = ERR_INIT;
-	int rc = feat_plan_new(&p, feat_catalogue_default(), &pc, &e);
+	int rc = ft_plan_try(&p, feat_catalogue_default(), names, exclude, naming, lookback_days, &e);
 	cr_assert_eq(rc, 0, "plan: %s", e.msg);
-	feat_plan_config_release(&pc);
 	return p;
 }
 

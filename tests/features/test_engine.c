@@ -28,19 +28,19 @@ static int plan_has_node(const struct feat_plan *p, const char *name)
 	return 0;
 }
 
-static int plan_error(const char *const *names, const char *const *exclude, struct err *e)
+/* The code of planning names minus exclude over cat; the plan is not kept. */
+static int plan_rc(const struct feat_catalogue *cat, const char *const *names, const char *const *exclude,
+		   struct err *e)
 {
-	struct feat_plan_config pc;
-	feat_plan_config_init(&pc);
-	for (size_t i = 0; names && names[i]; i++)
-		strvec_push(&pc.features, names[i]);
-	for (size_t i = 0; exclude && exclude[i]; i++)
-		strvec_push(&pc.exclude, exclude[i]);
 	struct feat_plan *p = NULL;
-	int rc = feat_plan_new(&p, feat_catalogue_default(), &pc, e);
-	feat_plan_config_release(&pc);
+	int rc = ft_plan_try(&p, cat, names, exclude, FEAT_NAMING_NATIVE, 0, e);
 	feat_plan_free(p);
 	return rc;
+}
+
+static int plan_error(const char *const *names, const char *const *exclude, struct err *e)
+{
+	return plan_rc(feat_catalogue_default(), names, exclude, e);
 }
 
 Test(engine, default_catalogue_passes_its_start_up_checks)
@@ -184,13 +184,7 @@ static const char *const on_ghost[] = { "ghost", NULL };
 static int check_table(const struct feat_node *const *nodes, size_t n, struct err *e)
 {
 	struct feat_catalogue cat = { nodes, n };
-	struct feat_plan_config pc;
-	feat_plan_config_init(&pc);
-	struct feat_plan *p = NULL;
-	int rc = feat_plan_new(&p, &cat, &pc, e);
-	feat_plan_config_release(&pc);
-	feat_plan_free(p);
-	return rc;
+	return plan_rc(&cat, NULL, NULL, e);
 }
 
 Test(engine, refuses_a_dependency_cycle_at_start_up)
@@ -301,14 +295,10 @@ Test(engine, runs_each_node_once_per_build_after_its_dependencies)
 	const struct feat_node c = { "c", "t", FEAT_IN_BUILD, on_a, dc, 1, sizeof(struct counter), NULL, run_c };
 	const struct feat_node *nodes[] = { &d, &a, &b, &c };
 	struct feat_catalogue cat = { nodes, 4 };
-	struct feat_plan_config pc;
-	feat_plan_config_init(&pc);
-	strvec_push(&pc.features, "t_d");
-	strvec_push(&pc.features, "t_x"); /* alias of t_c */
+	const char *const names[] = { "t_d", "t_x" /* alias of t_c */, NULL };
 	struct feat_plan *p = NULL;
 	struct err e = ERR_INIT;
-	cr_assert_eq(feat_plan_new(&p, &cat, &pc, &e), 0, "%s", e.msg);
-	feat_plan_config_release(&pc);
+	cr_assert_eq(ft_plan_try(&p, &cat, names, NULL, FEAT_NAMING_NATIVE, 0, &e), 0, "%s", e.msg);
 	const char *order[] = { "a", "b", "c", "d" };
 	cr_assert_eq(feat_plan_node_count(p), 4);
 	for (size_t i = 0; i < 4; i++)
@@ -343,12 +333,9 @@ Test(engine, a_node_that_finds_an_input_missing_is_skipped_with_its_dependents)
 	const struct feat_node c = { "c", "t", FEAT_IN_BUILD, NULL, dc, 1, sizeof(struct counter), NULL, run_a };
 	const struct feat_node *nodes[] = { &a, &b, &c };
 	struct feat_catalogue cat = { nodes, 3 };
-	struct feat_plan_config pc;
-	feat_plan_config_init(&pc);
 	struct feat_plan *p = NULL;
 	struct err e = ERR_INIT;
-	cr_assert_eq(feat_plan_new(&p, &cat, &pc, &e), 0, "%s", e.msg);
-	feat_plan_config_release(&pc);
+	cr_assert_eq(ft_plan_try(&p, &cat, NULL, NULL, FEAT_NAMING_NATIVE, 0, &e), 0, "%s", e.msg);
 	struct feat_session *s = feat_session_new(p);
 	struct feat_build bb = ft_build(1, NULL, 1000, "success", NULL);
 	struct feat_input in = { .build = &bb };

@@ -1,22 +1,11 @@
 /*
- * git_*, repo_*, team_*, devops_* and the git side of author_* on a
- * repository built here with fixed authors and times, and five warehouse
- * builds over it. Every expected value is worked out by hand below.
+ * git_*, repo_*, team_*, devops_* and the git side of author_* on the
+ * repository of tests/git/history_world.h (C0 .. R1) with two more commits,
+ * and seven warehouse builds over it. Every expected value is worked out by
+ * hand below.
  *
- *   C0 alice  T0     add src/app.py (5 lines, 3 code), src/big.py (20 code),
- *                    tests/test_app.py (5 lines, 4 code, 2 tests, 2 asserts),
- *                    README.md, logo.png (binary), .github/workflows/ci.yml
- *   C1 bob    T0+1d  src/app.py +2 -1 (4 code lines)
- *   C2 alice  T0+2d  src/app.py -> src/main.py (exact rename);
- *                    tests/test_app.py +3 (one more test: 6 code, 3 tests)
- *   C3 carol  T0+3d  delete logo.png; add src/util.py (2 code lines)
- *   F1 bob    T0+4d  (branch feature, from C3) src/util.py +1 -1
- *   M1 alice  T0+5d  (main, from C3) README.md +1
- *   M2 carol  T0+6d  merge M1 + F1 committed by mallory: against M1, util.py +1 -1
- *   E1 alice  T0+7d  empty commit
- *   P1 dave   T0+8d  (refs/pull/1/head only, from E1) tests/test_app.py +3 (4 tests)
- *   R1 bob    T0+9d  (main, from E1) src/big.py -> lib/big.py with one line
- *                    changed (+1 -1), .github/workflows/ci.yml +1 -1, add Dockerfile
+ *   R1 bob    T0+9d  besides history_world.h's rename: .github/workflows/ci.yml
+ *                    +1 -1, add Dockerfile
  *   X1 erin   T0+10d (branch cleanup, from R1) committed by GitHub's web-flow:
  *                    tests/test_app.py back to two tests (-3 lines, one test deleted)
  *   X2 alice  T0+11d (cleanup, from X1) empty commit
@@ -31,34 +20,20 @@
 #include <stdlib.h>
 #include "feat_test.h"
 #include "testsupport.h"
-#include "../git/repo_builder.h"
+#include "../git/history_world.h"
 #include "core/json.h"
 #include "git/history.h"
 
-#define T0 1600000000LL
-#define DAY 86400LL
+#define T0 HW_T0
+#define DAY HW_DAY
 #define US 1000000LL
 
-static const struct rb_person alice = { "Alice", "alice@x.org" };
-static const struct rb_person bob = { "Bob", "bob@x.org" };
-static const struct rb_person carol = { "Carol", "carol@x.org" };
-static const struct rb_person dave = { "Dave", "dave@fork.org" };
-static const struct rb_person mallory = { "Mallory", "mallory@x.org" };
 static const struct rb_person erin = { "Erin", "erin@x.org" };
 static const struct rb_person web_flow = { "GitHub", "noreply@github.com" };
 
-static const char app_v1[] = "import os\n\n# comment\ndef main():\n    return 1\n";
-static const char app_v2[] = "import os\n\n# comment\ndef main():\n    return 2\nx = 3\n";
-static const char test_v1[] = "def test_one():\n    assert 1\n\ndef test_two():\n    assert 2\n";
-static const char test_v2[] = "def test_one():\n    assert 1\n\ndef test_two():\n    assert 2\n"
-			      "\ndef test_three():\n    assert 3\n";
-static const char test_v3[] = "def test_one():\n    assert 1\n\ndef test_two():\n    assert 2\n"
-			      "\ndef test_three():\n    assert 3\n\ndef test_four():\n    assert 4\n";
-static const char png[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-
 struct world {
-	git_repository *repo;
-	git_oid c0, c1, c2, c3, f1, m1, m2, e1, p1, r1, x1, x2;
+	struct hw_repo g;
+	git_oid x1, x2;
 	char hex[12][GIT_OID_HEXSZ + 1];
 	struct git_history *h;
 	struct feat_hist_build hb[7];
@@ -68,70 +43,30 @@ struct world {
 	struct feat_repo repo_row;
 };
 
-static void big_py(char *out, int changed_line)
-{
-	out[0] = '\0';
-	for (int i = 1; i <= 20; i++) {
-		char line[32];
-		snprintf(line, sizeof(line), i == changed_line ? "v%d = -%d\n" : "v%d = %d\n", i, i);
-		strcat(out, line);
-	}
-}
-
 static void build_world(struct world *w)
 {
 	memset(w, 0, sizeof(*w));
-	char *dir = ts_tempdir("features-git");
-	w->repo = rb_init(dir, 1);
-	free(dir);
-	char big1[512], big2[512];
-	big_py(big1, 0);
-	big_py(big2, 10);
-	struct rb_file f0[] = {
-		{ "src/app.py", app_v1, 0 },	     { "src/big.py", big1, 0 },
-		{ "tests/test_app.py", test_v1, 0 }, { "README.md", "hello\n", 0 },
-		{ "logo.png", png, sizeof(png) - 1 }, { ".github/workflows/ci.yml", "on: push\n", 0 },
-	};
-	w->c0 = rb_commit(w->repo, NULL, NULL, f0, RB_N(f0), alice, T0);
-	struct rb_file f1[] = { { "src/app.py", app_v2, 0 } };
-	w->c1 = rb_commit(w->repo, NULL, &w->c0, f1, 1, bob, T0 + DAY);
-	struct rb_file f2[] = { { "src/app.py", NULL, 0 }, { "src/main.py", app_v2, 0 }, { "tests/test_app.py", test_v2, 0 } };
-	w->c2 = rb_commit(w->repo, NULL, &w->c1, f2, RB_N(f2), alice, T0 + 2 * DAY);
-	struct rb_file f3[] = { { "logo.png", NULL, 0 }, { "src/util.py", "def f():\n    pass\n", 0 } };
-	w->c3 = rb_commit(w->repo, NULL, &w->c2, f3, RB_N(f3), carol, T0 + 3 * DAY);
-	struct rb_file ff[] = { { "src/util.py", "def f():\n    return 0\n", 0 } };
-	w->f1 = rb_commit(w->repo, "refs/heads/feature", &w->c3, ff, 1, bob, T0 + 4 * DAY);
-	struct rb_file fm[] = { { "README.md", "hello\nworld\n", 0 } };
-	w->m1 = rb_commit(w->repo, NULL, &w->c3, fm, 1, alice, T0 + 5 * DAY);
-	git_oid mp[2] = { w->m1, w->f1 };
-	w->m2 = rb_commit_by(w->repo, NULL, mp, 2, ff, 1, carol, &mallory, T0 + 6 * DAY, "Merge feature");
-	w->e1 = rb_commit(w->repo, NULL, &w->m2, NULL, 0, alice, T0 + 7 * DAY);
-	struct rb_file fp[] = { { "tests/test_app.py", test_v3, 0 } };
-	w->p1 = rb_commit(w->repo, "refs/pull/1/head", &w->e1, fp, 1, dave, T0 + 8 * DAY);
-	struct rb_file fr[] = { { "src/big.py", NULL, 0 },
-				{ "lib/big.py", big2, 0 },
-				{ ".github/workflows/ci.yml", "on: [push, pull_request]\n", 0 },
-				{ "Dockerfile", "FROM debian\n", 0 } };
-	w->r1 = rb_commit(w->repo, "refs/heads/main", &w->e1, fr, RB_N(fr), bob, T0 + 9 * DAY);
-	struct rb_file fx[] = { { "tests/test_app.py", test_v1, 0 } };
-	w->x1 = rb_commit_by(w->repo, NULL, &w->r1, 1, fx, 1, erin, &web_flow, T0 + 10 * DAY, "Remove a test (#2)");
-	w->x2 = rb_commit(w->repo, "refs/heads/cleanup", &w->x1, NULL, 0, alice, T0 + 11 * DAY);
-	const git_oid *all[12] = { &w->c0, &w->c1, &w->c2, &w->c3, &w->f1, &w->m1,
-				   &w->m2, &w->e1, &w->p1, &w->r1, &w->x1, &w->x2 };
+	const struct rb_file r1_more[] = { { ".github/workflows/ci.yml", "on: [push, pull_request]\n", 0 },
+					   { "Dockerfile", "FROM debian\n", 0 } };
+	hw_build(&w->g, "features-git", r1_more, RB_N(r1_more));
+	struct rb_file fx[] = { { "tests/test_app.py", hw_test_v1, 0 } };
+	w->x1 = rb_commit_by(w->g.repo, NULL, &w->g.r1, 1, fx, 1, erin, &web_flow, T0 + 10 * DAY, "Remove a test (#2)");
+	w->x2 = rb_commit(w->g.repo, "refs/heads/cleanup", &w->x1, NULL, 0, hw_alice, T0 + 11 * DAY);
+	const git_oid *all[12] = { &w->g.c0, &w->g.c1, &w->g.c2, &w->g.c3, &w->g.f1, &w->g.m1,
+				   &w->g.m2, &w->g.e1, &w->g.p1, &w->g.r1, &w->x1,   &w->x2 };
 	for (int i = 0; i < 12; i++)
 		rb_hex(w->hex[i], all[i]);
 	struct err e = ERR_INIT;
-	cr_assert_eq(git_history_new(&w->h, w->repo, &e), 0, "%s", e.msg);
+	cr_assert_eq(git_history_new(&w->h, w->g.repo, &e), 0, "%s", e.msg);
 	cr_assert_eq(git_history_update(w->h, NULL, &e), 0, "%s", e.msg);
 
-	/* commit of each build: C1, C3, M2, P1, R1, X1, X2; its day; its author */
+	/* commit of each build: C1, C3, M2, P1, R1, X1, X2 (commit k was made on day k); its author */
 	const int commit_of[7] = { 1, 3, 6, 8, 9, 10, 11 };
-	const int day[7] = { 1, 3, 6, 8, 9, 10, 11 };
 	const char *conclusion[7] = { "success", "failure", "success", "failure", "success", "success", "success" };
 	const char *email[7] = { "bob@x.org",	  "carol@x.org", "carol@x.org", "dave@fork.org",
 				 "bob@x.org",	  "erin@x.org",	 "alice@x.org" };
 	for (int i = 0; i < 7; i++) {
-		int64_t start = (T0 + day[i] * DAY + 3600) * US;
+		int64_t start = (T0 + commit_of[i] * DAY + 3600) * US;
 		w->hb[i] = ft_hist(i + 1, w->hex[commit_of[i]], start, start + 10 * FT_MIN, conclusion[i], email[i]);
 		w->b[i] = ft_build(i + 1, w->hex[commit_of[i]], start, conclusion[i], email[i]);
 		w->b[i].completed_at = start + 10 * FT_MIN;
@@ -149,7 +84,7 @@ static void build_world(struct world *w)
 static void free_world(struct world *w)
 {
 	git_history_free(w->h);
-	git_repository_free(w->repo);
+	git_repository_free(w->g.repo);
 }
 
 static const char *const git_names[] = { "git_*", "repo_*", "team_*", "devops_*", "author_*", NULL };
@@ -175,6 +110,19 @@ static void release_all(struct feat_vector v[5])
 		feat_vector_release(&v[i]);
 }
 
+/* The world and the vectors of its first five builds (B1..B5, default lookback). */
+static void open_world(struct world *w, struct feat_vector v[5])
+{
+	build_world(w);
+	compute_all(w, v, 0);
+}
+
+static void close_world(struct world *w, struct feat_vector v[5])
+{
+	release_all(v);
+	free_world(w);
+}
+
 static double entropy(const double *churn, int n)
 {
 	double total = 0, h = 0;
@@ -196,9 +144,8 @@ static void assert_list(const struct feat_vector *v, const char *name, const cha
 Test(git_features, walks_built_commits_to_the_root_a_merge_or_an_earlier_build)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	/* B1: C1, C0, then the root. */
 	ft_assert_str(&v[0], "git_prev_commit_status", "no_previous_build");
 	cr_assert(ft_is_null(&v[0], "git_prev_commit_sha"));
@@ -224,16 +171,14 @@ Test(git_features, walks_built_commits_to_the_root_a_merge_or_an_earlier_build)
 	const char *b5[] = { w.hex[9], w.hex[7] };
 	assert_list(&v[4], "git_built_commits", b5, 2);
 	ft_assert_str(&v[4], "git_prev_commit_sha", w.hex[6]);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, sums_diffs_over_the_built_commits)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	/* B1 over C1 + C0: six files added, app.py both added and modified. */
 	const struct feat_vector *x = &v[0];
 	ft_assert_int(x, "git_diff_files_added", 6);
@@ -300,16 +245,14 @@ Test(git_features, sums_diffs_over_the_built_commits)
 	const double c5[] = { 2, 2, 1 };
 	ft_assert_float(x, "git_change_entropy", entropy(c5, 3));
 	ft_assert_float(x, "git_files_modified_ratio", 3.0 / 7.0);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, counts_commits_on_touched_files_in_the_window_without_the_built_ones)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	ft_assert_int(&v[0], "git_file_commit_density", 0);
 	ft_assert_int(&v[1], "git_file_commit_density", 2); /* C0, C1 (src/app.py, the rename's old path) */
 	ft_assert_int(&v[2], "git_file_commit_density", 2); /* C3, F1 on util.py */
@@ -320,32 +263,28 @@ Test(git_features, counts_commits_on_touched_files_in_the_window_without_the_bui
 	compute_all(&w, s, 5);
 	ft_assert_int(&s[4], "git_file_commit_density", 0);
 	release_all(s);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, compares_churn_with_the_previous_five_finished_builds)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	/* Code churn (source + test) per build: B1 33, B2 5, B3 2, B4 3, B5 2. */
 	cr_assert(ft_is_null(&v[0], "git_churn_vs_prev5"));
 	ft_assert_float(&v[1], "git_churn_vs_prev5", 5.0 / 33.0);
 	ft_assert_float(&v[2], "git_churn_vs_prev5", 2.0 / 19.0);
 	ft_assert_float(&v[3], "git_churn_vs_prev5", 3.0 / (40.0 / 3.0));
 	ft_assert_float(&v[4], "git_churn_vs_prev5", 2.0 / 10.75);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, describes_the_repository_at_the_trigger_commit)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	ft_assert_str(&v[0], "repo_full_name", "o/r");
 	ft_assert_str(&v[0], "repo_language", "python");
 	ft_assert_str(&v[0], "repo_code_language", "python");
@@ -376,16 +315,14 @@ Test(git_features, describes_the_repository_at_the_trigger_commit)
 	ft_assert_int(&v[4], "repo_test_sloc", 6);
 	ft_assert_int(&v[4], "repo_sloc", 26);
 	ft_assert_int(&v[4], "repo_files", 7);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, measures_the_team_before_the_built_commits)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	/* B1: before C1 and C0 there is nobody. */
 	ft_assert_int(&v[0], "team_size", 0);
 	ft_assert_int(&v[0], "team_is_core_member", 0);
@@ -416,16 +353,14 @@ Test(git_features, measures_the_team_before_the_built_commits)
 	ft_assert_int(&s[4], "team_size", 2);
 	ft_assert_int(&s[4], "team_is_core_member", 0);
 	release_all(s);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, detects_ci_and_infrastructure_changes)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	ft_assert_int(&v[0], "devops_files_changed", 1);
 	ft_assert_int(&v[0], "devops_lines_changed", 1);
 	ft_assert_int(&v[0], "devops_changed", 1);
@@ -440,16 +375,14 @@ Test(git_features, detects_ci_and_infrastructure_changes)
 	const char *t5[] = { "github_actions", "docker" };
 	assert_list(&v[4], "devops_tools_changed", t5, 2);
 	ft_assert_int(&v[4], "devops_files_in_repo", 2);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, describes_the_author_from_history_up_to_the_trigger_only)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	/* B1: bob's first commit is C1, an hour before. */
 	ft_assert_int(&v[0], "author_is_new", 1);
 	ft_assert_float(&v[0], "author_days_since_first_commit", 1.0 / 24);
@@ -474,8 +407,7 @@ Test(git_features, describes_the_author_from_history_up_to_the_trigger_only)
 	ft_assert_int(&s[4], "author_is_new", 0);
 	ft_assert_int(&s[4], "author_commits_recent", 1); /* R1 only: F1 is at T0+4d, before T0+4d+1h */
 	release_all(s);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, a_commit_missing_from_the_mirror_skips_only_the_git_features)
@@ -504,9 +436,8 @@ Test(git_features, a_commit_missing_from_the_mirror_skips_only_the_git_features)
 Test(git_features, vectors_do_not_depend_on_processing_order_or_session)
 {
 	struct world w;
-	build_world(&w);
 	struct feat_vector v[5];
-	compute_all(&w, v, 0);
+	open_world(&w, v);
 	/* Newest first, in a fresh session, twice: byte-identical JSON. */
 	struct feat_plan *p = ft_plan(git_names);
 	for (int round = 0; round < 2; round++) {
@@ -523,8 +454,7 @@ Test(git_features, vectors_do_not_depend_on_processing_order_or_session)
 		feat_session_free(s);
 	}
 	feat_plan_free(p);
-	release_all(v);
-	free_world(&w);
+	close_world(&w, v);
 }
 
 Test(git_features, source_languages_limit_what_counts_as_source_and_test)
