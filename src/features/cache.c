@@ -43,8 +43,6 @@ static void release_git(struct feat_cache *c)
 	free(c->commit_of);
 	free(c->first_start);
 	free(c->code_churn);
-	free(c->by_time);
-	c->by_time = NULL;
 	for (uint32_t i = 0; i < c->nteam; i++)
 		free(c->team[i].c);
 	free(c->team);
@@ -204,16 +202,16 @@ void feat_cache_sync_git(struct feat_cache *c, const struct git_history *git)
 		if (ci != GIT_HISTORY_NONE && s != FEAT_TIME_UNKNOWN && s < c->first_start[ci])
 			c->first_start[ci] = s;
 	}
-	c->by_time = xmalloc((count ? count : 1) * sizeof(uint32_t));
+	uint32_t *by_time = xmalloc((count ? count : 1) * sizeof(uint32_t));
 	for (uint32_t k = 0; k < count; k++)
-		c->by_time[k] = k;
-	qsort_r(c->by_time, count, sizeof(uint32_t), by_commit_time, (void *)git);
+		by_time[k] = k;
+	qsort_r(by_time, count, sizeof(uint32_t), by_commit_time, (void *)git);
 	/* Per-identity committed commits, in time order since by_time is. */
 	uint32_t web = git_history_ident_find(git, FEAT_WEB_FLOW_EMAIL);
 	c->nteam = git_history_ident_count(git);
 	c->team = xcalloc(c->nteam ? c->nteam : 1, sizeof(*c->team));
 	for (uint32_t k = 0; k < count; k++) {
-		const struct git_history_commit *cm = git_history_commit(git, c->by_time[k]);
+		const struct git_history_commit *cm = git_history_commit(git, by_time[k]);
 		uint32_t who = cm->committer == web ? cm->author : cm->committer;
 		if (who == web || who >= c->nteam)
 			continue;
@@ -221,8 +219,9 @@ void feat_cache_sync_git(struct feat_cache *c, const struct git_history *git)
 		size_t cap = l->cap;
 		xgrow((void **)&l->c, &cap, l->n + 1, sizeof(uint32_t));
 		l->cap = (uint32_t)cap;
-		l->c[l->n++] = c->by_time[k];
+		l->c[l->n++] = by_time[k];
 	}
+	free(by_time);
 	c->git_ready = 1;
 }
 
@@ -237,25 +236,6 @@ size_t feat_cache_done_before(const struct feat_cache *c, int64_t t)
 			hi = mid;
 	}
 	return lo;
-}
-
-static size_t time_lower(const struct feat_cache *c, int64_t t)
-{
-	size_t lo = 0, hi = c->git_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (git_history_commit(c->git, c->by_time[mid])->commit_time < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-void feat_cache_time_range(const struct feat_cache *c, int64_t from, int64_t to, size_t *lo, size_t *hi)
-{
-	*lo = time_lower(c, from);
-	*hi = to <= from ? *lo : time_lower(c, to);
 }
 
 uint32_t feat_cache_author(const struct feat_cache *c, const char *email, const char *login)

@@ -12,9 +12,9 @@
  *    "built by a build that started before t" (the built-commits walk) is one
  *    comparison for any t, whatever order the builds are processed in.
  *  - per warehouse build, its code churn (memoised on first use).
- *  - every commit ordered by commit time, so that a time window of commits
- *    is a binary search away, and per identity the commits it committed (the
- *    author standing in for GitHub's web-flow), for the team features.
+ *  - per identity, the commits it committed (the author standing in for
+ *    GitHub's web-flow) in commit-time order, so that an identity's first
+ *    commit in a time window is a binary search away (the team features).
  *
  * Internal to src/features/. The cache borrows the history and git index it
  * was built from; feat_cache_sync_* rebuild it when those change (pointer or
@@ -68,7 +68,6 @@ struct feat_cache {
 	uint32_t *commit_of;    /* per history build: commit index or FEAT_NONE */
 	int64_t *first_start;   /* per commit: earliest start of a build of it, INT64_MAX for none */
 	int64_t *code_churn;    /* per history build: -1 not computed, -2 unknown */
-	uint32_t *by_time;      /* every commit index, by commit time (then index) */
 	struct feat_commit_list *team; /* per identity: commits it committed (or authored when
 	                                  GitHub's web-flow committed them), by commit time */
 	uint32_t nteam;
@@ -106,9 +105,6 @@ char *feat_author_key(const char *email, const char *login);
  * and prev as git_history_built.
  */
 size_t feat_cache_walk(struct feat_cache *c, uint32_t trigger, int64_t start, int *status, uint32_t *prev);
-
-/* The commits with commit time in [from, to): by_time[*lo .. *hi). */
-void feat_cache_time_range(const struct feat_cache *c, int64_t from, int64_t to, size_t *lo, size_t *hi);
 
 /* Code churn (source + test lines added and deleted over its built commits) of
  * warehouse build i, as of its own start; -2 when its commit is not indexed.

@@ -46,5 +46,9 @@ extern const struct feat_node feat_node_log, feat_node_prev_log;
 double feat_days(int64_t from, int64_t to);
 /* Lookback window start: start minus cfg->lookback_days. */
 int64_t feat_lookback_from(const struct feat_run *r);
+/* A run's seconds: duration_sec when known (>= 0), else completed - started, else -1. */
+double feat_run_seconds(double duration_sec, int64_t started, int64_t completed);
+/* Files of every class and language in commit c's tree (feat_repo.c). */
+uint64_t feat_files_at(const struct git_history *h, uint32_t c);
 
 #endif

@@ -30,9 +30,9 @@ static int hist_compute(struct feat_run *r, void *state, struct feat_value *out)
 	const struct feat_st_prev *p = r->deps[0];
 	const struct feat_cache *c = r->cache;
 	const struct feat_build *b = r->in->build;
-	uint32_t author = feat_cache_author(c, b->author_email, b->actor_login);
 	if (!(b->author_email && *b->author_email) && !(b->actor_login && *b->actor_login))
 		return 0; /* nobody to describe */
+	uint32_t author = feat_cache_author(c, b->author_email, b->actor_login);
 	uint32_t n, fails, rn, rfails;
 	feat_cache_author_counts(c, author, 0, p->ndone, &n, &fails);
 	size_t from = feat_cache_done_before(c, feat_lookback_from(r));

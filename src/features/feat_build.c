@@ -19,6 +19,15 @@ int64_t feat_lookback_from(const struct feat_run *r)
 	return r->start - (int64_t)r->cfg->lookback_days * USEC_PER_DAY;
 }
 
+double feat_run_seconds(double duration_sec, int64_t started, int64_t completed)
+{
+	if (duration_sec >= 0)
+		return duration_sec;
+	if (completed != FEAT_TIME_UNKNOWN && started != FEAT_TIME_UNKNOWN)
+		return (double)(completed - started) / USEC_PER_SEC;
+	return -1;
+}
+
 static const struct feat_def info_defs[] = {
 	{ "build_id", FEAT_INT, "id", "The build's id in ciminer's warehouse.", FEAT_PRE_BUILD, 0, NULL, "tr_build_id", NULL },
 	{ "build_ci_run_id", FEAT_STRING, "id", "The CI provider's id of the run.", FEAT_PRE_BUILD, 0, NULL, NULL, NULL },
@@ -101,10 +110,9 @@ static const struct feat_def post_defs[] = {
 static int post_compute(struct feat_run *r, void *state, struct feat_value *out)
 {
 	const struct feat_build *b = r->in->build;
-	if (b->duration_sec >= 0)
-		feat_set_float(&out[0], b->duration_sec);
-	else if (b->completed_at != FEAT_TIME_UNKNOWN && b->started_at != FEAT_TIME_UNKNOWN)
-		feat_set_float(&out[0], (double)(b->completed_at - b->started_at) / USEC_PER_SEC);
+	double sec = feat_run_seconds(b->duration_sec, b->started_at, b->completed_at);
+	if (sec >= 0)
+		feat_set_float(&out[0], sec);
 	return 0;
 }
 

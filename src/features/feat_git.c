@@ -166,9 +166,7 @@ static int diff_compute(struct feat_run *r, void *state, struct feat_value *out)
 	feat_set_int(&out[14], d->tests_added);
 	feat_set_int(&out[15], d->tests_deleted);
 	feat_set_float(&out[16], d->entropy);
-	struct git_history_totals all;
-	git_history_totals_at(&all, r->in->git, r->trigger, 0);
-	uint64_t files = (uint64_t)all.sum.src_files + all.sum.test_files + all.doc_files + all.ci_files + all.other_files;
+	uint64_t files = feat_files_at(r->in->git, r->trigger);
 	if (files)
 		feat_set_float(&out[17], (double)d->files_touched / (double)files);
 	return 0;

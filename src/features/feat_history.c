@@ -55,10 +55,9 @@ static int prev_compute(struct feat_run *r, void *state, struct feat_value *out)
 	feat_set_int(&out[0], p->id);
 	feat_set_str(&out[1], p->conclusion);
 	feat_set_int(&out[2], feat_outcome_of(p->conclusion));
-	if (p->duration_sec >= 0)
-		feat_set_float(&out[3], p->duration_sec);
-	else if (p->started_at != FEAT_TIME_UNKNOWN)
-		feat_set_float(&out[3], (double)(p->completed_at - p->started_at) / USEC_PER_SEC);
+	double sec = feat_run_seconds(p->duration_sec, p->started_at, p->completed_at); /* p finished: completed_at known */
+	if (sec >= 0)
+		feat_set_float(&out[3], sec);
 	feat_set_float(&out[4], feat_days(p->completed_at, r->start));
 	int same = same_person(r->in->build, p);
 	if (same >= 0)

@@ -72,15 +72,21 @@ static void per_kloc(struct feat_value *out, uint32_t n, uint32_t sloc)
 		feat_set_float(out, (double)n * 1000.0 / (double)sloc);
 }
 
+uint64_t feat_files_at(const struct git_history *h, uint32_t c)
+{
+	struct git_history_totals all;
+	git_history_totals_at(&all, h, c, 0);
+	return (uint64_t)all.sum.src_files + all.sum.test_files + all.doc_files + all.ci_files + all.other_files;
+}
+
 static int git_compute(struct feat_run *r, void *state, struct feat_value *out)
 {
 	const struct git_history *h = r->in->git;
 	const struct git_history_commit *tc = git_history_commit(h, r->trigger);
 	feat_set_float(&out[0], feat_days(tc->first_time, tc->commit_time));
 	feat_set_int(&out[1], git_history_view_size(r->view));
-	struct git_history_totals t, all;
+	struct git_history_totals t;
 	git_history_totals_at(&t, h, r->trigger, r->cfg->lang_mask);
-	git_history_totals_at(&all, h, r->trigger, 0);
 	feat_set_int(&out[2], t.sum.src_sloc);
 	feat_set_int(&out[3], t.sum.test_sloc);
 	per_kloc(&out[4], t.sum.test_sloc, t.sum.src_sloc);
@@ -88,8 +94,7 @@ static int git_compute(struct feat_run *r, void *state, struct feat_value *out)
 	per_kloc(&out[6], t.sum.test_asserts, t.sum.src_sloc);
 	feat_set_int(&out[7], t.sum.src_files);
 	feat_set_int(&out[8], t.sum.test_files);
-	feat_set_int(&out[9], (int64_t)all.sum.src_files + all.sum.test_files + all.doc_files + all.ci_files +
-				      all.other_files);
+	feat_set_int(&out[9], (int64_t)feat_files_at(h, r->trigger));
 	int lang = git_history_main_language(h, r->trigger);
 	if (lang != GIT_LANG_NONE)
 		feat_set_str(&out[10], git_classify_lang_name(lang));
