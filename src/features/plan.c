@@ -47,17 +47,26 @@ static int def_has_name(const struct feat_def *d, const char *name)
 	return each_alias(d->aliases, alias_equals, &p);
 }
 
+/* The def other than skip (may be NULL) that answers to name, and its node; NULL when none. */
+static const struct feat_def *find_def(const struct feat_catalogue *cat, const struct feat_def *skip,
+				       const char *name, const struct feat_node **node)
+{
+	for (size_t i = 0; i < cat->n; i++)
+		for (size_t k = 0; k < cat->nodes[i]->ndefs; k++) {
+			const struct feat_def *d = &cat->nodes[i]->defs[k];
+			if (d != skip && def_has_name(d, name)) {
+				if (node)
+					*node = cat->nodes[i];
+				return d;
+			}
+		}
+	return NULL;
+}
+
 const struct feat_def *feat_catalogue_find(const struct feat_catalogue *cat, const char *name,
 					   const struct feat_node **node)
 {
-	for (size_t i = 0; i < cat->n; i++)
-		for (size_t k = 0; k < cat->nodes[i]->ndefs; k++)
-			if (def_has_name(&cat->nodes[i]->defs[k], name)) {
-				if (node)
-					*node = cat->nodes[i];
-				return &cat->nodes[i]->defs[k];
-			}
-	return NULL;
+	return find_def(cat, NULL, name, node);
 }
 
 static long node_index(const struct feat_catalogue *cat, const char *name)
@@ -74,23 +83,10 @@ struct dup_check {
 	struct err *e;
 };
 
-/* The def other than owner that answers to name, or NULL. */
-static const struct feat_def *name_taken(const struct feat_catalogue *cat, const struct feat_def *owner,
-					 const char *name)
-{
-	for (size_t i = 0; i < cat->n; i++)
-		for (size_t k = 0; k < cat->nodes[i]->ndefs; k++) {
-			const struct feat_def *d = &cat->nodes[i]->defs[k];
-			if (d != owner && def_has_name(d, name))
-				return d;
-		}
-	return NULL;
-}
-
 /* Refuses a name of owner (its name, an alias or its column) that another feature answers to. */
 static int check_unique(struct dup_check *c, const char *name)
 {
-	const struct feat_def *other = name_taken(c->cat, c->owner, name);
+	const struct feat_def *other = find_def(c->cat, c->owner, name, NULL);
 	if (!other)
 		return 0;
 	if (!strcmp(other->name, c->owner->name))
@@ -265,19 +261,21 @@ static void add_node(struct feat_plan *p, const struct feat_catalogue *cat, size
 	pn->cat_index = i;
 }
 
+static void push_all(struct strvec *dst, const struct strvec *src)
+{
+	for (size_t i = 0; i < src->n; i++)
+		strvec_push(dst, src->v[i]);
+}
+
 static void copy_config(struct feat_plan_config *dst, const struct feat_plan_config *src)
 {
 	feat_plan_config_init(dst);
-	for (size_t i = 0; i < src->features.n; i++)
-		strvec_push(&dst->features, src->features.v[i]);
-	for (size_t i = 0; i < src->exclude.n; i++)
-		strvec_push(&dst->exclude, src->exclude.v[i]);
+	push_all(&dst->features, &src->features);
+	push_all(&dst->exclude, &src->exclude);
 	dst->naming = src->naming;
 	dst->extract.lookback_days = src->extract.lookback_days;
-	for (size_t i = 0; i < src->extract.test_frameworks.n; i++)
-		strvec_push(&dst->extract.test_frameworks, src->extract.test_frameworks.v[i]);
-	for (size_t i = 0; i < src->extract.source_languages.n; i++)
-		strvec_push(&dst->extract.source_languages, src->extract.source_languages.v[i]);
+	push_all(&dst->extract.test_frameworks, &src->extract.test_frameworks);
+	push_all(&dst->extract.source_languages, &src->extract.source_languages);
 	dst->extract.lang_mask = src->extract.lang_mask;
 }
 
