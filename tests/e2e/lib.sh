@@ -158,6 +158,8 @@ e2e_check_pipeline() {
 # e2e_server ARGS...: starts the fixture server; sets SERVER_URL.
 e2e_server() {
 	local out=$E2E_WORK/server.$RANDOM
+	# The file exists before the server starts: reading it first must not fail the script (set -e).
+	: >"$out.out"
 	"$PY" "$E2E_SRC/tests/fixture-server/ciserver.py" "$@" >"$out.out" 2>"$out.err" &
 	E2E_PIDS+=($!)
 	local i
