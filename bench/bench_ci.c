@@ -12,6 +12,7 @@
  * replayed with bare libcurl at the same concurrency, without ciminer's
  * policy, JSON parsing or mapping — i.e. the server's own time to serve them.
  */
+#include "bench.h"
 #include "ci/provider.h"
 #include "core/json.h"
 #include "core/utc.h"
@@ -21,48 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-
-static size_t sink_body(char *p, size_t s, size_t n, void *ud)
-{
-	struct buf *b = ud;
-	if (b)
-		buf_add(b, p, s * n);
-	return s * n;
-}
-
-/* GET (or POST when body != NULL) a control path; the caller decrefs. */
-static json_t *control(const char *base, const char *path, const char *body)
-{
-	struct buf b = BUF_INIT;
-	char *url = xasprintf("%s%s", base, path);
-	CURL *h = curl_easy_init();
-	json_t *j = NULL;
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	if (body)
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-	if (curl_easy_perform(h) == CURLE_OK)
-		j = json_loadb(b.data ? b.data : "", b.len, 0, NULL);
-	curl_easy_cleanup(h);
-	buf_release(&b);
-	free(url);
-	return j;
-}
-
-static long stat_of(const char *base, const char *key)
-{
-	json_t *s = control(base, "/_fixture/stats", NULL);
-	long v = (long)json_integer_value(json_object_get(s, key));
-	json_decref(s);
-	return v;
-}
 
 /* Replays the recorded paths with bare curl, `conc` at a time; returns seconds. */
 static double replay(const char *base, int conc, long *count)
 {
-	json_t *paths = control(base, "/_fixture/requests", NULL);
+	json_t *paths = bench_fixture_call(base, "/_fixture/requests", NULL);
 	size_t n = json_array_size(paths), next = 0, done = 0;
 	CURLM *m = curl_multi_init();
 	int running = 0;
@@ -82,7 +46,7 @@ static double replay(const char *base, int conc, long *count)
 				curl_easy_setopt(h, CURLOPT_POSTFIELDS, post);
 			else
 				curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-			curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_body);
+			curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bench_sink);
 			curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
 			curl_easy_perform(h);
 			free(url);
@@ -101,7 +65,7 @@ static double replay(const char *base, int conc, long *count)
 			char *url = xasprintf("%s%s", base, p);
 			CURL *h = curl_easy_init();
 			curl_easy_setopt(h, CURLOPT_URL, url);
-			curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink_body);
+			curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, bench_sink);
 			curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
 			curl_easy_setopt(h, CURLOPT_PRIVATE, url);
 			curl_multi_add_handle(m, h);
@@ -128,34 +92,10 @@ static double replay(const char *base, int conc, long *count)
 	return (mono_now() - t0) / 1e6;
 }
 
-/* CPU seconds (user + system) this process has used. */
-static double cpu_now(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-static struct ci_provider *open_github(const char *base, int conc)
-{
-	struct ci_options o;
-	struct ci_provider *p = NULL;
-	struct err e = ERR_INIT;
-	ci_options_init(&o);
-	o.api_url = base;
-	o.tokens = "bench-token";
-	o.http.max_in_flight = conc;
-	if (ci_provider_open(&p, CI_GITHUB, &o, &e)) {
-		fprintf(stderr, "bench_ci: %s\n", e.msg);
-		exit(1);
-	}
-	return p;
-}
-
 static int lookups(const char *base, double fraction)
 {
-	json_t *repos = control(base, "/_fixture/world", NULL), *r;
-	struct ci_provider *p = open_github(base, 8);
+	json_t *repos = bench_fixture_call(base, "/_fixture/world", NULL), *r;
+	struct ci_provider *p = bench_open_github("bench_ci", base, 8);
 	size_t i, builds = 0, found = 0, labelled = 0, jobs = 0, jobs_expected = 0, nrepos = json_array_size(json_object_get(repos, "repos"));
 	struct ci_http_stats st;
 	unsigned seed = 42;
@@ -163,7 +103,7 @@ static int lookups(const char *base, double fraction)
 	struct { const char *name; char **ids; size_t n; } *work = xcalloc(nrepos + 1, sizeof(*work));
 	json_array_foreach(json_object_get(repos, "repos"), i, r) {
 		char *path = xasprintf("/_fixture/world?repo=%s", json_string_value(r));
-		json_t *w = control(base, path, NULL), *run;
+		json_t *w = bench_fixture_call(base, path, NULL), *run;
 		size_t k;
 		work[i].name = json_string_value(r);
 		work[i].ids = xcalloc(json_array_size(json_object_get(w, "runs")) + 1, sizeof(char *));
@@ -176,11 +116,11 @@ static int lookups(const char *base, double fraction)
 		json_decref(w);
 		free(path);
 	}
-	json_decref(control(base, "/_fixture/config", "{\"record\": true}"));
-	json_decref(control(base, "/_fixture/reset", ""));
+	json_decref(bench_fixture_call(base, "/_fixture/config", "{\"record\": true}"));
+	json_decref(bench_fixture_call(base, "/_fixture/reset", ""));
 
 	int64_t t0 = mono_now();
-	double c0 = cpu_now();
+	double c0 = bench_cpu_seconds();
 	for (i = 0; i < nrepos; i++) {
 		struct ci_repo repo;
 		struct ci_lookup *items = xcalloc(work[i].n + 1, sizeof(*items));
@@ -215,9 +155,10 @@ static int lookups(const char *base, double fraction)
 		}
 		free(items);
 	}
-	double took = (mono_now() - t0) / 1e6, cpu = cpu_now() - c0;
+	double took = (mono_now() - t0) / 1e6, cpu = bench_cpu_seconds() - c0;
 	ci_http_stats_get(ci_provider_http(p), &st);
-	long served = stat_of(base, "requests"), served_usec = stat_of(base, "served_usec"), replayed = 0;
+	long served = bench_fixture_stat(base, "requests"), replayed = 0;
+	long served_usec = bench_fixture_stat(base, "served_usec");
 	double ref = replay(base, 1, &replayed);
 	printf("ci lookups: %zu builds over %zu repositories (%.0f%% of their runs): %zu found, %zu labelled\n",
 	       builds, nrepos, fraction * 100, found, labelled);
@@ -227,7 +168,7 @@ static int lookups(const char *base, double fraction)
 	printf("  time: %.3f s ciminer (%.0f builds/s, client CPU %.3f s); reference: the same %ld requests replayed"
 	       " with bare curl %.3f s (ratio %.2f); server handler time %.3f s\n",
 	       took, builds / took, cpu, replayed, ref, took / ref, served_usec / 1e6);
-	json_decref(control(base, "/_fixture/config", "{\"record\": false}"));
+	json_decref(bench_fixture_call(base, "/_fixture/config", "{\"record\": false}"));
 	for (i = 0; i < nrepos; i++) {
 		for (size_t k = 0; k < work[i].n; k++)
 			free(work[i].ids[k]);
@@ -253,8 +194,8 @@ static void count_reset(void *ctx)
 
 static int logs(const char *base, size_t want)
 {
-	json_t *repos = control(base, "/_fixture/world", NULL), *r;
-	struct ci_provider *p = open_github(base, 8);
+	json_t *repos = bench_fixture_call(base, "/_fixture/world", NULL), *r;
+	struct ci_provider *p = bench_open_github("bench_ci", base, 8);
 	size_t i, total = 0, nrepos = json_array_size(json_object_get(repos, "repos")), failed = 0, bytes = 0;
 	size_t per = (want + nrepos - 1) / (nrepos ? nrepos : 1);
 	struct ci_http_stats st;
@@ -263,7 +204,7 @@ static int logs(const char *base, size_t want)
 	struct { const char *name; char **ids; size_t n; } *work = xcalloc(nrepos + 1, sizeof(*work));
 	json_array_foreach(json_object_get(repos, "repos"), i, r) {
 		char *path = xasprintf("/_fixture/world?repo=%s", json_string_value(r));
-		json_t *w = control(base, path, NULL), *run, *job;
+		json_t *w = bench_fixture_call(base, path, NULL), *run, *job;
 		size_t k, kk;
 		work[i].name = json_string_value(r);
 		work[i].ids = xcalloc(per + 1, sizeof(char *));
@@ -276,8 +217,8 @@ static int logs(const char *base, size_t want)
 		json_decref(w);
 		free(path);
 	}
-	json_decref(control(base, "/_fixture/config", "{\"record\": true}"));
-	json_decref(control(base, "/_fixture/reset", ""));
+	json_decref(bench_fixture_call(base, "/_fixture/config", "{\"record\": true}"));
+	json_decref(bench_fixture_call(base, "/_fixture/reset", ""));
 	int64_t t0 = mono_now();
 	for (i = 0; i < nrepos; i++) {
 		size_t n = work[i].n;
@@ -302,7 +243,7 @@ static int logs(const char *base, size_t want)
 	}
 	double took = (mono_now() - t0) / 1e6;
 	ci_http_stats_get(ci_provider_http(p), &st);
-	long maxc = stat_of(base, "max_concurrent");
+	long maxc = bench_fixture_stat(base, "max_concurrent");
 	double ref = replay(base, 8, &replayed);
 	printf("ci logs: %zu logs (%zu failed), %.1f MB, %llu requests (302 + storage), at most %d in flight"
 	       " (server saw %ld)\n", total, failed, bytes / 1e6, (unsigned long long)st.requests,
@@ -310,7 +251,7 @@ static int logs(const char *base, size_t want)
 	printf("  time: %.3f s ciminer (%.0f logs/s, %.1f MB/s); reference: the same %ld requests replayed with bare"
 	       " curl, 8 in flight, %.3f s (ratio %.2f)\n", took, total / took, bytes / 1e6 / took, replayed, ref,
 	       took / ref);
-	json_decref(control(base, "/_fixture/config", "{\"record\": false}"));
+	json_decref(bench_fixture_call(base, "/_fixture/config", "{\"record\": false}"));
 	free(work);
 	json_decref(repos);
 	ci_provider_free(p);

@@ -17,6 +17,7 @@
  * and prints builds/s per plan (one thread), the index time, and peak memory
  * as key=value lines for bench/features.sh.
  */
+#include "bench.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include "features/engine.h"
@@ -37,13 +38,6 @@ struct world {
 	struct feat_history hist;
 	struct logs_result log;
 };
-
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 static uint64_t mix(uint64_t x)
 {
@@ -132,7 +126,7 @@ static int run_plan(struct world *w, const char *label, const char *const *featu
 	struct feat_repo repo = { "bench/repo", "Python", "main", "github_actions" };
 	struct feat_session *s = feat_session_new(p);
 	size_t partial = 0, bytes = 0;
-	double cpu0 = cpu_seconds();
+	double cpu0 = bench_cpu_seconds();
 	int64_t t0 = mono_now();
 	for (size_t i = 0; i < w->n; i++) {
 		struct feat_input in = { .build = &w->b[i], .repo = &repo, .history = &w->hist, .git = w->h };
@@ -147,7 +141,7 @@ static int run_plan(struct world *w, const char *label, const char *const *featu
 		free(json);
 		feat_vector_release(&v);
 	}
-	double wall = (double)(mono_now() - t0) / 1e6, cpu = cpu_seconds() - cpu0;
+	double wall = (double)(mono_now() - t0) / 1e6, cpu = bench_cpu_seconds() - cpu0;
 	printf("%s: %zu features (%zu nodes), %zu builds in %.3f s wall / %.3f s CPU = %.0f builds/s wall, %.0f "
 	       "builds/s CPU (%.1f us per build); %zu partial; %.0f bytes of JSON per vector\n",
 	       label, feat_plan_count(p), feat_plan_node_count(p), w->n, wall, cpu, w->n / wall, w->n / cpu,
@@ -180,12 +174,12 @@ int main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	struct err e = ERR_INIT;
 	struct git_history_update_stats st;
-	double cpu0 = cpu_seconds();
+	double cpu0 = bench_cpu_seconds();
 	if (git_history_new(&w.h, repo, &e) < 0 || git_history_update(w.h, &st, &e) < 0) {
 		fprintf(stderr, "bench_features: %s\n", e.msg);
 		return 1;
 	}
-	double icpu = cpu_seconds() - cpu0;
+	double icpu = bench_cpu_seconds() - cpu0;
 	printf("index: %u commits, %u paths, %u identities in %.2f s wall / %.2f s CPU\n", git_history_count(w.h),
 	       git_history_path_count(w.h), git_history_ident_count(w.h), (double)st.usec / 1e6, icpu);
 	printf("index_seconds=%.3f\nindex_cpu_seconds=%.3f\n", (double)st.usec / 1e6, icpu);

@@ -16,6 +16,7 @@
  * bench/git_index.sh runs both and prints the index time next to
  * `git log --numstat --no-renames` over the same history.
  */
+#include "bench.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include "git/history.h"
@@ -408,15 +409,6 @@ static double secs(int64_t usec)
 	return (double)usec / 1e6;
 }
 
-/* user + system CPU time of this process: less disturbed than wall time by
- * other work on a shared machine */
-static double cpu_seconds(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
 static int index_main(const char *dir, int nbuilds)
 {
 	git_repository *repo = NULL;
@@ -425,12 +417,12 @@ static int index_main(const char *dir, int nbuilds)
 	struct git_history *h = NULL;
 	struct err e = ERR_INIT;
 	struct git_history_update_stats st;
-	double cpu0 = cpu_seconds();
+	double cpu0 = bench_cpu_seconds();
 	if (git_history_new(&h, repo, &e) < 0 || git_history_update(h, &st, &e) < 0) {
 		fprintf(stderr, "bench_git: %s\n", e.msg);
 		return 1;
 	}
-	double cpu = cpu_seconds() - cpu0;
+	double cpu = bench_cpu_seconds() - cpu0;
 	uint32_t n = git_history_count(h);
 	printf("index: %u commits, %u paths, %u identities in %.2f s (%.0f commits/s; %u blobs counted, %u blob diffs, %u renames)\n",
 	       n, git_history_path_count(h), git_history_ident_count(h), secs(st.usec), n / secs(st.usec), st.blobs_counted,

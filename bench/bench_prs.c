@@ -11,6 +11,7 @@
  * requests the server answered, requests per PR, comments fetched and the
  * wall time.
  */
+#include "bench.h"
 #include "ci/pr.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
@@ -19,62 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static size_t sink(char *p, size_t s, size_t n, void *ud)
-{
-	(void)p;
-	(void)ud;
-	return s * n;
-}
-
-static long server_requests(const char *base)
-{
-	char *url = xasprintf("%s/_fixture/stats", base), *text = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&text, &len);
-	CURL *h = curl_easy_init();
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, fwrite);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, mem);
-	curl_easy_perform(h);
-	curl_easy_cleanup(h);
-	fclose(mem);
-	json_t *j = json_loadb(text ? text : "", len, 0, NULL);
-	long n = (long)json_integer_value(json_object_get(j, "requests"));
-	json_decref(j);
-	free(text);
-	free(url);
-	return n;
-}
-
-static void reset(const char *base)
-{
-	char *url = xasprintf("%s/_fixture/reset", base);
-	CURL *h = curl_easy_init();
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
-	curl_easy_perform(h);
-	curl_easy_cleanup(h);
-	free(url);
-}
-
 static void run(const char *base, const char *repo, const int64_t *numbers, size_t n, int conc)
 {
-	struct ci_options o;
-	struct ci_provider *p = NULL;
+	struct ci_provider *p = bench_open_github("bench_prs", base, conc);
 	struct err e = ERR_INIT;
-	ci_options_init(&o);
-	o.api_url = base;
-	o.tokens = "bench-token";
-	o.http.max_in_flight = conc;
-	if (ci_provider_open(&p, CI_GITHUB, &o, &e)) {
-		fprintf(stderr, "bench_prs: %s\n", e.msg);
-		exit(1);
-	}
 	struct ci_pr_req *reqs = xcalloc(n, sizeof(*reqs));
 	for (size_t i = 0; i < n; i++)
 		reqs[i].number = numbers[i];
-	reset(base);
+	json_decref(bench_fixture_call(base, "/_fixture/reset", ""));
 	int64_t t0 = mono_now();
 	struct ci_pr_ctx ctx = CI_PR_CTX_INIT;
 	int rc = 0;
@@ -82,7 +35,7 @@ static void run(const char *base, const char *repo, const int64_t *numbers, size
 		rc = ci_prs_get(p, repo, reqs + i, n - i < 50 ? n - i : 50, &ctx, &e);
 	ci_pr_ctx_release(&ctx);
 	double secs = (mono_now() - t0) / 1e6;
-	long requests = server_requests(base);
+	long requests = bench_fixture_stat(base, "requests");
 	size_t ok = 0, comments = 0;
 	for (size_t i = 0; i < n; i++) {
 		ok += reqs[i].rc == 0;

@@ -9,6 +9,8 @@
 # Usage: bench/features.sh BUILD_DIR   (env: FEAT_BENCH_COMMITS, FEAT_BENCH_BUILDS)
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/gitlog.sh"
 commits=${FEAT_BENCH_COMMITS:-20000}
 builds=${FEAT_BENCH_BUILDS:-5000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-bench-features.XXXXXX")
@@ -17,15 +19,8 @@ repo=$work/repo.git
 
 "$build/bench/bench_git" gen "$repo" "$commits" 50 2000
 
-# The reference: every ref, merges against their first parent (as the index
-# diffs them); a warm second run. CPU time (user + system) is the steadier
-# figure on a shared machine.
-glog() { git -C "$repo" log --all --numstat --no-renames --diff-merges=first-parent --format=%H >/dev/null; }
-glog
-TIMEFORMAT='%R %U %S'
-read -r ref ru rs < <({ time glog; } 2>&1)
-refcpu=$(awk -v u="$ru" -v s="$rs" 'BEGIN { printf "%.3f", u + s }')
-printf 'git log --numstat --no-renames: %.2f s wall, %.2f s CPU\n' "$ref" "$refcpu"
+# The reference: git log over the same history, warm (sets $ref, $refcpu).
+gitlog_reference
 
 out=$("$build/bench/bench_features" "$repo" "$builds")
 echo "$out" | grep -v '^[a-z_]*='

@@ -7,6 +7,8 @@
 # Usage: bench/git_index.sh BUILD_DIR   (env: GIT_BENCH_COMMITS, GIT_BENCH_BUILDS)
 set -euo pipefail
 build=$(cd "${1:-build}" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib/gitlog.sh"
 bin=$build/bench/bench_git
 commits=${GIT_BENCH_COMMITS:-20000}
 builds=${GIT_BENCH_BUILDS:-5000}
@@ -19,16 +21,8 @@ t0=$(date +%s.%N)
 t1=$(date +%s.%N)
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "generation: %.1f s\n", b - a }'
 
-# Reference: the same history (every ref, merges against their first parent,
-# as the index diffs them). Run twice; the second, warm run is the reference.
-# Wall and CPU (user + system) time: on a shared machine CPU time is the
-# steadier comparison.
-glog() { git -C "$repo" log --all --numstat --no-renames --diff-merges=first-parent --format=%H >/dev/null; }
-glog
-TIMEFORMAT='%R %U %S'
-read -r ref ru rs < <({ time glog; } 2>&1)
-refcpu=$(awk -v u="$ru" -v s="$rs" 'BEGIN { printf "%.3f", u + s }')
-printf 'git log --numstat --no-renames: %.2f s wall, %.2f s CPU\n' "$ref" "$refcpu"
+# Reference: git log over the same history, warm (sets $ref, $refcpu).
+gitlog_reference
 
 out=$("$bin" index "$repo" "$builds")
 echo "$out" | grep -v '^[a-z_]*='

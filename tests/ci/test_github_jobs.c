@@ -92,14 +92,29 @@ static void assert_all_jobs(const struct found *f)
 	}
 }
 
+/* Lists the jobs of every run of f at once; each run must then have the jobs the world gave it. */
+static void fill_all(struct ci_provider *p, struct found *f)
+{
+	struct err e = ERR_INIT;
+	cr_assert_eq(ci_jobs_fill(p, REPO, f->runs, f->n, &e), 0, "%s", e.msg);
+	assert_all_jobs(f);
+}
+
+/* Frees the runs, the provider and stops the fixture server. */
+static void finish(struct ci_provider *p, struct found *f)
+{
+	found_free(f);
+	ci_provider_free(p);
+	fx_stop(&srv);
+}
+
 Test(github_jobs, lists_the_jobs_of_150_runs_in_two_graphql_requests_mapped_as_rest_maps_them)
 {
 	start("repos=1,runs=150,jobs_per_run=3,seed=11", NULL);
 	struct ci_provider *p = open_github("tok-1");
 	struct found f = look_up_all(p);
 	struct err e = ERR_INIT;
-	cr_assert_eq(ci_jobs_fill(p, REPO, f.runs, f.n, &e), 0, "%s", e.msg);
-	assert_all_jobs(&f);
+	fill_all(p, &f);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "POST /graphql"), 2, "100 check suites per query");
 	cr_assert_eq(fx_count(&srv, "by_endpoint", REST_JOBS), 0);
 	/* The same jobs as REST gives, field by field (runner and steps are REST's only). */
@@ -127,9 +142,7 @@ Test(github_jobs, lists_the_jobs_of_150_runs_in_two_graphql_requests_mapped_as_r
 	fx_reset(&srv);
 	cr_assert_eq(ci_jobs_fill(p, REPO, f.runs, f.n, &e), 0, "%s", e.msg);
 	cr_assert_eq(fx_count(&srv, NULL, "requests"), 0);
-	found_free(&f);
-	ci_provider_free(p);
-	fx_stop(&srv);
+	finish(p, &f);
 }
 
 Test(github_jobs, without_a_token_graphql_says_401_once_and_rest_lists_every_run)
@@ -137,16 +150,12 @@ Test(github_jobs, without_a_token_graphql_says_401_once_and_rest_lists_every_run
 	start("repos=1,runs=30,jobs_per_run=2,seed=12", NULL);
 	struct ci_provider *p = open_github(NULL);
 	struct found f = look_up_all(p);
-	struct err e = ERR_INIT;
-	cr_assert_eq(ci_jobs_fill(p, REPO, f.runs, f.n, &e), 0, "%s", e.msg);
-	assert_all_jobs(&f);
+	fill_all(p, &f);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "POST /graphql"), 1);
 	cr_assert_eq(fx_count(&srv, "by_status", "401"), 1);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", REST_JOBS), 30);
 	cr_assert_not_null(f.runs[0]->jobs[0].steps_json, "REST's jobs carry their steps");
-	found_free(&f);
-	ci_provider_free(p);
-	fx_stop(&srv);
+	finish(p, &f);
 }
 
 Test(github_jobs, an_exhausted_graphql_budget_falls_back_to_rest_without_touching_the_rest_budget)
@@ -154,17 +163,13 @@ Test(github_jobs, an_exhausted_graphql_budget_falls_back_to_rest_without_touchin
 	start("repos=1,runs=20,jobs_per_run=2,seed=13", "{\"graphql_limit\": 0}");
 	struct ci_provider *p = open_github("tok-1");
 	struct found f = look_up_all(p);
-	struct err e = ERR_INIT;
-	cr_assert_eq(ci_jobs_fill(p, REPO, f.runs, f.n, &e), 0, "%s", e.msg);
-	assert_all_jobs(&f);
+	fill_all(p, &f);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "POST /graphql"), 1, "a refused budget is not hammered");
 	cr_assert_eq(fx_count(&srv, "by_endpoint", REST_JOBS), 20);
 	struct ci_http_stats st;
 	ci_http_stats_get(ci_provider_http(p), &st);
 	cr_assert_eq(st.rate_waits, 0, "GraphQL's empty budget must not make REST requests wait");
-	found_free(&f);
-	ci_provider_free(p);
-	fx_stop(&srv);
+	finish(p, &f);
 }
 
 Test(github_jobs, a_suite_with_more_check_runs_than_a_page_is_listed_through_rest_pages)
@@ -172,15 +177,11 @@ Test(github_jobs, a_suite_with_more_check_runs_than_a_page_is_listed_through_res
 	start("repos=1,runs=3,jobs_per_run=130,seed=14", NULL);
 	struct ci_provider *p = open_github("tok-1");
 	struct found f = look_up_all(p);
-	struct err e = ERR_INIT;
-	cr_assert_eq(ci_jobs_fill(p, REPO, f.runs, f.n, &e), 0, "%s", e.msg);
-	assert_all_jobs(&f);
+	fill_all(p, &f);
 	cr_assert_eq(f.runs[0]->n_jobs, 130);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "POST /graphql"), 1);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", REST_JOBS), 6, "two pages of 100 per run");
-	found_free(&f);
-	ci_provider_free(p);
-	fx_stop(&srv);
+	finish(p, &f);
 }
 
 Test(github_jobs, runs_without_a_check_suite_id_and_unknown_suites_go_through_rest)
@@ -188,18 +189,14 @@ Test(github_jobs, runs_without_a_check_suite_id_and_unknown_suites_go_through_re
 	start("repos=1,runs=10,jobs_per_run=2,seed=15", NULL);
 	struct ci_provider *p = open_github("tok-1");
 	struct found f = look_up_all(p);
-	struct err e = ERR_INIT;
 	free(f.runs[0]->jobs_ref);
 	f.runs[0]->jobs_ref = NULL; /* a GitHub Enterprise Server too old to name it */
 	free(f.runs[1]->jobs_ref);
 	f.runs[1]->jobs_ref = xstrdup("CS_kwDOnosuchsuite"); /* GraphQL answers null for it */
-	cr_assert_eq(ci_jobs_fill(p, REPO, f.runs, f.n, &e), 0, "%s", e.msg);
-	assert_all_jobs(&f);
+	fill_all(p, &f);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", "POST /graphql"), 1);
 	cr_assert_eq(fx_count(&srv, "by_endpoint", REST_JOBS), 2);
-	found_free(&f);
-	ci_provider_free(p);
-	fx_stop(&srv);
+	finish(p, &f);
 }
 
 Test(github_jobs, a_failing_rest_listing_leaves_its_run_unknown_and_says_why)
@@ -214,9 +211,7 @@ Test(github_jobs, a_failing_rest_listing_leaves_its_run_unknown_and_says_why)
 	cr_assert(strstr(e.msg, "/jobs"), "the message names the request: %s", e.msg);
 	for (size_t i = 0; i < f.n; i++)
 		cr_assert_eq(f.runs[i]->jobs_known, 0);
-	found_free(&f);
-	ci_provider_free(p);
-	fx_stop(&srv);
+	finish(p, &f);
 }
 
 Test(github_jobs, each_run_says_why_its_jobs_could_not_be_listed)
@@ -238,9 +233,7 @@ Test(github_jobs, each_run_says_why_its_jobs_could_not_be_listed)
 		cr_assert_eq(f.runs[i]->jobs_known, want == 0);
 		cr_assert_eq(f.runs[i]->n_jobs, want == 0 ? 2u : 0u, "no half lists");
 	}
-	found_free(&f);
-	ci_provider_free(p);
-	fx_stop(&srv);
+	finish(p, &f);
 }
 
 Test(github_jobs, a_stored_payload_gives_back_the_bulk_handle)

@@ -55,6 +55,15 @@ static void free_origin(struct origin *o)
 	free(o->data);
 }
 
+/* Opens (cloning if need be) the mirror of acme/widget from url; *cloned (optional) says whether it cloned. */
+static struct git_mirror *open_widget(const struct origin *o, const char *url, int *cloned)
+{
+	struct git_mirror *m = NULL;
+	struct err e = ERR_INIT;
+	cr_assert_eq(git_mirror_open(&m, cloned, o->data, "acme/widget", url, &e), 0, "%s", e.msg);
+	return m;
+}
+
 static int count_tmp_folders(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -71,10 +80,8 @@ Test(mirror, clones_once_into_a_bare_mirror)
 {
 	struct origin o;
 	make_origin(&o);
-	struct err e = ERR_INIT;
-	struct git_mirror *m = NULL;
 	int cloned = -1;
-	cr_assert_eq(git_mirror_open(&m, &cloned, o.data, "acme/widget", o.url, &e), 0, "%s", e.msg);
+	struct git_mirror *m = open_widget(&o, o.url, &cloned);
 	cr_assert_eq(cloned, 1);
 	char *expect = fs_join(o.data, "repos/acme/widget.git");
 	cr_assert_str_eq(git_mirror_path(m), expect);
@@ -85,7 +92,7 @@ Test(mirror, clones_once_into_a_bare_mirror)
 	cr_assert_str_eq(git_reference_name(head), "refs/heads/main");
 	git_reference_free(head);
 	git_mirror_free(m);
-	cr_assert_eq(git_mirror_open(&m, &cloned, o.data, "acme/widget", o.url, &e), 0, "%s", e.msg);
+	m = open_widget(&o, o.url, &cloned);
 	cr_assert_eq(cloned, 0, "a second open must not clone again");
 	char *acme = fs_join(o.data, "repos/acme");
 	cr_assert_eq(count_tmp_folders(acme), 0);
@@ -99,9 +106,7 @@ Test(mirror, fetches_fork_commits_through_pull_request_refs)
 {
 	struct origin o;
 	make_origin(&o);
-	struct err e = ERR_INIT;
-	struct git_mirror *m = NULL;
-	cr_assert_eq(git_mirror_open(&m, NULL, o.data, "acme/widget", o.src, &e), 0, "%s", e.msg);
+	struct git_mirror *m = open_widget(&o, o.src, NULL);
 	cr_assert(git_mirror_has_commit(m, &o.fork1), "fork commit only reachable via refs/pull/1/head");
 	cr_assert(git_mirror_has_commit(m, &o.merge1));
 	git_reference *r = NULL;
@@ -117,8 +122,7 @@ Test(mirror, fetches_only_when_a_commit_is_absent_and_reports_missing_ones)
 	struct origin o;
 	make_origin(&o);
 	struct err e = ERR_INIT;
-	struct git_mirror *m = NULL;
-	cr_assert_eq(git_mirror_open(&m, NULL, o.data, "acme/widget", o.url, &e), 0, "%s", e.msg);
+	struct git_mirror *m = open_widget(&o, o.url, NULL);
 	char h1[41], h2[41], hnew[41];
 	rb_hex(h1, &o.main1);
 	rb_hex(h2, &o.fork1);
@@ -156,7 +160,7 @@ Test(mirror, refuses_malformed_ids_names_and_urls)
 	cr_assert_eq(git_mirror_open(&m, NULL, o.data, "acme/..", o.url, &e), ERR_INPUT);
 	cr_assert_eq(git_mirror_open(&m, NULL, o.data, "acme/widget", "ftp://x/y", &e), ERR_INPUT);
 	cr_assert(strstr(e.msg, "ftp://x/y"), "%s", e.msg);
-	cr_assert_eq(git_mirror_open(&m, NULL, o.data, "acme/widget", o.url, &e), 0, "%s", e.msg);
+	m = open_widget(&o, o.url, NULL);
 	const char *bad[] = { "abc123" };
 	uint8_t present[1];
 	int fetched = -1;
@@ -195,9 +199,8 @@ Test(mirror, removes_an_interrupted_clone_and_clones_again)
 	char *acme = fs_join(o.data, "repos/acme");
 	char *stale = fs_join(acme, "widget.git.tmp-999-1");
 	cr_assert_eq(fs_mkdirs(stale, &e), 0);
-	struct git_mirror *m = NULL;
 	int cloned = 0;
-	cr_assert_eq(git_mirror_open(&m, &cloned, o.data, "acme/widget", o.url, &e), 0, "%s", e.msg);
+	struct git_mirror *m = open_widget(&o, o.url, &cloned);
 	cr_assert_eq(cloned, 1, "a half clone is not a mirror");
 	cr_assert_not(fs_exists(stale));
 	git_mirror_free(m);
@@ -247,8 +250,7 @@ Test(mirror, pins_commits_so_a_force_push_upstream_does_not_lose_them)
 	struct origin o;
 	make_origin(&o);
 	struct err e = ERR_INIT;
-	struct git_mirror *m = NULL;
-	cr_assert_eq(git_mirror_open(&m, NULL, o.data, "acme/widget", o.url, &e), 0, "%s", e.msg);
+	struct git_mirror *m = open_widget(&o, o.url, NULL);
 	char h2[41];
 	rb_hex(h2, &o.main2);
 	const char *want[] = { h2 };
@@ -292,8 +294,7 @@ Test(mirror, reports_a_commit_no_ref_names_as_missing)
 	struct origin o;
 	make_origin(&o);
 	struct err e = ERR_INIT;
-	struct git_mirror *m = NULL;
-	cr_assert_eq(git_mirror_open(&m, NULL, o.data, "acme/widget", o.url, &e), 0, "%s", e.msg);
+	struct git_mirror *m = open_widget(&o, o.url, NULL);
 	/* a commit pushed to a branch that was deleted again upstream */
 	struct rb_file f[] = { { "src/gone.c", "int gone;\n", 0 } };
 	git_oid lost = rb_commit(o.repo, "refs/heads/tmp", &o.main2, f, 1, alice, T0 + 500);

@@ -24,9 +24,7 @@
 #include "pipeline/scenario_config.h"
 #include "pipeline/source.h"
 #include "store/blobs.h"
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define LOG_CAP 1000
@@ -41,34 +39,16 @@ static int with_nogit; /* the world has acme/nogit: two runs, no git repository 
 
 static void setup(void)
 {
-	s = pt_open(&db_url);
-	tmp = ts_tempdir("ingestion");
-	arch = xasprintf("%s/archive", tmp);
-	data = xasprintf("%s/data", tmp);
-	gitdir = xasprintf("%s/git", tmp);
-	pt_mkdir(data);
-	unsetenv("GITHUB_TOKEN");
-	unsetenv("CIMINER_GITHUB_TOKENS");
-	unsetenv("CIMINER_LOCAL_ARCHIVE");
-	setenv("CIMINER_HTTP_BACKOFF_MS", "1", 1);
+	pt_env_setup("ingestion", &s, &db_url, &tmp, &arch, &data, &gitdir);
 	char cap[32];
 	snprintf(cap, sizeof(cap), "%d", LOG_CAP);
 	setenv("CIMINER_LOG_CAP", cap, 1);
-	char *url = xasprintf("file://%s", gitdir);
-	setenv("CIMINER_GIT_URL", url, 1);
-	free(url);
 }
 
 static void teardown(void)
 {
 	fx_stop(&srv);
-	if (s)
-		store_close(s);
-	free(db_url);
-	free(tmp);
-	free(arch);
-	free(data);
-	free(gitdir);
+	pt_env_teardown(s, db_url, tmp, arch, data, gitdir);
 }
 
 TestSuite(ingestion, .init = setup, .fini = teardown, .timeout = 180);
@@ -381,8 +361,7 @@ Test(ingestion, a_scenario_is_ingested_with_each_build_classified_and_retry_and_
 
 	int64_t id = create_scenario(s, first_filter);
 	struct err e = ERR_INIT;
-	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
-	pt_drain(db_url, data, "ingestion", 2, NULL);
+	pt_ingest(s, db_url, data, id);
 
 	assert_counters(s, id, "ingested", 12, 8, 3, 1);
 	for (size_t i = 0; i < NFIRST; i++)
@@ -458,8 +437,7 @@ Test(ingestion, a_scenario_is_ingested_with_each_build_classified_and_retry_and_
 	push_c5();
 	fx_reset(&srv);
 	int64_t id2 = create_scenario(s, "");
-	cr_assert_eq(scenario_ingest_start(s, id2, &e), 0, "%s", e.msg);
-	pt_drain(db_url, data, "ingestion", 2, NULL);
+	pt_ingest(s, db_url, data, id2);
 	assert_counters(s, id2, "ingested", 13, 10, 3, 0);
 	struct want w1010 = { 1010, "ingested", "ok", "ok" };
 	assert_build(s, id2, &w1010);
@@ -481,8 +459,7 @@ Test(ingestion, nothing_ingestable_fails_the_scenario_with_a_reason)
 	fill_warehouse(s, db_url);
 	int64_t id = create_scenario(s, "\"filter_by\": \"by_name\", \"repo_names\": [\"acme/gadget\"]");
 	struct err e = ERR_INIT;
-	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
-	pt_drain(db_url, data, "ingestion", 2, NULL);
+	pt_ingest(s, db_url, data, id);
 	assert_counters(s, id, "failed", 3, 0, 0, 3);
 	char *msg = pt_text(s, "SELECT error_message FROM training_scenarios WHERE id = %lld", (long long)id);
 	cr_assert(msg && strstr(msg, "nothing could be ingested"), "%s", msg ? msg : "(null)");
@@ -500,9 +477,7 @@ Test(ingestion, a_repository_that_cannot_be_cloned_fails_its_builds_with_the_rea
 	start_world(server_config);
 	fill_warehouse(s, db_url);
 	int64_t id = create_scenario(s, "\"filter_by\": \"by_name\", \"repo_names\": [\"acme/nogit\", \"acme/gadget\"]");
-	struct err e = ERR_INIT;
-	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
-	pt_drain(db_url, data, "ingestion", 2, NULL);
+	pt_ingest(s, db_url, data, id);
 	/* gadget's builds are ingested; nogit's job ended (dead or failed) and its builds are failed with its error. */
 	assert_counters(s, id, "ingested", 5, 3, 0, 2);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM jobs WHERE kind = 'ingest_repo' AND state IN ('dead', 'failed')"), 1);
@@ -534,9 +509,7 @@ Test(ingestion, runs_whose_jobs_cannot_be_listed_miss_or_fail_their_logs_and_the
 				     " {\"path\": \"/actions/runs/2002/jobs\", \"status\": 403, \"times\": -1}]}"),
 		     0);
 	int64_t id = create_scenario(s, "\"filter_by\": \"by_name\", \"repo_names\": [\"acme/gadget\"]");
-	struct err e = ERR_INIT;
-	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
-	pt_drain(db_url, data, "ingestion", 2, NULL);
+	pt_ingest(s, db_url, data, id);
 	assert_counters(s, id, "ingested", 3, 1, 1, 1);
 	static const struct { int run; const char *status, *says; } want[] = {
 		{ 2001, "missing_resource", "the provider has no jobs for run 2001" },
@@ -571,18 +544,7 @@ Test(ingestion, an_ingestion_whose_worker_is_killed_resumes_to_the_same_result)
 	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
 	/* Slow answers, so that the kill lands while a repository's jobs and logs are being fetched. */
 	cr_assert_eq(fx_config(&srv, "{\"latency_ms\": 60}"), 0);
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		const char *const queues[] = { "ingestion" };
-		struct pipeline_app app = { data, db_url };
-		struct worker_opts o = { .db_url = db_url, .queues = queues, .nqueues = 1, .concurrency = 1, .once = 1,
-					 .registry = pipeline_registry(), .app = &app, .poll_usec = 20000,
-					 .lease_usec = 1 * USEC_PER_SEC };
-		struct err ce = ERR_INIT;
-		worker_pool_run(&o, NULL, &ce);
-		_exit(0);
-	}
+	pid_t pid = pt_spawn_worker(db_url, data, "ingestion");
 	int64_t ingesting = 0, jobs = 0;
 	int64_t deadline = mono_now() + 60 * USEC_PER_SEC;
 	while (mono_now() < deadline) {
@@ -593,9 +555,7 @@ Test(ingestion, an_ingestion_whose_worker_is_killed_resumes_to_the_same_result)
 			break;
 		usleep(10000);
 	}
-	kill(pid, SIGKILL);
-	int wst;
-	waitpid(pid, &wst, 0);
+	pt_kill_worker(pid);
 	cr_assert(ingesting > 0 && jobs >= 4, "the child worker never got half-way (ingesting %lld, jobs %lld)",
 		  (long long)ingesting, (long long)jobs);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM jobs WHERE kind = 'ingest_repo' AND state = 'running'"), 1,

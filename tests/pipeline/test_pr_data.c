@@ -53,34 +53,13 @@ static git_oid c[5];
 
 static void setup(void)
 {
-	s = pt_open(&db_url);
-	tmp = ts_tempdir("pr-data");
-	arch = xasprintf("%s/archive", tmp);
-	data = xasprintf("%s/data", tmp);
-	gitdir = xasprintf("%s/git", tmp);
-	pt_mkdir(data);
-	unsetenv("GITHUB_TOKEN");
-	unsetenv("CIMINER_GITHUB_TOKENS");
-	unsetenv("CIMINER_GITHUB_API_URL");
-	unsetenv("CIMINER_LOCAL_ARCHIVE");
-	unsetenv("CIMINER_TRAVIS_API_URL");
-	unsetenv("TRAVIS_TOKEN");
-	setenv("CIMINER_HTTP_BACKOFF_MS", "1", 1);
-	char *url = xasprintf("file://%s", gitdir);
-	setenv("CIMINER_GIT_URL", url, 1);
-	free(url);
+	pt_env_setup("pr-data", &s, &db_url, &tmp, &arch, &data, &gitdir);
 }
 
 static void teardown(void)
 {
 	fx_stop(&srv);
-	if (s)
-		store_close(s);
-	free(db_url);
-	free(tmp);
-	free(arch);
-	free(data);
-	free(gitdir);
+	pt_env_teardown(s, db_url, tmp, arch, data, gitdir);
 }
 
 TestSuite(pr_data, .init = setup, .fini = teardown, .timeout = 120);
@@ -182,8 +161,8 @@ static void fill_warehouse(const char *provider)
 	free(csv);
 }
 
-/* A scenario of the pr_* features over every build, ingested and processed. */
-static int64_t run_scenario(void)
+/* A new scenario of the pr_* features over every build; returns its id. */
+static int64_t create_scenario(void)
 {
 	json_t *doc = json_loads("{\"name\": \"pr data\", \"feature_config\": {\"dag_features\": [\"pr_*\"]}}", 0, NULL);
 	struct err e = ERR_INIT;
@@ -191,10 +170,23 @@ static int64_t run_scenario(void)
 	int64_t id = 0;
 	cr_assert_eq(scenario_create(s, doc, &id, &e), 0, "%s", e.msg);
 	json_decref(doc);
-	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
-	pt_drain(db_url, data, "ingestion", 2, NULL);
+	return id;
+}
+
+/* Starts the scenario's processing and runs its jobs until none is left. */
+static void process(int64_t id)
+{
+	struct err e = ERR_INIT;
 	cr_assert_eq(scenario_process_start(s, id, &e), 0, "%s", e.msg);
 	pt_drain(db_url, data, "processing", 2, NULL);
+}
+
+/* A scenario of the pr_* features over every build, ingested and processed. */
+static int64_t run_scenario(void)
+{
+	int64_t id = create_scenario();
+	pt_ingest(s, db_url, data, id);
+	process(id);
 	return id;
 }
 
@@ -645,14 +637,8 @@ Test(pr_data, a_failed_look_up_fails_the_fork_build_until_retried)
 	cr_assert_eq(fx_config(&srv, "{\"faults\": [{\"path\": \"/commits/[0-9a-f]+/pulls\", \"status\": 503, \"times\": -1}]}"),
 		     0);
 	fill_warehouse(CI_GITHUB);
-	json_t *doc = json_loads("{\"name\": \"pr data\", \"feature_config\": {\"dag_features\": [\"pr_*\"]}}", 0, NULL);
-	struct err e = ERR_INIT;
-	int64_t id = 0;
-	cr_assert_eq(scenario_config_validate(doc, scenario_features_check, &e), 0, "%s", e.msg);
-	cr_assert_eq(scenario_create(s, doc, &id, &e), 0, "%s", e.msg);
-	json_decref(doc);
-	cr_assert_eq(scenario_ingest_start(s, id, &e), 0, "%s", e.msg);
-	pt_drain(db_url, data, "ingestion", 2, NULL);
+	int64_t id = create_scenario();
+	pt_ingest(s, db_url, data, id);
 	char *st = ingestion_field(id, 1005, "status"), *msg = ingestion_field(id, 1005, "error_message"), hex[41];
 	cr_assert_str_eq(st, "failed");
 	cr_assert(msg && strstr(msg, git_oid_tostr(hex, sizeof(hex), &c[4])), "%s", msg ? msg : "(null)");
@@ -664,6 +650,7 @@ Test(pr_data, a_failed_look_up_fails_the_fork_build_until_retried)
 
 	/* GitHub answers again: retry-ingestion finds PR 5. */
 	cr_assert_eq(fx_config(&srv, "{\"faults\": []}"), 0);
+	struct err e = ERR_INIT;
 	cr_assert_eq(scenario_retry_ingestion(s, id, &e), 0, "%s", e.msg);
 	pt_drain(db_url, data, "ingestion", 2, NULL);
 	st = ingestion_field(id, 1005, "status");
@@ -672,8 +659,7 @@ Test(pr_data, a_failed_look_up_fails_the_fork_build_until_retried)
 	cr_assert_str_eq(prs, "[5]");
 	free(st);
 	free(prs);
-	cr_assert_eq(scenario_process_start(s, id, &e), 0, "%s", e.msg);
-	pt_drain(db_url, data, "processing", 2, NULL);
+	process(id);
 	const struct want w = { 1005, 1, 2, 1, days(6, 2, 46) };
 	assert_counts(id, &w);
 }

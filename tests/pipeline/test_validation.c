@@ -16,8 +16,6 @@
 #include "core/json.h"
 #include "pipeline/source.h"
 #include "../fixture-server/fxserver.h"
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static struct store *s;
@@ -26,30 +24,15 @@ static struct fx_server srv;
 
 static void setup(void)
 {
-	s = pt_open(&db_url);
-	tmp = ts_tempdir("validation");
-	arch = xasprintf("%s/archive", tmp);
-	data = xasprintf("%s/data", tmp);
-	pt_mkdir(data);
 	/* Only the loopback servers of this test are spoken to; no credentials. */
-	unsetenv("GITHUB_TOKEN");
-	unsetenv("CIMINER_GITHUB_TOKENS");
-	unsetenv("CIRCLECI_TOKEN");
-	unsetenv("TRAVIS_TOKEN");
-	unsetenv("CIMINER_LOCAL_ARCHIVE");
-	setenv("CIMINER_HTTP_BACKOFF_MS", "1", 1);
+	pt_env_setup("validation", &s, &db_url, &tmp, &arch, &data, NULL);
 	setenv("CIMINER_GIT_URL", "file:///nonexistent/git", 1);
 }
 
 static void teardown(void)
 {
 	fx_stop(&srv);
-	if (s)
-		store_close(s);
-	free(db_url);
-	free(tmp);
-	free(arch);
-	free(data);
+	pt_env_teardown(s, db_url, tmp, arch, data, NULL);
 }
 
 TestSuite(validation, .init = setup, .fini = teardown, .timeout = 120);
@@ -571,18 +554,7 @@ Test(validation, a_validation_whose_worker_is_killed_resumes_to_the_same_stats)
 	struct err e = ERR_INIT;
 	cr_assert_eq(source_validate_start(s, id, &e), 0, "%s", e.msg);
 
-	pid_t pid = fork();
-	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		const char *const queues[] = { "validation" };
-		struct pipeline_app app = { data, db_url };
-		struct worker_opts o = { .db_url = db_url, .queues = queues, .nqueues = 1, .concurrency = 1, .once = 1,
-					 .registry = pipeline_registry(), .app = &app, .poll_usec = 20000,
-					 .lease_usec = 1 * USEC_PER_SEC };
-		struct err ce = ERR_INIT;
-		worker_pool_run(&o, NULL, &ce);
-		_exit(0);
-	}
+	pid_t pid = pt_spawn_worker(db_url, data, "validation");
 	/* Wait until a repository is decided and the next one is being looked up, then kill. */
 	int64_t decided = 0, running = 0;
 	int64_t deadline = mono_now() + 60 * USEC_PER_SEC;
@@ -594,9 +566,7 @@ Test(validation, a_validation_whose_worker_is_killed_resumes_to_the_same_stats)
 			break;
 		usleep(10000);
 	}
-	kill(pid, SIGKILL);
-	int wst;
-	waitpid(pid, &wst, 0);
+	pt_kill_worker(pid);
 	cr_assert(decided >= 9 && running == 1, "the child worker never got half-way (decided %lld, running %lld)",
 		  (long long)decided, (long long)running);
 	cr_assert_lt(decided, 54, "the child finished before it was killed");

@@ -19,41 +19,7 @@
 #include "core/xalloc.h"
 #include "pipeline/world.h"
 #include "testsupport.h"
-
-static char *generate(const char *tag, int repos, int builds, uint64_t seed, struct world_summary *sum)
-{
-	char *dir = ts_tempdir(tag), *out = fs_join(dir, "world");
-	struct world_opts o;
-	struct err e = ERR_INIT;
-	world_opts_init(&o);
-	o.out_dir = out;
-	o.repos = repos;
-	o.builds = builds;
-	o.seed = seed;
-	cr_assert_eq(world_generate(&o, sum, &e), 0, "%s", e.msg);
-	free(dir);
-	return out;
-}
-
-static json_t *load_runs(const char *dir)
-{
-	char *path = fs_join(dir, "runs.jsonl");
-	FILE *f = fopen(path, "r");
-	json_t *all = json_array();
-	char *line = NULL;
-	size_t cap = 0;
-	cr_assert(f, "%s missing", path);
-	while (getline(&line, &cap, f) > 0) {
-		json_error_t je;
-		json_t *run = json_loads(line, 0, &je);
-		cr_assert(run, "runs.jsonl line is not JSON: %s", je.text);
-		json_array_append_new(all, run);
-	}
-	free(line);
-	fclose(f);
-	free(path);
-	return all;
-}
+#include "world_test.h"
 
 static json_t *load_repos(const char *dir)
 {
@@ -143,7 +109,7 @@ static char *main_tip(const char *archive, const char *git_url, const char *bran
 Test(world, same_seed_writes_byte_identical_archives_and_commit_ids)
 {
 	struct world_summary s1, s2;
-	char *a = generate("world-det-a", 2, 60, 7, &s1), *b = generate("world-det-b", 2, 60, 7, &s2);
+	char *a = wt_generate("world-det-a", 2, 60, 7, &s1), *b = wt_generate("world-det-b", 2, 60, 7, &s2);
 	char *diff = first_difference(a, b);
 	json_t *repos = load_repos(a);
 	cr_assert_null(diff, "the two archives differ at %s", diff ? diff : "");
@@ -165,8 +131,8 @@ Test(world, same_seed_writes_byte_identical_archives_and_commit_ids)
 Test(world, different_seeds_write_different_worlds)
 {
 	struct world_summary s1, s2;
-	char *a = generate("world-seed-a", 2, 60, 1, &s1), *b = generate("world-seed-b", 2, 60, 2, &s2);
-	json_t *ra = load_runs(a), *rb = load_runs(b), *repos = load_repos(a);
+	char *a = wt_generate("world-seed-a", 2, 60, 1, &s1), *b = wt_generate("world-seed-b", 2, 60, 2, &s2);
+	json_t *ra = wt_load_runs(a), *rb = wt_load_runs(b), *repos = load_repos(a);
 	json_t *r0 = json_array_get(repos, 0);
 	const char *url = json_string_value(json_object_get(r0, "git_url"));
 	const char *br = json_string_value(json_object_get(r0, "default_branch"));
@@ -226,8 +192,8 @@ static void reset_sink(void *ctx)
 Test(world, reads_back_through_the_local_provider_with_the_promised_counts)
 {
 	struct world_summary s;
-	char *dir = generate("world-local", 4, 120, 3, &s);
-	json_t *runs = load_runs(dir), *repos = load_repos(dir), *run;
+	char *dir = wt_generate("world-local", 4, 120, 3, &s);
+	json_t *runs = wt_load_runs(dir), *repos = load_repos(dir), *run;
 	struct ci_options o;
 	struct ci_provider *p = NULL;
 	struct err e = ERR_INIT;
@@ -308,8 +274,8 @@ static int on_a_branch(git_repository *repo, const git_oid *oid)
 Test(world, repositories_hold_every_head_commit_with_merges_forks_and_several_authors)
 {
 	struct world_summary s;
-	char *dir = generate("world-git", 2, 200, 5, &s);
-	json_t *runs = load_runs(dir), *repos = load_repos(dir), *r;
+	char *dir = wt_generate("world-git", 2, 200, 5, &s);
+	json_t *runs = wt_load_runs(dir), *repos = load_repos(dir), *r;
 	size_t i;
 	int fork_only = 0;
 	git_libgit2_init();

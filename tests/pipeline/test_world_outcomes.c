@@ -17,37 +17,7 @@
 #include "logs/logs.h"
 #include "pipeline/world.h"
 #include "testsupport.h"
-
-static char *generate(const char *tag, int repos, int builds, uint64_t seed, struct world_summary *sum)
-{
-	char *dir = ts_tempdir(tag), *out = fs_join(dir, "world");
-	struct world_opts o;
-	struct err e = ERR_INIT;
-	world_opts_init(&o);
-	o.out_dir = out;
-	o.repos = repos;
-	o.builds = builds;
-	o.seed = seed;
-	cr_assert_eq(world_generate(&o, sum, &e), 0, "%s", e.msg);
-	free(dir);
-	return out;
-}
-
-static json_t *load_runs(const char *dir)
-{
-	char *path = fs_join(dir, "runs.jsonl");
-	FILE *f = fopen(path, "r");
-	json_t *all = json_array();
-	char *line = NULL;
-	size_t cap = 0;
-	cr_assert(f, "%s missing", path);
-	while (getline(&line, &cap, f) > 0)
-		json_array_append_new(all, json_loads(line, 0, NULL));
-	free(line);
-	fclose(f);
-	free(path);
-	return all;
-}
+#include "world_test.h"
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -73,8 +43,8 @@ static int read_log(const char *dir, const json_t *job, struct buf *out)
 Test(world_outcomes, logs_parse_into_the_results_their_runs_claim)
 {
 	struct world_summary s;
-	char *dir = generate("world-logs", 2, 240, 21, &s);
-	json_t *runs = load_runs(dir), *run;
+	char *dir = wt_generate("world-logs", 2, 240, 21, &s);
+	json_t *runs = wt_load_runs(dir), *run;
 	struct logs_parser *p = logs_parser_new();
 	struct buf log = BUF_INIT;
 	long failed_runs = 0, failed_in_tests = 0, failed_before_tests = 0, ok_runs = 0, stopped = 0;
@@ -275,8 +245,8 @@ static int cmp_long(const void *a, const void *b)
 Test(world_outcomes, failure_rate_is_plausible_and_rises_with_churn_history_tests_and_newcomers)
 {
 	struct world_summary s;
-	char *dir = generate("world-rates", 4, 1200, 11, &s);
-	json_t *runs = load_runs(dir), *run, *repos;
+	char *dir = wt_generate("world-rates", 4, 1200, 11, &s);
+	json_t *runs = wt_load_runs(dir), *run, *repos;
 	struct row *rows = xcalloc(json_array_size(runs), sizeof(*rows));
 	struct last *last = xcalloc(json_array_size(runs) + 1, sizeof(*last));
 	struct strvec seen = STRVEC_INIT;
