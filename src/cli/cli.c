@@ -85,3 +85,13 @@ int cli_parse_id(const char *arg, const char *what, int64_t *out, struct err *e)
 	*out = v;
 	return 0;
 }
+
+int cli_parse_limit(const char *arg, long *out, struct err *e)
+{
+	char *end = NULL;
+	long v = strtol(arg, &end, 10);
+	if (!*arg || *end || v <= 0)
+		return err_set(e, ERR_USAGE, "--limit '%s' must be a positive whole number", arg);
+	*out = v;
+	return 0;
+}

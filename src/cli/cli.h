@@ -40,6 +40,8 @@ int cli_unknown(const char *group, const char *sub, const char *usage, struct er
 
 /* Parses a positive id argument ("source id"); ERR_USAGE naming the value otherwise. */
 int cli_parse_id(const char *arg, const char *what, int64_t *out, struct err *e);
+/* Parses --limit's value, a positive whole number; ERR_USAGE naming the value otherwise. */
+int cli_parse_limit(const char *arg, long *out, struct err *e);
 
 /* A sub-command table inside a group. */
 struct cli_sub {

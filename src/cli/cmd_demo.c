@@ -35,12 +35,21 @@ static const char usage[] =
 
 static const char *const validation_queue[] = { "validation" };
 
-static int step(struct cli_ctx *ctx, const char *what)
+static void step(struct cli_ctx *ctx, const char *what)
 {
 	if (!ctx->json)
 		fprintf(stderr, "==> %s\n", what);
-	return 0;
 }
+
+/* The three phases in order, each started and then run here to its end. */
+static const struct {
+	const char *what, *phase;
+	int (*start)(struct store *s, int64_t id, struct err *e);
+} phases[] = {
+	{ "Phase 1: filtering and ingestion (git mirrors, job logs)", "ingestion", scenario_ingest_start },
+	{ "Phase 2: feature extraction, oldest to newest per repository", "processing", scenario_process_start },
+	{ "Phase 3: preprocessing, splits, Parquet/CSV/pickle files", "generation", scenario_generate_start },
+};
 
 static int ensure_world(struct cli_ctx *ctx, const char *dir, const struct world_opts *in, struct err *e)
 {
@@ -200,18 +209,12 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (rc == 0)
 		rc = scenario_create(s, cfg, &sid, e);
 	json_decref(cfg);
-	if (rc == 0 && step(ctx, "Phase 1: filtering and ingestion (git mirrors, job logs)") == 0)
-		rc = scenario_ingest_start(s, sid, e);
-	if (rc == 0)
-		rc = scenario_cli_wait_phase(ctx, sid, "ingestion", e);
-	if (rc == 0 && step(ctx, "Phase 2: feature extraction, oldest to newest per repository") == 0)
-		rc = scenario_process_start(s, sid, e);
-	if (rc == 0)
-		rc = scenario_cli_wait_phase(ctx, sid, "processing", e);
-	if (rc == 0 && step(ctx, "Phase 3: preprocessing, splits, Parquet/CSV/pickle files") == 0)
-		rc = scenario_generate_start(s, sid, e);
-	if (rc == 0)
-		rc = scenario_cli_wait_phase(ctx, sid, "generation", e);
+	for (size_t i = 0; rc == 0 && i < sizeof(phases) / sizeof(phases[0]); i++) {
+		step(ctx, phases[i].what);
+		rc = phases[i].start(s, sid, e);
+		if (rc == 0)
+			rc = scenario_cli_wait_phase(ctx, sid, phases[i].phase, e);
+	}
 	if (rc == 0 || sid)
 		print_summary(ctx, s, sid, abs ? abs : world);
 	if (rc == 0) {

@@ -9,6 +9,7 @@
 #include "core/utc.h"
 #include "pipeline/world.h"
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,12 +123,19 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	utc_format(s.first_created, a);
 	utc_format(s.last_created, b);
 	if (ctx->json) {
-		printf("{\"out\":\"%s\",\"repos\":%d,\"builds\":%lld,\"jobs\":%lld,\"logs\":%lld,\"logs_expired\":%lld,"
-		       "\"commits\":%lld,\"pull_requests\":%lld,\"authors\":%lld,\"success\":%lld,\"failure\":%lld,"
-		       "\"cancelled\":%lld,\"timed_out\":%lld,\"bot_builds\":%lld,\"test_failures\":%lld,"
-		       "\"first_created\":\"%s\",\"last_created\":\"%s\"}\n",
-		       o.out_dir, s.repos, s.builds, s.jobs, s.logs, s.logs_expired, s.commits, s.pull_requests, s.authors,
-		       s.success, s.failure, s.cancelled, s.timed_out, s.bot_builds, s.test_failures, a, b);
+		/* Built with jansson so that the --out folder name is escaped (its bytes kept as given). */
+		json_t *j = json_pack("{s:o, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:s}",
+				      "out", json_string_nocheck(o.out_dir), "repos", s.repos, "builds", (json_int_t)s.builds, "jobs",
+				      (json_int_t)s.jobs, "logs", (json_int_t)s.logs, "logs_expired", (json_int_t)s.logs_expired,
+				      "commits", (json_int_t)s.commits, "pull_requests", (json_int_t)s.pull_requests, "authors",
+				      (json_int_t)s.authors, "success", (json_int_t)s.success, "failure", (json_int_t)s.failure,
+				      "cancelled", (json_int_t)s.cancelled, "timed_out", (json_int_t)s.timed_out, "bot_builds",
+				      (json_int_t)s.bot_builds, "test_failures", (json_int_t)s.test_failures, "first_created", a,
+				      "last_created", b);
+		char *txt = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		puts(txt);
+		free(txt);
+		json_decref(j);
 		return 0;
 	}
 	printf("world written to %s\n", o.out_dir);

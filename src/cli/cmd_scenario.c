@@ -134,6 +134,13 @@ int scenario_cli_id(int argc, char **argv, const char *sub, int64_t *id, int *wa
 	return 0;
 }
 
+int scenario_cli_open(struct cli_ctx *ctx, int argc, char **argv, const char *sub, int64_t *id, int *wait,
+		      struct store **s, struct err *e)
+{
+	int rc = scenario_cli_id(argc, argv, sub, id, wait, e);
+	return rc < 0 ? rc : cli_store(ctx, s, e);
+}
+
 static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	int64_t id;
@@ -149,10 +156,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	json_t *o = scenario_load(s, id, e);
 	if (!o)
 		return e->code;
-	if (ctx->json)
-		out_print_json(o);
-	else
-		out_print_object(o);
+	out_print_doc(ctx->json, o);
 	json_decref(o);
 	return 0;
 }
@@ -162,9 +166,7 @@ static int cmd_delete(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	int64_t id;
 	int wait;
 	struct store *s;
-	int rc = scenario_cli_id(argc, argv, "delete", &id, &wait, e);
-	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+	int rc = scenario_cli_open(ctx, argc, argv, "delete", &id, &wait, &s, e);
 	if (rc == 0)
 		rc = scenario_delete(s, ctx->data_dir, id, e);
 	if (rc < 0)
@@ -191,10 +193,8 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 		else if (c == 's')
 			status = optarg;
 		else if (c == 'l') {
-			char *end;
-			limit = strtol(optarg, &end, 10);
-			if (*end || limit <= 0)
-				return err_set(e, ERR_USAGE, "--limit '%s' must be a positive whole number", optarg);
+			if (cli_parse_limit(optarg, &limit, e) < 0)
+				return ERR_USAGE;
 		} else
 			return err_set(e, ERR_USAGE, "unknown option '%s' for scenario builds", argv[optind - 1]);
 	}

@@ -6,6 +6,7 @@
 #include "core/json.h"
 #include "core/xalloc.h"
 #include "pipeline/source.h"
+#include "store/status.h"
 #include "store/store.h"
 #include <errno.h>
 #include <getopt.h>
@@ -250,10 +251,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	int rc = open_source(ctx, argc, argv, "show", &s, &id, &src, e);
 	if (rc < 0)
 		return rc;
-	if (ctx->json)
-		out_print_json(src);
-	else
-		out_print_object(src);
+	out_print_doc(ctx->json, src);
 	json_decref(src);
 	return 0;
 }
@@ -269,12 +267,13 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 's')
 			status = optarg;
-		else if (c == 'l')
-			limit = strtol(optarg, NULL, 10);
-		else
+		else if (c == 'l') {
+			if (cli_parse_limit(optarg, &limit, e) < 0)
+				return ERR_USAGE;
+		} else
 			return err_set(e, ERR_USAGE, "unknown option '%s' for source builds", argv[optind - 1]);
 	}
-	if (status && !strstr(" pending found not_found filtered invalid ", status))
+	if (status && !status_is_valid(ENT_SOURCE_BUILD, status))
 		return err_set(e, ERR_USAGE, "--status '%s' is not pending, found, not_found, filtered or invalid", status);
 	int64_t id;
 	if (optind >= argc)

@@ -141,3 +141,11 @@ int out_query(struct store *s, int json, const char *sql, size_t nparams, const 
 	json_decref(rows);
 	return 0;
 }
+
+void out_print_doc(int json, json_t *obj)
+{
+	if (json)
+		out_print_json(obj);
+	else
+		out_print_object(obj);
+}

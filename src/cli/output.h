@@ -30,5 +30,7 @@ int out_query(struct store *s, int json, const char *sql, size_t nparams, const 
 	      const struct out_col *cols, size_t ncols, size_t ntable, struct err *e);
 /* Prints v as pretty JSON on stdout. */
 void out_print_json(json_t *v);
+/* One document as --json asks: pretty JSON when json, else "key: value" lines. */
+void out_print_doc(int json, json_t *obj);
 
 #endif

@@ -77,9 +77,7 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 	int64_t id;
 	int wait;
 	struct store *s;
-	int rc = scenario_cli_id(argc, argv, sub, &id, &wait, e);
-	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+	int rc = scenario_cli_open(ctx, argc, argv, sub, &id, &wait, &s, e);
 	if (rc == 0)
 		rc = start(s, id, e);
 	if (rc == 0 && wait)
@@ -97,6 +95,9 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 			     core_json_str(o, "error_message", "see 'ciminer scenario show' and the jobs' errors"));
 	}
 	json_decref(o);
+	/* rc == 0 after --wait means the phase reached its end state; generation's files are then in place. */
+	if (rc == 0 && wait && !ctx->json && strcmp(phase, "generation") == 0)
+		printf("files: %s/datasets/%lld/ (see manifest.json)\n", ctx->data_dir, (long long)id);
 	return rc;
 }
 
@@ -122,14 +123,7 @@ int scenario_cli_retry_processing(struct cli_ctx *ctx, int argc, char **argv, st
 
 int scenario_cli_generate(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	int rc = run_phase(ctx, argc, argv, "generate", scenario_generate_start, "generation", e);
-	if (rc == 0 && !ctx->json) { /* rc == 0 after --wait means the scenario is completed */
-		int64_t id;
-		int wait;
-		if (scenario_cli_id(argc, argv, "generate", &id, &wait, e) == 0 && wait)
-			printf("files: %s/datasets/%lld/ (see manifest.json)\n", ctx->data_dir, (long long)id);
-	}
-	return rc;
+	return run_phase(ctx, argc, argv, "generate", scenario_generate_start, "generation", e);
 }
 
 int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -137,12 +131,10 @@ int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *
 	int64_t id;
 	int wait;
 	struct store *s;
-	int rc = scenario_cli_id(argc, argv, "splits", &id, &wait, e);
+	int rc = scenario_cli_open(ctx, argc, argv, "splits", &id, &wait, &s, e);
 	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+		rc = scenario_check_exists(s, id, e);
 	if (rc < 0)
-		return rc;
-	if ((rc = scenario_check_exists(s, id, e)) < 0)
 		return rc;
 	static const struct out_col cols[] = { { "fold", 's' },          { "split_type", 's' },      { "file_format", 's' },
 					       { "record_count", 'i' },  { "feature_count", 'i' },   { "file_size_bytes", 'i' },
@@ -160,15 +152,15 @@ int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *
 int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const char *phase, const char *status,
 			long limit, struct err *e)
 {
-	int ingestion = strcmp(phase, "ingestion") == 0, rc_status;
-	if (status && !status_is_valid(ingestion ? ENT_INGESTION_BUILD : ENT_EXTRACTION, status)) {
-		const char *const *v = status_values(ingestion ? ENT_INGESTION_BUILD : ENT_EXTRACTION);
+	int ingestion = strcmp(phase, "ingestion") == 0;
+	enum status_entity ent = ingestion ? ENT_INGESTION_BUILD : ENT_EXTRACTION;
+	if (status && !status_is_valid(ent, status)) {
 		struct buf list = BUF_INIT;
-		for (; *v; v++)
+		for (const char *const *v = status_values(ent); *v; v++)
 			buf_addf(&list, "%s%s", list.len ? ", " : "", *v);
-		rc_status = err_set(e, ERR_USAGE, "--status '%s' is not one of %s", status, buf_cstr(&list));
+		int rc = err_set(e, ERR_USAGE, "--status '%s' is not one of %s", status, buf_cstr(&list));
 		buf_release(&list);
-		return rc_status;
+		return rc;
 	}
 	static const struct out_col icols[] = { { "id", 'i' },          { "ci_run_id", 's' },      { "repo_name", 's' },
 						{ "commit_sha", 's' },  { "started_at", 't' },     { "status", 's' },

@@ -4,7 +4,11 @@
 #include "cli/cli.h"
 #include "store/store.h"
 
+/* Parses "ID [--wait]" for sub-command sub (usage errors name it). */
 int scenario_cli_id(int argc, char **argv, const char *sub, int64_t *id, int *wait, struct err *e);
+/* scenario_cli_id, then the store (*s borrowed from ctx). */
+int scenario_cli_open(struct cli_ctx *ctx, int argc, char **argv, const char *sub, int64_t *id, int *wait,
+		      struct store **s, struct err *e);
 int scenario_cli_ingest(struct cli_ctx *ctx, int argc, char **argv, struct err *e);
 int scenario_cli_retry_ingestion(struct cli_ctx *ctx, int argc, char **argv, struct err *e);
 int scenario_cli_process(struct cli_ctx *ctx, int argc, char **argv, struct err *e);

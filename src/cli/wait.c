@@ -2,6 +2,7 @@
 #include "cli/wait.h"
 #include "cli/progress.h"
 #include "core/utc.h"
+#include "core/xalloc.h"
 #include "jobs/worker.h"
 #include "pipeline/registry.h"
 #include "store/store.h"
@@ -38,6 +39,15 @@ static int workers_default(void)
 	return n;
 }
 
+/* A failed count (the database busy with the workers' writes) leaves the bar as it was. */
+static void show_progress(const struct cli_wait_spec *w, struct store *s, struct progress *bar)
+{
+	int64_t done = 0, total = 0;
+	struct err pe = ERR_INIT;
+	if (w->progress && w->progress(s, w->arg, &done, &total, &pe) == 0)
+		progress_update(bar, done, total);
+}
+
 int cli_wait(struct cli_ctx *ctx, const struct cli_wait_spec *w, struct err *e)
 {
 	struct store *s;
@@ -45,7 +55,7 @@ int cli_wait(struct cli_ctx *ctx, const struct cli_wait_spec *w, struct err *e)
 	if (rc < 0)
 		return rc;
 	struct pipeline_app app = { ctx->data_dir, store_url(s) };
-	struct pool_run *r = calloc(1, sizeof(*r));
+	struct pool_run *r = xcalloc(1, sizeof(*r));
 	r->o = (struct worker_opts){ .db_url = store_url(s), .queues = w->queues, .nqueues = w->nqueues,
 				     .concurrency = workers_default(), .once = 1, .registry = pipeline_registry(),
 				     .app = &app, .poll_usec = 50000, .backoff_base_usec = 500000 };
@@ -54,18 +64,12 @@ int cli_wait(struct cli_ctx *ctx, const struct cli_wait_spec *w, struct err *e)
 	struct progress bar;
 	progress_start(&bar, w->label, 0, !ctx->json);
 	while (!atomic_load(&r->done)) {
-		int64_t done = 0, total = 0;
-		struct err pe = ERR_INIT;
-		if (w->progress && w->progress(s, w->arg, &done, &total, &pe) == 0)
-			progress_update(&bar, done, total);
+		show_progress(w, s, &bar);
 		struct timespec ts = { 0, 100 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
 	pthread_join(th, NULL);
-	int64_t done = 0, total = 0;
-	struct err pe = ERR_INIT;
-	if (w->progress && w->progress(s, w->arg, &done, &total, &pe) == 0)
-		progress_update(&bar, done, total);
+	show_progress(w, s, &bar);
 	progress_finish(&bar);
 	rc = r->rc < 0 ? err_copy(e, &r->e) : 0;
 	free(r);

@@ -248,19 +248,48 @@ int scenario_fail(struct store *s, int64_t id, const char *reason, struct err *e
 	return rc;
 }
 
-int scenario_refresh_ingestion_counters(struct store *s, int64_t id, const char *message, struct err *e)
+int scenario_phase_started(struct store *s, int64_t id, const char *phase, struct err *e)
 {
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "UPDATE training_scenarios SET %s_started_at = ?, %s_completed_at = NULL, error_message = NULL WHERE id = ?",
+		 phase, phase);
 	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
-	int rc = store_exec(
-		s, e, NULL,
-		"UPDATE training_scenarios SET"
-		" builds_total = (SELECT COUNT(*) FROM training_ingestion_builds b WHERE b.scenario_id = training_scenarios.id),"
-		" builds_ingested = (SELECT COUNT(*) FROM training_ingestion_builds b WHERE b.scenario_id = training_scenarios.id AND b.status = 'ingested'),"
-		" builds_missing_resource = (SELECT COUNT(*) FROM training_ingestion_builds b WHERE b.scenario_id = training_scenarios.id AND b.status = 'missing_resource'),"
-		" builds_failed = (SELECT COUNT(*) FROM training_ingestion_builds b WHERE b.scenario_id = training_scenarios.id AND b.status = 'failed'),"
-		" updated_at = ? WHERE id = ?",
-		2, p);
+	return store_exec(s, e, NULL, sql, 2, p);
+}
+
+/* set_counters: "col = (SELECT COUNT(*) ...), ..." over training_scenarios; updated_at is added. */
+static int refresh_counters(struct store *s, int64_t id, const char *set_counters, const char *message, struct err *e)
+{
+	char sql[1024];
+	snprintf(sql, sizeof(sql), "UPDATE training_scenarios SET %s, updated_at = ? WHERE id = ?", set_counters);
+	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
+	int rc = store_exec(s, e, NULL, sql, 2, p);
 	if (rc == 0)
 		rc = events_scenario_update(s, id, message, e);
 	return rc;
+}
+
+int scenario_refresh_ingestion_counters(struct store *s, int64_t id, const char *message, struct err *e)
+{
+	return refresh_counters(
+		s, id,
+		"builds_total = (SELECT COUNT(*) FROM training_ingestion_builds b WHERE b.scenario_id = training_scenarios.id),"
+		" builds_ingested = (SELECT COUNT(*) FROM training_ingestion_builds b WHERE b.scenario_id = training_scenarios.id AND b.status = 'ingested'),"
+		" builds_missing_resource = (SELECT COUNT(*) FROM training_ingestion_builds b WHERE b.scenario_id = training_scenarios.id AND b.status = 'missing_resource'),"
+		" builds_failed = (SELECT COUNT(*) FROM training_ingestion_builds b WHERE b.scenario_id = training_scenarios.id AND b.status = 'failed')",
+		message, e);
+}
+
+int scenario_refresh_processing_counters(struct store *s, int64_t id, const char *message, struct err *e)
+{
+	return refresh_counters(
+		s, id,
+		"builds_processed = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
+		" AND b.extraction_status IN ('completed', 'partial')),"
+		" builds_partial = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
+		" AND b.extraction_status = 'partial'),"
+		" builds_processing_failed = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
+		" AND b.extraction_status = 'failed')",
+		message, e);
 }

@@ -48,6 +48,9 @@ int scenario_refresh_processing_counters(struct store *s, int64_t id, const char
 /* Phase 3: processed|completed|failed -> splitting, one generate_dataset job. */
 int scenario_generate_start(struct store *s, int64_t id, struct err *e);
 
+/* A phase ("ingestion", "processing", "generation") begins: its started_at now, completed_at and error_message cleared. */
+int scenario_phase_started(struct store *s, int64_t id, const char *phase, struct err *e);
+
 /* Sets FAILED with a reason (from any state that may fail). */
 int scenario_fail(struct store *s, int64_t id, const char *reason, struct err *e);
 

@@ -126,20 +126,23 @@ static const char *closest(const struct field *f, const char *key)
 	return best;
 }
 
-static char *values_list(const char *values)
-{
-	struct strvec v = STRVEC_INIT;
-	strvec_split(&v, values, ' ');
-	char *s = strvec_join(&v, ", ");
-	strvec_clear(&v);
-	return s;
-}
-
 static int bad(struct err *e, const char *path, const char *fmt, const char *a, const char *b)
 {
 	char msg[600];
 	snprintf(msg, sizeof(msg), fmt, a ? a : "", b ? b : "");
 	return err_set(e, ERR_INPUT, "%s: %s", path, msg);
+}
+
+/* "'got' is not one of a, b, c" for an enum whose values are space-separated. */
+static int not_one_of(struct err *e, const char *path, const char *got, const char *values)
+{
+	struct strvec v = STRVEC_INIT;
+	strvec_split(&v, values, ' ');
+	char *list = strvec_join(&v, ", ");
+	strvec_clear(&v);
+	int rc = bad(e, path, "'%s' is not one of %s", got, list);
+	free(list);
+	return rc;
 }
 
 static const char *type_name(const json_t *v)
@@ -188,10 +191,7 @@ static int check_value(json_t *parent, const struct field *f, json_t *v, const c
 		const char *s = json_string_value(v);
 		if (s && str_has_word(f->values, s))
 			return 0;
-		char *list = values_list(f->values);
-		int rc = bad(e, path, "'%s' is not one of %s", s ? s : type_name(v), list);
-		free(list);
-		return rc;
+		return not_one_of(e, path, s ? s : type_name(v), f->values);
 	}
 	case F_FILL: {
 		const char *s = json_string_value(v);
@@ -213,12 +213,8 @@ static int check_value(json_t *parent, const struct field *f, json_t *v, const c
 				return bad(e, ip, "must be a whole number, not %s", type_name(it), NULL);
 			if (f->t != F_INTLIST && !json_is_string(it))
 				return bad(e, ip, "must be a string, not %s", type_name(it), NULL);
-			if (f->t == F_ENUMLIST && !str_has_word(f->values, json_string_value(it))) {
-				char *list = values_list(f->values);
-				int rc = bad(e, ip, "'%s' is not one of %s", json_string_value(it), list);
-				free(list);
-				return rc;
-			}
+			if (f->t == F_ENUMLIST && !str_has_word(f->values, json_string_value(it)))
+				return not_one_of(e, ip, json_string_value(it), f->values);
 		}
 		return 0;
 	}

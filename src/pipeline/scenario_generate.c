@@ -25,6 +25,7 @@
 #include "jobs/queue.h"
 #include "store/status.h"
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,8 +36,7 @@ int scenario_generate_start(struct store *s, int64_t id, struct err *e)
 	char *status = NULL;
 	if (rc == 0)
 		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
-	if (rc == 0 && strcmp(status, "processed") != 0 && strcmp(status, "completed") != 0 &&
-	    strcmp(status, "failed") != 0)
+	if (rc == 0 && !str_has_word("processed completed failed", status))
 		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; generation starts once it is processed", (long long)id,
 			     status);
 	free(status);
@@ -49,12 +49,8 @@ int scenario_generate_start(struct store *s, int64_t id, struct err *e)
 			     (long long)id, (long long)id);
 	if (rc == 0)
 		rc = store_status_set(s, ENT_SCENARIO, id, NULL, "splitting", e);
-	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
 	if (rc == 0)
-		rc = store_exec(s, e, NULL,
-				"UPDATE training_scenarios SET generation_started_at = ?, generation_completed_at = NULL,"
-				" error_message = NULL WHERE id = ?",
-				2, q);
+		rc = scenario_phase_started(s, id, "generation", e);
 	if (rc == 0)
 		rc = events_scenario_update(s, id, "generating the dataset", e);
 	char payload[64];
@@ -465,9 +461,9 @@ static int generate_dataset_once(struct job_ctx *ctx, struct err *e)
 	int rc = generate_into(s, app, sid, scenario, tmp, &res, &manifest, e);
 	/* Swap the new folder in; the old one goes only after the rename succeeded. */
 	if (rc == 0 && fs_exists(final_dir) && rename(final_dir, old) != 0)
-		rc = err_set(e, ERR_IO, "cannot move the previous dataset %s aside", final_dir);
+		rc = err_set(e, ERR_IO, "cannot move the previous dataset %s aside: %s", final_dir, strerror(errno));
 	if (rc == 0 && rename(tmp, final_dir) != 0)
-		rc = err_set(e, ERR_IO, "cannot move the new dataset into %s", final_dir);
+		rc = err_set(e, ERR_IO, "cannot move the new dataset into %s: %s", final_dir, strerror(errno));
 	fs_remove_tree(old, &ignore);
 	if (rc < 0)
 		fs_remove_tree(tmp, &ignore);

@@ -40,9 +40,22 @@ const struct fanout_spec ingestion_fanout = {
 	.refresh = scenario_refresh_ingestion_counters,
 };
 
-static int enqueue_ingestion(struct store *s, int64_t id, struct err *e)
+/*
+ * Sets the builds to ingest back to pending with reset_sql (parameters: now, scenario id), then the scenario
+ * moves (from `from`, NULL: any state) to ingesting, counted afresh, with its jobs queued.
+ */
+static int begin_ingesting(struct store *s, int64_t id, const char *reset_sql, const char *from, const char *message,
+			   struct err *e)
 {
-	return fanout_enqueue(s, &ingestion_fanout, id, e);
+	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
+	int rc = store_exec(s, e, NULL, reset_sql, 2, q);
+	if (rc == 0)
+		rc = store_status_set(s, ENT_SCENARIO, id, from, "ingesting", e);
+	if (rc == 0)
+		rc = scenario_refresh_ingestion_counters(s, id, message, e);
+	if (rc == 0)
+		rc = fanout_enqueue(s, &ingestion_fanout, id, e);
+	return rc;
 }
 
 static int filter_builds(struct store *s, int64_t id, int64_t *matched, struct err *e)
@@ -81,7 +94,7 @@ int scenario_ingest_start(struct store *s, int64_t id, struct err *e)
 	char *status = NULL;
 	if (rc == 0)
 		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
-	if (rc == 0 && strcmp(status, "queued") != 0 && strcmp(status, "failed") != 0)
+	if (rc == 0 && !str_has_word("queued failed", status))
 		rc = err_set(e, ERR_CONFLICT,
 			     "scenario %lld is %s; ingestion starts from queued or failed (use retry-ingestion to re-run"
 			     " failed builds)",
@@ -89,12 +102,8 @@ int scenario_ingest_start(struct store *s, int64_t id, struct err *e)
 	free(status);
 	if (rc == 0)
 		rc = store_status_set(s, ENT_SCENARIO, id, NULL, "filtering", e);
-	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
 	if (rc == 0)
-		rc = store_exec(s, e, NULL,
-				"UPDATE training_scenarios SET ingestion_started_at = ?, ingestion_completed_at = NULL,"
-				" error_message = NULL WHERE id = ?",
-				2, p);
+		rc = scenario_phase_started(s, id, "ingestion", e);
 	if (rc == 0)
 		rc = events_scenario_update(s, id, "filtering the warehouse", e);
 	int64_t matched = 0;
@@ -108,17 +117,10 @@ int scenario_ingest_start(struct store *s, int64_t id, struct err *e)
 				   e);
 	} else if (rc == 0) {
 		/* Builds of an earlier failed attempt are tried again. */
-		struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
-		rc = store_exec(s, e, NULL,
-				"UPDATE training_ingestion_builds SET status = 'pending', updated_at = ? WHERE scenario_id = ?"
-				" AND status IN ('failed', 'ingesting')",
-				2, q);
-		if (rc == 0)
-			rc = store_status_set(s, ENT_SCENARIO, id, "filtering", "ingesting", e);
-		if (rc == 0)
-			rc = scenario_refresh_ingestion_counters(s, id, "ingesting resources", e);
-		if (rc == 0)
-			rc = enqueue_ingestion(s, id, e);
+		rc = begin_ingesting(s, id,
+				     "UPDATE training_ingestion_builds SET status = 'pending', updated_at = ? WHERE scenario_id = ?"
+				     " AND status IN ('failed', 'ingesting')",
+				     "filtering", "ingesting resources", e);
 	}
 	rc = store_tx_end(s, rc, e);
 	if (rc == 0 && empty)
@@ -143,7 +145,7 @@ int scenario_retry_ingestion(struct store *s, int64_t id, struct err *e)
 				     "SELECT COUNT(*) FROM training_ingestion_builds WHERE scenario_id = ? AND status = 'failed'",
 				     1, p);
 	int restart = rc == 0 && builds == 0 && strcmp(status, "failed") == 0;
-	if (rc == 0 && !restart && strcmp(status, "ingested") != 0 && strcmp(status, "failed") != 0)
+	if (rc == 0 && !restart && !str_has_word("ingested failed", status))
 		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; retry-ingestion needs an ingested or failed scenario",
 			     (long long)id, status);
 	if (rc == 0 && !restart && failed == 0)
@@ -153,16 +155,9 @@ int scenario_retry_ingestion(struct store *s, int64_t id, struct err *e)
 		store_rollback(s);
 		return restart ? scenario_ingest_start(s, id, e) : rc;
 	}
-	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
-	rc = store_exec(s, e, NULL,
-			"UPDATE training_ingestion_builds SET status = 'pending', error_message = NULL, updated_at = ?"
-			" WHERE scenario_id = ? AND status = 'failed'",
-			2, q);
-	if (rc == 0)
-		rc = store_status_set(s, ENT_SCENARIO, id, NULL, "ingesting", e);
-	if (rc == 0)
-		rc = scenario_refresh_ingestion_counters(s, id, "retrying failed builds", e);
-	if (rc == 0)
-		rc = enqueue_ingestion(s, id, e);
+	rc = begin_ingesting(s, id,
+			     "UPDATE training_ingestion_builds SET status = 'pending', error_message = NULL, updated_at = ?"
+			     " WHERE scenario_id = ? AND status = 'failed'",
+			     NULL, "retrying failed builds", e);
 	return store_tx_end(s, rc, e);
 }

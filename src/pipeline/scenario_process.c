@@ -6,31 +6,13 @@
 #include "pipeline/scenario.h"
 #include "pipeline/events.h"
 #include "pipeline/fanout.h"
+#include "core/buf.h"
 #include "core/utc.h"
 #include "jobs/queue.h"
 #include "store/status.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int scenario_refresh_processing_counters(struct store *s, int64_t id, const char *message, struct err *e)
-{
-	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
-	int rc = store_exec(
-		s, e, NULL,
-		"UPDATE training_scenarios SET"
-		" builds_processed = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
-		" AND b.extraction_status IN ('completed', 'partial')),"
-		" builds_partial = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
-		" AND b.extraction_status = 'partial'),"
-		" builds_processing_failed = (SELECT COUNT(*) FROM training_enrichment_builds b WHERE b.scenario_id = training_scenarios.id"
-		" AND b.extraction_status = 'failed'),"
-		" updated_at = ? WHERE id = ?",
-		2, p);
-	if (rc == 0)
-		rc = events_scenario_update(s, id, message, e);
-	return rc;
-}
 
 /* Temporal order: one job per repository and scenario at a time. */
 const struct fanout_spec processing_fanout = {
@@ -44,24 +26,26 @@ const struct fanout_spec processing_fanout = {
 	.refresh = scenario_refresh_processing_counters,
 };
 
-static int enqueue_processing(struct store *s, int64_t id, struct err *e)
+/*
+ * Sets the scenario's enrichment builds back to pending with reset_sql (parameters: now, scenario id); when
+ * none was, refuses with "has no <none_msg>"; otherwise moves the scenario to processing and queues the jobs.
+ */
+static int begin_processing(struct store *s, int64_t id, const char *reset_sql, const char *none_msg,
+			    const char *message, struct err *e)
 {
-	return fanout_enqueue(s, &processing_fanout, id, e);
-}
-
-static int begin_processing(struct store *s, int64_t id, const char *message, struct err *e)
-{
-	int rc = store_status_set(s, ENT_SCENARIO, id, NULL, "processing", e);
-	struct store_val p[] = { sv_int(utc_now()), sv_int(id) };
+	int64_t n = 0;
+	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
+	int rc = store_exec(s, e, &n, reset_sql, 2, q);
+	if (rc == 0 && n == 0)
+		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no %s", (long long)id, none_msg);
 	if (rc == 0)
-		rc = store_exec(s, e, NULL,
-				"UPDATE training_scenarios SET processing_started_at = ?, processing_completed_at = NULL,"
-				" error_message = NULL WHERE id = ?",
-				2, p);
+		rc = store_status_set(s, ENT_SCENARIO, id, NULL, "processing", e);
+	if (rc == 0)
+		rc = scenario_phase_started(s, id, "processing", e);
 	if (rc == 0)
 		rc = scenario_refresh_processing_counters(s, id, message, e);
 	if (rc == 0)
-		rc = enqueue_processing(s, id, e);
+		rc = fanout_enqueue(s, &processing_fanout, id, e);
 	return rc;
 }
 
@@ -71,8 +55,7 @@ int scenario_process_start(struct store *s, int64_t id, struct err *e)
 	char *status = NULL;
 	if (rc == 0)
 		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
-	if (rc == 0 && strcmp(status, "ingested") != 0 && strcmp(status, "processed") != 0 &&
-	    strcmp(status, "failed") != 0 && strcmp(status, "completed") != 0)
+	if (rc == 0 && !str_has_word("ingested processed failed completed", status))
 		rc = err_set(e, ERR_CONFLICT,
 			     strcmp(status, "processing") == 0
 				     ? "scenario %lld is %s: its jobs are still open; run 'ciminer worker' (a killed worker's"
@@ -80,7 +63,7 @@ int scenario_process_start(struct store *s, int64_t id, struct err *e)
 				     : "scenario %lld is %s; processing starts once it is ingested",
 			     (long long)id, status);
 	free(status);
-	int64_t now = utc_now(), n = 0;
+	int64_t now = utc_now();
 	struct store_val p[] = { sv_int(now), sv_int(now), sv_int(id) };
 	if (rc == 0)
 		rc = store_exec(s, e, NULL,
@@ -91,16 +74,11 @@ int scenario_process_start(struct store *s, int64_t id, struct err *e)
 				" ON CONFLICT (scenario_id, raw_run_id) DO NOTHING",
 				3, p);
 	/* Every build is (re)computed: vectors are deterministic, so a re-run rewrites the same values. */
-	struct store_val q[] = { sv_int(now), sv_int(id) };
 	if (rc == 0)
-		rc = store_exec(s, e, &n,
-				"UPDATE training_enrichment_builds SET extraction_status = 'pending', error_message = NULL,"
-				" updated_at = ? WHERE scenario_id = ?",
-				2, q);
-	if (rc == 0 && n == 0)
-		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no ingested build to process", (long long)id);
-	if (rc == 0)
-		rc = begin_processing(s, id, "extracting features", e);
+		rc = begin_processing(s, id,
+				      "UPDATE training_enrichment_builds SET extraction_status = 'pending', error_message = NULL,"
+				      " updated_at = ? WHERE scenario_id = ?",
+				      "ingested build to process", "extracting features", e);
 	return store_tx_end(s, rc, e);
 }
 
@@ -110,20 +88,14 @@ int scenario_retry_processing(struct store *s, int64_t id, struct err *e)
 	char *status = NULL;
 	if (rc == 0)
 		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
-	if (rc == 0 && strcmp(status, "processed") != 0 && strcmp(status, "failed") != 0)
+	if (rc == 0 && !str_has_word("processed failed", status))
 		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; retry-processing needs a processed or failed scenario",
 			     (long long)id, status);
 	free(status);
-	int64_t n = 0;
-	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
 	if (rc == 0)
-		rc = store_exec(s, e, &n,
-				"UPDATE training_enrichment_builds SET extraction_status = 'pending', updated_at = ?"
-				" WHERE scenario_id = ? AND extraction_status IN ('failed', 'in_progress')",
-				2, q);
-	if (rc == 0 && n == 0)
-		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no failed enrichment build to retry", (long long)id);
-	if (rc == 0)
-		rc = begin_processing(s, id, "retrying failed builds", e);
+		rc = begin_processing(s, id,
+				      "UPDATE training_enrichment_builds SET extraction_status = 'pending', updated_at = ?"
+				      " WHERE scenario_id = ? AND extraction_status IN ('failed', 'in_progress')",
+				      "failed enrichment build to retry", "retrying failed builds", e);
 	return store_tx_end(s, rc, e);
 }

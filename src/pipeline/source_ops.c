@@ -40,10 +40,9 @@ int source_set_status(struct store *s, int64_t id, const char *to, struct err *e
 	return store_exec(s, e, NULL, sql, 2, p);
 }
 
-static int open_validation_jobs(struct store *s, int64_t id, int64_t *n, struct err *e)
+/* payload: the validate_finish job's, {"source_id":ID}. */
+static int open_validation_jobs(struct store *s, const char *payload, int64_t *n, struct err *e)
 {
-	char payload[64];
-	snprintf(payload, sizeof(payload), "{\"source_id\":%lld}", (long long)id);
 	struct store_val p[] = { sv_text(payload) };
 	return store_query_int(s, n, e,
 			       "SELECT COUNT(*) FROM jobs WHERE kind = 'validate_finish' AND payload = ?"
@@ -57,10 +56,11 @@ int source_validate_start(struct store *s, int64_t id, struct err *e)
 	if (rc < 0)
 		return rc;
 	int64_t open = 0;
-	char *status = NULL;
+	char *status = NULL, payload[64];
+	snprintf(payload, sizeof(payload), "{\"source_id\":%lld}", (long long)id);
 	rc = store_status_get(s, ENT_SOURCE_VALIDATION, id, &status, e);
 	if (rc == 0)
-		rc = open_validation_jobs(s, id, &open, e);
+		rc = open_validation_jobs(s, payload, &open, e);
 	if (rc == 0 && open > 0)
 		rc = err_set(e, ERR_CONFLICT,
 			     "build source %lld is already being validated; run 'ciminer worker' (or wait for the"
@@ -70,8 +70,6 @@ int source_validate_start(struct store *s, int64_t id, struct err *e)
 		rc = source_set_status(s, id, "in_progress", e);
 	free(status);
 
-	char payload[64];
-	snprintf(payload, sizeof(payload), "{\"source_id\":%lld}", (long long)id);
 	int64_t finish = 0;
 	struct jobs_enqueue_opts fo = { .queue = "validation", .kind = "validate_finish", .payload = payload,
 					.waiting = 1 };

@@ -9,6 +9,7 @@
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,7 +284,7 @@ int world_generate(const struct world_opts *o, struct world_summary *out, struct
 	if (!rc && o->overwrite && fs_exists(o->out_dir))
 		rc = fs_remove_tree(o->out_dir, e);
 	if (!rc && rename(tmp, o->out_dir))
-		rc = err_set(e, ERR_IO, "cannot rename %s to %s", tmp, o->out_dir);
+		rc = err_set(e, ERR_IO, "cannot rename %s to %s: %s", tmp, o->out_dir, strerror(errno));
 	if (rc) {
 		struct err ignore = ERR_INIT;
 		fs_remove_tree(tmp, &ignore);

@@ -36,10 +36,7 @@ static const char *const java_deps[] = {
 
 size_t world_code_add_path(struct wrepo *r, const char *path, enum wfkind kind, int module, int static_id)
 {
-	if (r->npaths == r->cappaths) {
-		r->cappaths = r->cappaths ? 2 * r->cappaths : 32;
-		r->paths = xrealloc(r->paths, r->cappaths * sizeof(*r->paths));
-	}
+	xgrow((void **)&r->paths, &r->cappaths, r->npaths + 1, sizeof(*r->paths));
 	r->paths[r->npaths] = (struct wpath){ xstrdup(path), kind, module, static_id };
 	return r->npaths++;
 }
@@ -95,10 +92,7 @@ int world_model_apply(struct wrepo *r, struct wmodel *m, const struct wop *op, u
 	if (dirty)
 		dirty[op->file] = 1;
 	if (op->kind == WO_ADD) {
-		if (f->n == f->cap) {
-			f->cap = f->cap ? 2 * f->cap : 8;
-			f->u = xrealloc(f->u, f->cap * sizeof(*f->u));
-		}
+		xgrow((void **)&f->u, &f->cap, f->n + 1, sizeof(*f->u));
 		f->u[f->n++] = (struct wunit){ op->unit, op->ver, op->nlines, op->skip };
 		return op->nlines;
 	}
@@ -155,10 +149,7 @@ void world_code_account(const struct wrepo *r, const struct wop *op, int lines, 
 
 static void push_op(struct edit *ed, struct wop op)
 {
-	if (*ed->nops == ed->cap) {
-		ed->cap = ed->cap ? 2 * ed->cap : 16;
-		*ed->ops = xrealloc(*ed->ops, ed->cap * sizeof(**ed->ops));
-	}
+	xgrow((void **)ed->ops, &ed->cap, *ed->nops + 1, sizeof(**ed->ops));
 	(*ed->ops)[(*ed->nops)++] = op;
 	world_code_account(ed->r, &op, world_model_apply(ed->r, ed->m, &op, ed->dirty), ed->ch);
 }

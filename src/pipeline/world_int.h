@@ -271,7 +271,10 @@ void world_log_step_skip(struct wjob *j, struct wclock *c, const char *name);
 /* The "Run <command>" group with its shell and env lines; starts step name. */
 void world_log_run_group(struct wjob *j, struct wclock *c, const char *name, const char *const *cmd, size_t ncmd,
 			 const char *env);
-/* Ends a job whose current step was stopped (j->stop): the runner's messages, the step cancelled. */
+/*
+ * Ends a job whose current step was stopped (j->stop): the clock runs on to the timeout (2) or to the
+ * cancellation, then the runner's messages and the step cancelled.
+ */
 void world_log_stop(struct wjob *j, struct wclock *c);
 /* The values a failing test compared and its line (stable per test unit). */
 void world_log_failing_values(uint32_t unit, int *want, int *got, int *line);

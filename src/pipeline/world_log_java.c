@@ -104,6 +104,14 @@ static int is_failing(const struct wbuild *b, uint32_t file, uint32_t unit)
 	return 0;
 }
 
+/* The compiler plugin's lines for one goal (main or test sources). */
+static void javac(const struct wrepo *r, struct wclock *c, const char *goal, int files, const char *target)
+{
+	wclock_line(c, "[INFO] --- compiler:3.11.0:%s @ %s ---", goal, r->name);
+	wclock_line(c, "[INFO] Changes detected - recompiling the module! :dependency");
+	wclock_line(c, "[INFO] Compiling %d source files with javac [debug release 17] to target/%s", files, target);
+}
+
 /* Returns 0 when compilation passed. */
 static int compile(struct wrepo *r, const struct wbuild *b, struct wjob *j, struct wclock *c)
 {
@@ -112,10 +120,7 @@ static int compile(struct wrepo *r, const struct wbuild *b, struct wjob *j, stru
 	wclock_line(c, "[INFO] --- resources:3.3.1:resources (default-resources) @ %s ---", r->name);
 	wclock_line(c, "[INFO] Copying 1 resource from src/main/resources to target/classes");
 	wclock_line(c, "[INFO] ");
-	wclock_line(c, "[INFO] --- compiler:3.11.0:compile (default-compile) @ %s ---", r->name);
-	wclock_line(c, "[INFO] Changes detected - recompiling the module! :dependency");
-	wclock_line(c, "[INFO] Compiling %d source files with javac [debug release 17] to target/classes",
-		    count_files(r, b->model, WF_SRC));
+	javac(r, c, "compile (default-compile)", count_files(r, b->model, WF_SRC), "classes");
 	wclock_wait(c, 3 + 8 * wr_unit(c->rng));
 	if (j->fail != WFAIL_COMPILE)
 		return 0;
@@ -197,10 +202,6 @@ static void surefire(struct wrepo *r, const struct wbuild *b, struct wjob *j, st
 	}
 	free(tests);
 	if (j->stop) {
-		if (j->stop == 2)
-			c->ticks = (j->start + 30 * 60 * 1000000LL) * 10 + (int64_t)dataset_rng_below(c->rng, 10000000);
-		else
-			wclock_wait(c, 5 + 60 * wr_unit(c->rng));
 		world_log_stop(j, c);
 	} else {
 		wclock_line(c, "[INFO] ");
@@ -263,10 +264,7 @@ void world_log_java(struct wrepo *r, const struct wbuild *b, struct wjob *j, str
 	if (compile(r, b, j, c))
 		return;
 	wclock_line(c, "[INFO] ");
-	wclock_line(c, "[INFO] --- compiler:3.11.0:testCompile (default-testCompile) @ %s ---", r->name);
-	wclock_line(c, "[INFO] Changes detected - recompiling the module! :dependency");
-	wclock_line(c, "[INFO] Compiling %d source files with javac [debug release 17] to target/test-classes",
-		    count_files(r, b->model, WF_TEST));
+	javac(r, c, "testCompile (default-testCompile)", count_files(r, b->model, WF_TEST), "test-classes");
 	wclock_wait(c, 2 + 5 * wr_unit(c->rng));
 	surefire(r, b, j, c);
 }

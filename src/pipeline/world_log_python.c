@@ -207,10 +207,6 @@ static void run_pytest(struct wrepo *r, const struct wbuild *b, struct wjob *j, 
 		wclock_line(c, "%-73s [%3d%%]", line.data, (int)((i + 1) * 100 / n));
 	}
 	if (j->stop) {
-		if (j->stop == 2)
-			c->ticks = (j->start + 30 * 60 * 1000000LL) * 10 + (int64_t)dataset_rng_below(c->rng, 10000000);
-		else
-			wclock_wait(c, 5 + 60 * wr_unit(c->rng));
 		world_log_stop(j, c);
 		goto out;
 	}

@@ -15,6 +15,7 @@
 #include "core/json.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -130,7 +131,7 @@ int world_pulls_write(const char *dir, const struct wrun_line *runs, size_t n, u
 	}
 	char *path = fs_join(dir, "pulls.jsonl");
 	FILE *f = fopen(path, "w");
-	int rc = f ? 0 : err_set(e, ERR_IO, "cannot write %s", path);
+	int rc = f ? 0 : err_set(e, ERR_IO, "cannot write %s: %s", path, strerror(errno));
 	int64_t next_id = 900000001;
 	for (size_t i = 0; i < norder; i++) {
 		struct wpull *p = order[i];

@@ -278,10 +278,7 @@ size_t world_code_tests(const struct wrepo *r, const struct wmodel *m, struct wt
 		if (r->paths[i].kind != WF_TEST || !m->f[i].exists)
 			continue;
 		for (size_t k = 0; k < m->f[i].n; k++) {
-			if (n == cap) {
-				cap = cap ? 2 * cap : 64;
-				*out = xrealloc(*out, cap * sizeof(**out));
-			}
+			xgrow((void **)out, &cap, n + 1, sizeof(**out));
 			(*out)[n++] = (struct wtest){ (uint32_t)i, m->f[i].u[k].id, m->f[i].u[k].skip };
 		}
 	}

@@ -10,6 +10,7 @@
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zstd.h>
@@ -19,6 +20,17 @@
 static void set_str(json_t *o, const char *k, const char *v)
 {
 	json_object_set_new(o, k, v ? json_string(v) : json_null());
+}
+
+static void set_strf(json_t *o, const char *k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_strf(json_t *o, const char *k, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *v = xvasprintf(fmt, ap);
+	va_end(ap);
+	json_object_set_new(o, k, json_string(v));
+	free(v);
 }
 
 static void set_int(json_t *o, const char *k, long long v)
@@ -65,10 +77,19 @@ static json_t *repo_json(const struct wrepo *r, const struct wperson *fork_owner
 	return o;
 }
 
+/* The repo object of a PR's head or base (the same repository: forks are not modelled here). */
+static json_t *pr_repo_json(const struct wrepo *r, const char *rurl)
+{
+	json_t *o = json_object();
+	set_int(o, "id", r->gh_id);
+	set_str(o, "url", rurl);
+	set_str(o, "name", r->name);
+	return o;
+}
+
 static json_t *pr_json(const struct wrepo *r, const struct wbuild *b, const char *sha)
 {
 	json_t *pr = json_object(), *head = json_object(), *base = json_object();
-	json_t *hrepo = json_object(), *brepo = json_object();
 	char base_sha[GIT_OID_HEXSZ + 1];
 	char *url = xasprintf("https://api.github.com/repos/%s/pulls/%d", r->full, b->pr);
 	char *rurl = xasprintf("https://api.github.com/repos/%s", r->full);
@@ -78,16 +99,10 @@ static json_t *pr_json(const struct wrepo *r, const struct wbuild *b, const char
 	set_int(pr, "number", b->pr);
 	set_str(head, "ref", b->branch);
 	set_str(head, "sha", sha);
-	set_int(hrepo, "id", r->gh_id);
-	set_str(hrepo, "url", rurl);
-	set_str(hrepo, "name", r->name);
-	json_object_set_new(head, "repo", hrepo);
+	json_object_set_new(head, "repo", pr_repo_json(r, rurl));
 	set_str(base, "ref", b->base_branch);
 	set_str(base, "sha", base_sha);
-	set_int(brepo, "id", r->gh_id);
-	set_str(brepo, "url", rurl);
-	set_str(brepo, "name", r->name);
-	json_object_set_new(base, "repo", brepo);
+	json_object_set_new(base, "repo", pr_repo_json(r, rurl));
 	json_object_set_new(pr, "head", head);
 	json_object_set_new(pr, "base", base);
 	free(url);
@@ -129,25 +144,16 @@ static json_t *job_json(const struct wrepo *r, const struct wbuild *b, const str
 			int64_t job_id, int64_t created, const char *sha)
 {
 	json_t *o = json_object(), *steps = json_array(), *labels = json_array();
-	char *s;
 	set_int(o, "id", job_id);
 	set_int(o, "run_id", run_id);
 	set_str(o, "workflow_name", "CI");
 	set_str(o, "head_branch", b->branch);
-	s = xasprintf("https://api.github.com/repos/%s/actions/runs/%lld", r->full, (long long)run_id);
-	set_str(o, "run_url", s);
-	free(s);
+	set_strf(o, "run_url", "https://api.github.com/repos/%s/actions/runs/%lld", r->full, (long long)run_id);
 	set_int(o, "run_attempt", b->oc.run_attempt);
-	s = xasprintf("CR_kwDO%08llx", (unsigned long long)(job_id & 0xffffffffULL));
-	set_str(o, "node_id", s);
-	free(s);
+	set_strf(o, "node_id", "CR_kwDO%08llx", (unsigned long long)(job_id & 0xffffffffULL));
 	set_str(o, "head_sha", sha);
-	s = xasprintf("https://api.github.com/repos/%s/actions/jobs/%lld", r->full, (long long)job_id);
-	set_str(o, "url", s);
-	free(s);
-	s = xasprintf("https://github.com/%s/actions/runs/%lld/job/%lld", r->full, (long long)run_id, (long long)job_id);
-	set_str(o, "html_url", s);
-	free(s);
+	set_strf(o, "url", "https://api.github.com/repos/%s/actions/jobs/%lld", r->full, (long long)job_id);
+	set_strf(o, "html_url", "https://github.com/%s/actions/runs/%lld/job/%lld", r->full, (long long)run_id, (long long)job_id);
 	set_str(o, "status", "completed");
 	set_str(o, "conclusion", j->conclusion);
 	set_time(o, "created_at", created);
@@ -168,9 +174,7 @@ static json_t *job_json(const struct wrepo *r, const struct wbuild *b, const str
 	json_array_append_new(labels, json_string("ubuntu-latest"));
 	json_object_set_new(o, "labels", labels);
 	set_int(o, "runner_id", j->runner);
-	s = xasprintf("GitHub Actions %d", j->runner);
-	set_str(o, "runner_name", s);
-	free(s);
+	set_strf(o, "runner_name", "GitHub Actions %d", j->runner);
 	set_int(o, "runner_group_id", 2);
 	set_str(o, "runner_group_name", "GitHub Actions");
 	return o;
@@ -215,14 +219,41 @@ static int run_jobs(struct wrepo *r, struct wbuild *b, struct wjob *jobs, int64_
 	return rc;
 }
 
-static const char *run_conclusion(const struct wbuild *b, const struct wjob *jobs, int n)
+static const char *run_conclusion(const struct wjob *jobs, int n)
 {
 	const char *c = "success";
 	for (int k = 0; k < n; k++)
 		if (strcmp(jobs[k].conclusion, "success"))
 			c = jobs[k].conclusion;
-	(void)b;
 	return c;
+}
+
+static json_t *git_person_json(const struct wperson *p)
+{
+	json_t *o = json_object();
+	set_str(o, "name", p->name);
+	set_str(o, "email", p->email);
+	return o;
+}
+
+/* Adds the emitted build to the world's summary. */
+static void count_build(struct world_summary *sum, const struct wbuild *b, int n_jobs)
+{
+	sum->jobs += n_jobs;
+	sum->builds++;
+	if (!strcmp(b->oc.conclusion, "success"))
+		sum->success++;
+	else if (!strcmp(b->oc.conclusion, "failure"))
+		sum->failure++, sum->test_failures += b->oc.fail == WFAIL_TESTS;
+	else if (!strcmp(b->oc.conclusion, "cancelled"))
+		sum->cancelled++;
+	else
+		sum->timed_out++;
+	sum->bot_builds += b->actor->bot != WB_NONE;
+	if (!sum->first_created || b->created < sum->first_created)
+		sum->first_created = b->created;
+	if (b->created > sum->last_created)
+		sum->last_created = b->created;
 }
 
 int world_run_emit(struct wrepo *r, struct wbuild *b, struct err *e)
@@ -231,8 +262,8 @@ int world_run_emit(struct wrepo *r, struct wbuild *b, struct err *e)
 	int64_t id = 1000000000LL + (created_sec - WORLD_ID_EPOCH) * 1024 + r->idx, job_base = id * 8;
 	int64_t started = b->created, end;
 	struct wjob jobs[3];
-	char sha[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1], *s;
-	json_t *o, *hc, *who, *prs, *jarr;
+	char sha[GIT_OID_HEXSZ + 1], tree[GIT_OID_HEXSZ + 1];
+	json_t *o, *hc, *prs, *jarr;
 	int rc;
 	git_oid_tostr(sha, sizeof(sha), &b->head);
 	git_oid_tostr(tree, sizeof(tree), &b->tree);
@@ -240,36 +271,25 @@ int world_run_emit(struct wrepo *r, struct wbuild *b, struct err *e)
 		started += (int64_t)((600 + wr_unit(&r->rng) * 3000) * USEC_PER_SEC);
 	if ((rc = run_jobs(r, b, jobs, started, job_base, &end, e)))
 		return rc;
-	b->oc.conclusion = run_conclusion(b, jobs, r->n_jobs);
+	b->oc.conclusion = run_conclusion(jobs, r->n_jobs);
 	r->run_number++;
 	o = json_object();
 	set_int(o, "id", id);
 	set_str(o, "name", "CI");
-	s = xasprintf("WFR_kwLO%08llx", (unsigned long long)(id & 0xffffffffULL));
-	set_str(o, "node_id", s);
-	free(s);
+	set_strf(o, "node_id", "WFR_kwLO%08llx", (unsigned long long)(id & 0xffffffffULL));
 	set_str(o, "head_branch", b->branch);
 	set_str(o, "head_sha", sha);
 	set_str(o, "path", ".github/workflows/ci.yml");
-	s = xstrdup(b->message);
-	s[strcspn(s, "\n")] = 0;
-	set_str(o, "display_title", s);
-	free(s);
+	set_strf(o, "display_title", "%.*s", (int)strcspn(b->message, "\n"), b->message);
 	set_int(o, "run_number", r->run_number);
 	set_str(o, "event", b->event);
 	set_str(o, "status", "completed");
 	set_str(o, "conclusion", b->oc.conclusion);
 	set_int(o, "workflow_id", 50000000 + r->gh_id % 1000000);
 	set_int(o, "check_suite_id", id * 3);
-	s = xasprintf("CS_kwDO%010llx", (unsigned long long)(id * 3)); /* GraphQL id: the jobs in bulk */
-	set_str(o, "check_suite_node_id", s);
-	free(s);
-	s = xasprintf("https://api.github.com/repos/%s/actions/runs/%lld", r->full, (long long)id);
-	set_str(o, "url", s);
-	free(s);
-	s = xasprintf("https://github.com/%s/actions/runs/%lld", r->full, (long long)id);
-	set_str(o, "html_url", s);
-	free(s);
+	set_strf(o, "check_suite_node_id", "CS_kwDO%010llx", (unsigned long long)(id * 3)); /* GraphQL id: the jobs in bulk */
+	set_strf(o, "url", "https://api.github.com/repos/%s/actions/runs/%lld", r->full, (long long)id);
+	set_strf(o, "html_url", "https://github.com/%s/actions/runs/%lld", r->full, (long long)id);
 	prs = json_array();
 	if (b->pr)
 		json_array_append_new(prs, pr_json(r, b, sha));
@@ -281,25 +301,15 @@ int world_run_emit(struct wrepo *r, struct wbuild *b, struct err *e)
 	json_object_set_new(o, "referenced_workflows", json_array());
 	set_time(o, "run_started_at", started);
 	json_object_set_new(o, "triggering_actor", person_json(b->actor));
-	s = xasprintf("https://api.github.com/repos/%s/actions/runs/%lld/jobs", r->full, (long long)id);
-	set_str(o, "jobs_url", s);
-	free(s);
-	s = xasprintf("https://api.github.com/repos/%s/actions/runs/%lld/logs", r->full, (long long)id);
-	set_str(o, "logs_url", s);
-	free(s);
+	set_strf(o, "jobs_url", "https://api.github.com/repos/%s/actions/runs/%lld/jobs", r->full, (long long)id);
+	set_strf(o, "logs_url", "https://api.github.com/repos/%s/actions/runs/%lld/logs", r->full, (long long)id);
 	hc = json_object();
 	set_str(hc, "id", sha);
 	set_str(hc, "tree_id", tree);
 	set_str(hc, "message", b->message);
 	set_time(hc, "timestamp", b->commit_time);
-	who = json_object();
-	set_str(who, "name", b->author->name);
-	set_str(who, "email", b->author->email);
-	json_object_set_new(hc, "author", who);
-	who = json_object();
-	set_str(who, "name", b->committer->name);
-	set_str(who, "email", b->committer->email);
-	json_object_set_new(hc, "committer", who);
+	json_object_set_new(hc, "author", git_person_json(b->author));
+	json_object_set_new(hc, "committer", git_person_json(b->committer));
 	json_object_set_new(o, "head_commit", hc);
 	json_object_set_new(o, "repository", repo_json(r, NULL));
 	json_object_set_new(o, "head_repository", repo_json(r, b->pr_branch_repo ? b->author : NULL));
@@ -307,29 +317,12 @@ int world_run_emit(struct wrepo *r, struct wbuild *b, struct err *e)
 	for (int k = 0; k < r->n_jobs; k++)
 		json_array_append_new(jarr, job_json(r, b, &jobs[k], id, job_base + k, started, sha));
 	json_object_set_new(o, "jobs", jarr);
-	if (r->nruns == r->capruns) {
-		r->capruns = r->capruns ? 2 * r->capruns : 256;
-		r->runs = xrealloc(r->runs, r->capruns * sizeof(*r->runs));
-	}
+	xgrow((void **)&r->runs, &r->capruns, r->nruns + 1, sizeof(*r->runs));
 	r->runs[r->nruns].id = id;
 	r->runs[r->nruns].json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	r->runs[r->nruns].csv = xasprintf("%lld,%s,local", (long long)id, r->full);
 	r->nruns++;
 	json_decref(o);
-	r->sum->jobs += r->n_jobs;
-	r->sum->builds++;
-	if (!strcmp(b->oc.conclusion, "success"))
-		r->sum->success++;
-	else if (!strcmp(b->oc.conclusion, "failure"))
-		r->sum->failure++, r->sum->test_failures += b->oc.fail == WFAIL_TESTS;
-	else if (!strcmp(b->oc.conclusion, "cancelled"))
-		r->sum->cancelled++;
-	else
-		r->sum->timed_out++;
-	r->sum->bot_builds += b->actor->bot != WB_NONE;
-	if (!r->sum->first_created || b->created < r->sum->first_created)
-		r->sum->first_created = b->created;
-	if (b->created > r->sum->last_created)
-		r->sum->last_created = b->created;
+	count_build(r->sum, b, r->n_jobs);
 	return 0;
 }

@@ -207,6 +207,15 @@ static int pr_refs(struct sim *s, struct wpr *p, struct err *e)
 	return rc;
 }
 
+/* Builds a push to the default branch; main's outcome (when it has one) is what the next build follows. */
+static int build_main(struct sim *s, const struct bctx *c, struct err *e)
+{
+	int failed = 0, rc = build(s, c, &failed, e);
+	if (!rc && failed >= 0)
+		s->r->main_failed = failed;
+	return rc;
+}
+
 /* Builds the PR's pending changes as a pull_request run, then schedules its next step. */
 static int pr_build(struct sim *s, struct wpr *p, const char *msg, int64_t t, int author_commits, struct err *e)
 {
@@ -280,10 +289,7 @@ static int open_pr(struct sim *s, struct wperson *a, int fork, int64_t t, struct
 			p->branch = branch_name(s, a, fork, msg);
 		}
 	}
-	if (s->nprs == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 8;
-		s->prs = xrealloc(s->prs, s->cap * sizeof(*s->prs));
-	}
+	xgrow((void **)&s->prs, &s->cap, s->nprs + 1, sizeof(*s->prs));
 	s->prs[s->nprs++] = p;
 	r->sum->pull_requests++;
 	if (!rc)
@@ -297,7 +303,7 @@ static int push_main(struct sim *s, struct wperson *a, int64_t t, int kind, stru
 	struct wrepo *r = s->r;
 	struct wchange ch = { 0 };
 	int n = kind ? 1 : wr_chance(&r->rng, 0.6) ? 1 : wr_chance(&r->rng, 0.75) ? 2 : 3;
-	int before = a->commits, failed = 0, rc = 0;
+	int before = a->commits, rc = 0;
 	char *msg = NULL;
 	for (int i = 0; i < n && !rc; i++) {
 		free(msg);
@@ -308,10 +314,8 @@ static int push_main(struct sim *s, struct wperson *a, int64_t t, int kind, stru
 	if (!rc) {
 		struct bctx c = { "push", r->default_branch, &r->main, a, a, a->bot ? &s->web : a, t, msg, NULL, &ch,
 				  before, 0 };
-		rc = build(s, &c, &failed, e);
+		rc = build_main(s, &c, e);
 	}
-	if (!rc && failed >= 0)
-		r->main_failed = failed;
 	free(msg);
 	return rc;
 }
@@ -320,7 +324,7 @@ static int merge_pr(struct sim *s, struct wpr *p, struct err *e)
 {
 	struct wrepo *r = s->r;
 	struct wchange ch = { 0 };
-	int squash = wr_chance(&r->rng, s->squash_p), failed = 0, rc;
+	int squash = wr_chance(&r->rng, s->squash_p), rc;
 	struct wperson *author = squash ? p->author : p->merger;
 	int before = author->commits;
 	char *msg;
@@ -338,10 +342,8 @@ static int merge_pr(struct sim *s, struct wpr *p, struct err *e)
 	if (!rc) {
 		struct bctx c = { "push", r->default_branch, &r->main, p->merger, author, &s->web, p->next, msg, NULL, &ch,
 				  before, 1 };
-		rc = build(s, &c, &failed, e);
+		rc = build_main(s, &c, e);
 	}
-	if (!rc && failed >= 0)
-		r->main_failed = failed;
 	free(msg);
 	return rc;
 }
