@@ -1,7 +1,6 @@
 /* In-process draining of a phase's queues with a progress bar (see wait.h). */
 #include "cli/wait.h"
 #include "cli/progress.h"
-#include "core/utc.h"
 #include "core/xalloc.h"
 #include "jobs/worker.h"
 #include "pipeline/registry.h"

@@ -152,7 +152,8 @@ int scenario_retry_ingestion(struct store *s, int64_t id, struct err *e)
 		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no failed ingestion build to retry", (long long)id);
 	free(status);
 	if (restart || rc < 0) {
-		store_rollback(s);
+		if (store_in_tx(s)) /* not when store_begin itself failed */
+			store_rollback(s);
 		return restart ? scenario_ingest_start(s, id, e) : rc;
 	}
 	rc = begin_ingesting(s, id,
