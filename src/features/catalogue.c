@@ -9,7 +9,7 @@
 #include "features/families.h"
 
 /* Bumped when a definition changes meaning, so stored vectors can be told apart. */
-#define FEAT_CATALOGUE_VERSION "1"
+#define FEAT_CATALOGUE_VERSION "2" /* 2: TravisTorrent file semantics under naming: travistorrent */
 
 static const struct feat_node *const nodes[] = {
 	&feat_node_build_info,

@@ -19,9 +19,11 @@ struct feat_st_built {
 	uint32_t prev; /* previously built commit, or GIT_HISTORY_NONE */
 };
 
-/* State of git_diff: the diff sum over the built commits. */
+/* State of git_diff: the diff sum over the built commits (ciminer's
+ * classes; tt: TravisTorrent's, filled only under `naming: travistorrent`). */
 struct feat_st_diff {
 	struct git_history_diffsum sum;
+	struct git_history_diffsum tt;
 };
 
 /* State of history_prev: what had finished before the build started. */

@@ -107,18 +107,24 @@ static const struct feat_def diff_defs[] = {
 	  FEAT_PRE_BUILD, 1, NULL, NULL, NULL },
 	{ "git_diff_src_files", FEAT_INT, "count", "Unique non-test source files changed.", FEAT_PRE_BUILD, 1, NULL,
 	  "gh_diff_src_files",
-	  "TravisTorrent classified by GitHub Linguist type on file names: its `programming` type included test "
-	  "files and, in its data, Markdown; ciminer counts non-test source files of the configured languages "
-	  "(tests are in git_diff_test_files, Markdown in git_diff_doc_files)." },
+	  "Under `travistorrent` naming the column has TravisTorrent's meaning: unique files of GitHub Linguist type "
+	  "`programming` whatever the project's language, test files included, and Markdown too (Linguist's first "
+	  "language for `.md` is GCC Machine Description). Native: non-test source files of the configured "
+	  "languages, tests in git_diff_test_files and Markdown in git_diff_doc_files, because a model should see "
+	  "production code, tests and documentation apart." },
 	{ "git_diff_test_files", FEAT_INT, "count", "Unique test files changed (by each language's test conventions).",
 	  FEAT_PRE_BUILD, 1, NULL, NULL, NULL },
 	{ "git_diff_doc_files", FEAT_INT, "count", "Unique documentation files changed (by extension and folder).",
 	  FEAT_PRE_BUILD, 1, NULL, "gh_diff_doc_files",
-	  "TravisTorrent's doc files are Linguist `markup`/`prose` types; ciminer's are documentation by extension "
-	  "and folder (docs/, *.md, *.rst, ...)." },
+	  "Under `travistorrent` naming: unique files of Linguist type `markup` (HTML, CSS, ERB, ...), as "
+	  "TravisTorrent's extraction counted; `prose` files (Text, reStructuredText, RDoc, AsciiDoc) count in none "
+	  "of the three columns there. Native: documentation by extension and folder (docs/, *.md, *.rst, README), "
+	  "which is what a reader calls documentation." },
 	{ "git_diff_other_files", FEAT_INT, "count",
 	  "Unique changed files that are neither source, test nor documentation (CI files included).", FEAT_PRE_BUILD,
-	  1, NULL, "gh_diff_other_files", NULL },
+	  1, NULL, "gh_diff_other_files",
+	  "Under `travistorrent` naming: unique files of Linguist type `data` (YAML, JSON, XML, ...) or unknown to "
+	  "Linguist. Native: files of no source, test or documentation class, CI and build files included." },
 	{ "git_diff_binary_files", FEAT_INT, "count", "Unique binary files changed.", FEAT_PRE_BUILD, 1, NULL, NULL,
 	  NULL },
 	{ "git_diff_lines_added", FEAT_INT, "lines", "Lines added by the built commits, all files.", FEAT_PRE_BUILD, 1,
@@ -126,13 +132,20 @@ static const struct feat_def diff_defs[] = {
 	{ "git_diff_lines_deleted", FEAT_INT, "lines", "Lines deleted by the built commits, all files.",
 	  FEAT_PRE_BUILD, 1, NULL, NULL, NULL },
 	{ "git_diff_src_churn", FEAT_INT, "lines", "Lines added plus deleted in non-test source files.",
-	  FEAT_PRE_BUILD, 1, NULL, "git_diff_src_churn", NULL },
+	  FEAT_PRE_BUILD, 1, NULL, "git_diff_src_churn",
+	  "Under `travistorrent` naming: lines of every Linguist `programming` file (Markdown included) that is not a "
+	  "test by the project language's TravisTorrent rule, so another language's tests count here. Native: non-test "
+	  "source files by each file's own language." },
 	{ "git_diff_test_churn", FEAT_INT, "lines", "Lines added plus deleted in test files.", FEAT_PRE_BUILD, 1, NULL,
-	  "git_diff_test_churn", NULL },
+	  "git_diff_test_churn",
+	  "Under `travistorrent` naming: test files by the project language's TravisTorrent rule only (Ruby: `*.rb` "
+	  "with `test/`, `tests/` or `spec/` and no `lib/` in the path). Native: each language's own test "
+	  "conventions." },
 	{ "git_diff_tests_added", FEAT_INT, "count", "Test-case definitions on added lines of test files.",
 	  FEAT_PRE_BUILD, 1, NULL, "gh_diff_tests_added",
 	  "The published TravisTorrent dump has 0 here for every build (its filter never matched diff lines); "
-	  "ciminer counts the definitions." },
+	  "ciminer counts the definitions, under `travistorrent` naming in the test files of the project language's "
+	  "TravisTorrent rule." },
 	{ "git_diff_tests_deleted", FEAT_INT, "count", "Test-case definitions on deleted lines of test files.",
 	  FEAT_PRE_BUILD, 1, NULL, "gh_diff_tests_deleted",
 	  "0 for every build in the published TravisTorrent dump; ciminer counts the definitions." },
@@ -144,27 +157,46 @@ static const struct feat_def diff_defs[] = {
 	  NULL, NULL },
 };
 
+/* The project language TravisTorrent's test rule follows: the provider's
+ * main language (TravisTorrent's gh_lang), else the one with the most source
+ * lines at the trigger commit. */
+static int project_language(const struct feat_run *r)
+{
+	int lang = GIT_LANG_NONE;
+	if (r->in->repo && r->in->repo->main_language)
+		lang = git_classify_lang_from_name(r->in->repo->main_language);
+	return lang != GIT_LANG_NONE ? lang : git_history_main_language(r->in->git, r->trigger);
+}
+
 static int diff_compute(struct feat_run *r, void *state, struct feat_value *out)
 {
 	const struct feat_st_built *b = r->deps[0];
-	struct git_history_diffsum *d = &((struct feat_st_diff *)state)->sum;
+	struct feat_st_diff *st = state;
+	struct git_history_diffsum *d = &st->sum;
 	git_history_diff_sum(d, r->view, b->commits, b->n, r->cfg->lang_mask);
+	/* Columns under TravisTorrent names take TravisTorrent's file semantics;
+	 * the state keeps ciminer's sum for the features that read it. */
+	const struct git_history_diffsum *t = d;
+	if (r->cfg->travistorrent) {
+		git_history_diff_sum_tt(&st->tt, r->view, b->commits, b->n, project_language(r));
+		t = &st->tt;
+	}
 	feat_set_int(&out[0], d->files_added);
 	feat_set_int(&out[1], d->files_deleted);
 	feat_set_int(&out[2], d->files_modified);
 	feat_set_int(&out[3], d->files_renamed);
 	feat_set_int(&out[4], d->files_touched);
-	feat_set_int(&out[5], d->src_files);
+	feat_set_int(&out[5], t->src_files);
 	feat_set_int(&out[6], d->test_files);
-	feat_set_int(&out[7], d->doc_files);
-	feat_set_int(&out[8], (int64_t)d->other_files + d->ci_files);
+	feat_set_int(&out[7], t->doc_files);
+	feat_set_int(&out[8], (int64_t)t->other_files + t->ci_files);
 	feat_set_int(&out[9], d->binary_files);
 	feat_set_int(&out[10], (int64_t)d->lines_added);
 	feat_set_int(&out[11], (int64_t)d->lines_deleted);
-	feat_set_int(&out[12], (int64_t)d->src_churn);
-	feat_set_int(&out[13], (int64_t)d->test_churn);
-	feat_set_int(&out[14], d->tests_added);
-	feat_set_int(&out[15], d->tests_deleted);
+	feat_set_int(&out[12], (int64_t)t->src_churn);
+	feat_set_int(&out[13], (int64_t)t->test_churn);
+	feat_set_int(&out[14], t->tests_added);
+	feat_set_int(&out[15], t->tests_deleted);
 	feat_set_float(&out[16], d->entropy);
 	uint64_t files = feat_files_at(r->in->git, r->trigger);
 	if (files)
@@ -175,6 +207,7 @@ static int diff_compute(struct feat_run *r, void *state, struct feat_value *out)
 static void diff_release(void *state)
 {
 	git_history_diffsum_release(&((struct feat_st_diff *)state)->sum);
+	git_history_diffsum_release(&((struct feat_st_diff *)state)->tt);
 }
 
 static const char *const diff_deps[] = { "git_built", NULL };

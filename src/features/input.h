@@ -130,6 +130,8 @@ struct feat_config {
 	struct strvec test_frameworks;    /* lower-case; empty = every framework */
 	struct strvec source_languages;   /* lower-case canonical names; empty = every language */
 	uint64_t lang_mask;
+	int travistorrent;                /* output_config.naming is travistorrent: TravisTorrent's
+					     semantics for the columns that carry its names */
 };
 
 #endif

@@ -277,6 +277,7 @@ static void copy_config(struct feat_plan_config *dst, const struct feat_plan_con
 	push_all(&dst->extract.test_frameworks, &src->extract.test_frameworks);
 	push_all(&dst->extract.source_languages, &src->extract.source_languages);
 	dst->extract.lang_mask = src->extract.lang_mask;
+	dst->extract.travistorrent = src->naming == FEAT_NAMING_TRAVISTORRENT;
 }
 
 int feat_plan_new(struct feat_plan **out, const struct feat_catalogue *cat, const struct feat_plan_config *cfg,

@@ -356,6 +356,7 @@ void git_classify_path(struct git_classification *out, const char *path)
 	struct split s;
 	split_path(&s, path);
 	memset(out, 0, sizeof(*out));
+	out->linguist = (uint8_t)git_linguist_type(path, NULL);
 	uint32_t tools = ci_tools(&s);
 	if (tools) {
 		out->cls = GIT_CLASS_CI;

@@ -168,9 +168,11 @@ uint64_t git_classify_fingerprint(void)
 		"lib/test/a.rb", "a.test.ts", "__tests__/a.js", "tests/a.rs", "test/a.c", "a_unittest.cc",
 		"X.Tests/A.cs", "tests/ATest.php", "Tests/A.swift", "README.md", "docs/a.png", "requirements.txt",
 		".github/workflows/a.yml", "Dockerfile", "build.gradle.kts", "main.tf", "k8s/a.yaml", "x.bin",
+		"Gemfile", "app/a.html.erb", "a.css", "a.json",
 	};
 	static const char snippet[] = "/* c */\n# h\n\"\"\"d\n\"\"\"\nx = 1 // t\n-- l\n\n{- h -}\n";
 	uint64_t h = 0xcbf29ce484222325ull;
+	h = mix(h, git_linguist_version, strlen(git_linguist_version));
 	for (int l = 0; l < GIT_LANG_COUNT; l++) {
 		const char *pats[3] = { patterns[l].cases, patterns[l].fallback, patterns[l].asserts };
 		for (int k = 0; k < 3; k++)
@@ -183,7 +185,7 @@ uint64_t git_classify_fingerprint(void)
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		struct git_classification c;
 		git_classify_path(&c, probes[i]);
-		uint32_t v[3] = { c.cls, c.lang, c.tools };
+		uint32_t v[4] = { c.cls, c.lang, c.tools, c.linguist };
 		h = mix(h, v, sizeof(v));
 	}
 	return h;

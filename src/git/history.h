@@ -244,6 +244,18 @@ struct git_history_diffsum {
 #define GIT_HISTORY_DIFFSUM_INIT { 0 }
 void git_history_diff_sum(struct git_history_diffsum *out, struct git_history_view *v, const uint32_t *commits,
 			  size_t n, uint64_t lang_mask);
+/*
+ * The same sum with TravisTorrent's semantics (`naming: travistorrent`):
+ * src_files = files of Linguist type programming (tests included; Markdown is
+ * one: see git_linguist_type), doc_files = markup, other_files = data or
+ * unknown to Linguist; prose files count in none of the three. src_churn and
+ * test_churn split the programming files' lines by project_lang's test rule
+ * (git_classify_tt_is_test), so another language's tests are source; tests
+ * added/deleted are the test-case definitions of those test files.
+ * test_files = the test files among src_files; ci_files = 0.
+ */
+void git_history_diff_sum_tt(struct git_history_diffsum *out, struct git_history_view *v, const uint32_t *commits,
+			     size_t n, int project_lang);
 void git_history_diffsum_release(struct git_history_diffsum *d);
 
 /*

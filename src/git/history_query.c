@@ -153,10 +153,26 @@ int git_history_view_contains(const struct git_history_view *v, uint32_t c)
 	return v->commit != GIT_HISTORY_NONE && c <= v->commit && c < v->in_cap && v->in[c];
 }
 
-static int effective_class(const struct git_history_path *p, uint64_t lang_mask)
+/*
+ * How a diff sum classifies files: ciminer's classes limited to lang_mask,
+ * or (tt) TravisTorrent's: Linguist type for the file counts, the project
+ * language's test rule for splitting programming files' churn.
+ */
+struct sum_mode {
+	uint64_t lang_mask;
+	int tt;
+	int tt_lang;
+};
+
+static int effective_class(const struct git_history_path *p, const struct sum_mode *m)
 {
 	int cls = p->cls.cls;
-	if ((cls == GIT_CLASS_SOURCE || cls == GIT_CLASS_TEST) && lang_mask && !(lang_mask & (1ull << p->cls.lang)))
+	if (m->tt) {
+		if (p->cls.linguist != GIT_LINGUIST_PROGRAMMING)
+			return p->cls.linguist == GIT_LINGUIST_MARKUP ? GIT_CLASS_DOC : GIT_CLASS_OTHER;
+		return git_classify_tt_is_test(p->path, &p->cls, m->tt_lang) ? GIT_CLASS_TEST : GIT_CLASS_SOURCE;
+	}
+	if ((cls == GIT_CLASS_SOURCE || cls == GIT_CLASS_TEST) && m->lang_mask && !(m->lang_mask & (1ull << p->cls.lang)))
 		return GIT_CLASS_OTHER;
 	return cls;
 }
@@ -179,7 +195,7 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 static void sum_change(struct git_history_view *v, struct git_history_diffsum *out,
-		       const struct git_history_change *ch, uint64_t lang_mask, uint32_t epoch)
+		       const struct git_history_change *ch, const struct sum_mode *m, uint32_t epoch)
 {
 	const struct git_history *h = v->h;
 	touch(v, out, ch->path, epoch);
@@ -193,7 +209,7 @@ static void sum_change(struct git_history_view *v, struct git_history_diffsum *o
 	v->pchurn[ch->path] += churn;
 	out->lines_added += ch->added;
 	out->lines_deleted += ch->deleted;
-	switch (effective_class(&h->paths[ch->path], lang_mask)) {
+	switch (effective_class(&h->paths[ch->path], m)) {
 	case GIT_CLASS_SOURCE: out->src_churn += churn; break;
 	case GIT_CLASS_TEST:
 		out->test_churn += churn;
@@ -206,8 +222,8 @@ static void sum_change(struct git_history_view *v, struct git_history_diffsum *o
 	}
 }
 
-void git_history_diff_sum(struct git_history_diffsum *out, struct git_history_view *v, const uint32_t *commits,
-			  size_t n, uint64_t lang_mask)
+static void diff_sum(struct git_history_diffsum *out, struct git_history_view *v, const uint32_t *commits, size_t n,
+		     const struct sum_mode *m)
 {
 	const struct git_history *h = v->h;
 	uint32_t *paths = out->paths;
@@ -232,7 +248,7 @@ void git_history_diff_sum(struct git_history_diffsum *out, struct git_history_vi
 		out->commits++;
 		const struct git_history_commit *cm = &h->commits[c];
 		for (uint32_t k = 0; k < cm->nchanges; k++)
-			sum_change(v, out, &h->changes[cm->changes_off + k], lang_mask, pe);
+			sum_change(v, out, &h->changes[cm->changes_off + k], m, pe);
 	}
 	uint64_t total = out->lines_added + out->lines_deleted;
 	for (size_t i = 0; i < out->npaths; i++) {
@@ -247,7 +263,7 @@ void git_history_diff_sum(struct git_history_diffsum *out, struct git_history_vi
 		out->files_renamed += (f & PF_RENAMED) != 0;
 		out->binary_files += (f & PF_BINARY) != 0;
 		const struct git_history_path *hp = &h->paths[p];
-		switch (effective_class(hp, lang_mask)) {
+		switch (effective_class(hp, m)) {
 		case GIT_CLASS_SOURCE: out->src_files++; break;
 		case GIT_CLASS_TEST: out->test_files++; break;
 		case GIT_CLASS_DOC: out->doc_files++; break;
@@ -255,14 +271,34 @@ void git_history_diff_sum(struct git_history_diffsum *out, struct git_history_vi
 			out->ci_files++;
 			out->tools |= hp->cls.tools;
 			break;
-		default: out->other_files++; break;
+		default:
+			/* TravisTorrent counted Linguist's prose files in none of its three columns */
+			if (!(m->tt && hp->cls.linguist == GIT_LINGUIST_PROSE))
+				out->other_files++;
+			break;
 		}
 		if (total && v->pchurn[p]) {
 			double q = (double)v->pchurn[p] / (double)total;
 			out->entropy -= q * log2(q);
 		}
 	}
+	if (m->tt) /* TravisTorrent's src files are every programming file, its tests included */
+		out->src_files += out->test_files;
 	qsort(out->paths, out->npaths, sizeof(uint32_t), cmp_u32);
+}
+
+void git_history_diff_sum(struct git_history_diffsum *out, struct git_history_view *v, const uint32_t *commits,
+			  size_t n, uint64_t lang_mask)
+{
+	struct sum_mode m = { lang_mask, 0, GIT_LANG_NONE };
+	diff_sum(out, v, commits, n, &m);
+}
+
+void git_history_diff_sum_tt(struct git_history_diffsum *out, struct git_history_view *v, const uint32_t *commits,
+			     size_t n, int project_lang)
+{
+	struct sum_mode m = { 0, 1, project_lang };
+	diff_sum(out, v, commits, n, &m);
 }
 
 void git_history_diffsum_release(struct git_history_diffsum *d)
