@@ -2,9 +2,12 @@
  * CI provider benchmarks against the loopback fixture server (started by
  * bench/ci_economy.sh).
  *
- *   bench_ci lookups URL FRACTION   validate a fraction of every repository's
+ *   bench_ci lookups URL FRACTION [UNKNOWN]
+ *                                   validate a fraction of every repository's
  *                                   runs (repository + batch look-up), as the
- *                                   validation jobs do for an imported CSV
+ *                                   validation jobs do for an imported CSV;
+ *                                   UNKNOWN (e.g. 0.05) adds that share of ids
+ *                                   the repository does not have
  *   bench_ci logs URL N             download N job logs, 8 in flight
  *
  * Each prints the requests made and the wall time next to a reference run in
@@ -92,11 +95,34 @@ static double replay(const char *base, int conc, long *count)
 	return (mono_now() - t0) / 1e6;
 }
 
-static int lookups(const char *base, double fraction)
+/*
+ * Appends about unknown * n ids that the repository does not have, as a CSV
+ * with typos and other repositories' runs has: a third above its newest
+ * run, a third below its oldest, a third between its runs (the id after a
+ * chosen run: absent, or another repository's run).
+ */
+static size_t add_unknown(char **ids, size_t n, double unknown, long long newest, long long oldest, unsigned *seed)
+{
+	size_t u = (size_t)(n * unknown + 0.5), k = n;
+	for (size_t i = 0; i < u && n; i++) {
+		long long id;
+		if (i % 3 == 0)
+			id = newest + 1 + (long long)(rand_r(seed) % 100000);
+		else if (i % 3 == 1)
+			id = oldest - 1 - (long long)(rand_r(seed) % 100000);
+		else
+			id = atoll(ids[rand_r(seed) % n]) + 1;
+		ids[k++] = xasprintf("%lld", id);
+	}
+	return k - n;
+}
+
+static int lookups(const char *base, double fraction, double unknown)
 {
 	json_t *repos = bench_fixture_call(base, "/_fixture/world", NULL), *r;
 	struct ci_provider *p = bench_open_github("bench_ci", base, 8);
-	size_t i, builds = 0, found = 0, labelled = 0, jobs = 0, jobs_expected = 0, nrepos = json_array_size(json_object_get(repos, "repos"));
+	size_t i, builds = 0, found = 0, labelled = 0, jobs = 0, jobs_expected = 0, absent = 0, real = 0;
+	size_t nrepos = json_array_size(json_object_get(repos, "repos"));
 	struct ci_http_stats st;
 	unsigned seed = 42;
 	/* The "CSV": a fraction of every repository's runs, chosen before timing. */
@@ -106,12 +132,20 @@ static int lookups(const char *base, double fraction)
 		json_t *w = bench_fixture_call(base, path, NULL), *run;
 		size_t k;
 		work[i].name = json_string_value(r);
-		work[i].ids = xcalloc(json_array_size(json_object_get(w, "runs")) + 1, sizeof(char *));
-		json_array_foreach(json_object_get(w, "runs"), k, run)
+		json_t *runs = json_object_get(w, "runs");
+		size_t nr = json_array_size(runs);
+		work[i].ids = xcalloc(nr + (size_t)(nr * unknown) + 2, sizeof(char *));
+		json_array_foreach(runs, k, run)
 			if ((double)rand_r(&seed) / RAND_MAX < fraction) {
 				work[i].ids[work[i].n++] = xasprintf("%lld", (long long)json_integer_value(json_object_get(run, "id")));
 				jobs_expected += json_array_size(json_object_get(run, "jobs"));
 			}
+		real += work[i].n;
+		if (nr && unknown > 0)
+			work[i].n += add_unknown(work[i].ids, work[i].n, unknown,
+						 (long long)json_integer_value(json_object_get(json_array_get(runs, 0), "id")),
+						 (long long)json_integer_value(json_object_get(json_array_get(runs, nr - 1), "id")),
+						 &seed);
 		builds += work[i].n;
 		json_decref(w);
 		free(path);
@@ -148,6 +182,7 @@ static int lookups(const char *base, double fraction)
 		}
 		free(runs);
 		for (size_t k = 0; k < work[i].n; k++) {
+			absent += items[k].rc == CI_ERR_NOT_FOUND;
 			jobs += items[k].run.n_jobs;
 			found += items[k].rc == 0;
 			labelled += items[k].rc == 0 && ci_run_is_labelled(&items[k].run);
@@ -160,11 +195,14 @@ static int lookups(const char *base, double fraction)
 	long served = bench_fixture_stat(base, "requests"), replayed = 0;
 	long served_usec = bench_fixture_stat(base, "served_usec");
 	double ref = replay(base, 1, &replayed);
-	printf("ci lookups: %zu builds over %zu repositories (%.0f%% of their runs): %zu found, %zu labelled\n",
-	       builds, nrepos, fraction * 100, found, labelled);
+	printf("ci lookups: %zu builds over %zu repositories (%.0f%% of their runs, plus %.0f%% unknown ids): %zu found,"
+	       " %zu labelled, %zu not found\n", builds, nrepos, fraction * 100, unknown * 100, found, labelled, absent);
 	printf("  jobs: %zu listed with their runs, %zu in the fixture world for these builds\n", jobs, jobs_expected);
 	printf("  requests: %llu by the client, %ld answered by the server = %.1f builds per request (target >= 20)\n",
 	       (unsigned long long)st.requests, served, (double)builds / (double)(st.requests ? st.requests : 1));
+	if (unknown > 0)
+		printf("  budget (issue 13): one request per 20 found builds plus one per unknown id = %zu; used %llu\n",
+		       (found + 19) / 20 + absent, (unsigned long long)st.requests);
 	printf("  time: %.3f s ciminer (%.0f builds/s, client CPU %.3f s); reference: the same %ld requests replayed"
 	       " with bare curl %.3f s (ratio %.2f); server handler time %.3f s\n",
 	       took, builds / took, cpu, replayed, ref, took / ref, served_usec / 1e6);
@@ -177,7 +215,7 @@ static int lookups(const char *base, double fraction)
 	free(work);
 	json_decref(repos);
 	ci_provider_free(p);
-	return found == builds && jobs == jobs_expected ? 0 : 1;
+	return found == real && found + absent == builds && jobs == jobs_expected ? 0 : 1;
 }
 
 static int count_write(void *ctx, const void *data, size_t n)
@@ -261,11 +299,11 @@ static int logs(const char *base, size_t want)
 int main(int argc, char **argv)
 {
 	if (argc < 4 || (strcmp(argv[1], "lookups") && strcmp(argv[1], "logs"))) {
-		fprintf(stderr, "usage: bench_ci lookups URL FRACTION | bench_ci logs URL N\n");
+		fprintf(stderr, "usage: bench_ci lookups URL FRACTION [UNKNOWN] | bench_ci logs URL N\n");
 		return 2;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if (!strcmp(argv[1], "lookups"))
-		return lookups(argv[2], atof(argv[3]));
+		return lookups(argv[2], atof(argv[3]), argc > 4 ? atof(argv[4]) : 0);
 	return logs(argv[2], (size_t)atol(argv[3]));
 }

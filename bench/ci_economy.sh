@@ -2,7 +2,8 @@
 # CI providers against the loopback fixture server (tests/fixture-server/ciserver.py):
 #  1. API economy: validating 10,000 builds over 20 repositories (issue 3's target:
 #     at most one request per 20 builds), once with every run of a repository in
-#     the CSV and once with half of them;
+#     the CSV, once with half of them, and once with 5% unknown ids added (issue 13:
+#     at most one request per 20 found builds plus one per unknown id);
 #  2. log downloads: 5,000 real-size job logs (../shared/fixtures/logs, when
 #     present) 8 in flight, as ingestion does (issue 4).
 # Each figure is printed beside the same requests replayed with bare curl.
@@ -26,6 +27,8 @@ start --generate "repos=20,runs=$builds,seed=1"
 stop
 start --generate "repos=20,runs=$((builds * 2)),seed=2"
 "$build/bench/bench_ci" lookups "$url" 0.5
+# issue 13: 5% unknown ids (above the newest run, below the oldest, between)
+"$build/bench/bench_ci" lookups "$url" 1.0 0.05
 stop
 
 logs_from=()

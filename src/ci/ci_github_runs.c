@@ -6,21 +6,24 @@
  * Run ids grow with creation time, so the wanted runs of a repository lie
  * between the creation times of its newest and oldest wanted id:
  *
- *  1. Probe the two extreme ids singly (moving inwards past ids that do not
- *     exist) to learn that time window.
+ *  1. Probe the two extreme ids singly, moving inwards past ids that do not
+ *     exist (they would cost one single look-up each anyway), to learn that
+ *     time window. After PROBE_TRIES absent ids from the newest end the
+ *     repository itself is asked for once, so that a CSV naming a deleted
+ *     repository costs a handful of requests, not one per id.
  *  2. List /actions/runs?per_page=100&created=LO..HI newest first, matching
- *     ids locally. GitHub serves at most 1,000 results of a filtered list,
- *     so after 10 pages the window's upper end moves down to the oldest
- *     creation time seen and listing goes on from there.
+ *     ids locally (an end without any existing id is left open: "*"). GitHub
+ *     serves at most 1,000 results of a filtered list, so after 10 pages the
+ *     window's upper end moves down to the oldest creation time seen and
+ *     listing goes on from there.
  *  3. Before each further page, compare what is left to list (total_count
  *     minus what was seen) with the number of ids still unresolved: when
  *     single look-ups are cheaper, stop listing.
  *  4. Look up what is still unresolved singly (concurrently); a 404 there is
  *     the definitive "not found".
  *
- * A probe gives up after PROBE_TRIES absent ids from an end; when no probed id
- * exists at all the repository itself is asked for once, so that a CSV naming
- * a deleted repository costs a handful of requests, not one per id.
+ * So unknown ids anywhere (above the newest run, below the oldest, between)
+ * cost one request each on top of about one per 100 found runs.
  * Few ids (<= SINGLES_MAX) go straight to step 4. All requests go through the
  * ETag cache, so a repeated validation mostly costs 304s.
  */
@@ -36,7 +39,8 @@
 #define SINGLES_MAX 3
 #define PER_PAGE 100
 #define LIST_CAP 1000 /* results GitHub serves for one filtered query */
-#define PROBE_TRIES 3 /* absent ids tried from each end before giving up on a window */
+#define PROBE_TRIES 3 /* ids probed one at a time from an end before the repository is checked */
+#define PROBE_GROUP 8 /* most ids probed at once (after 32 absent ones) */
 
 struct want {
 	int64_t id;
@@ -117,36 +121,61 @@ static int singles(struct lookup *L, struct want **ws, size_t n, struct err *e)
 	return fatal;
 }
 
-/* Probes from one end inwards until an id exists (at most PROBE_TRIES look-ups);
- * returns its creation time or CI_TIME_UNKNOWN. */
+static int repo_gone(struct lookup *L, struct err *e);
+
+/*
+ * Probes from one end inwards until an id exists; returns its creation time,
+ * or CI_TIME_UNKNOWN when no id of that end exists (or on a fatal error).
+ *
+ * Moving on past absent ids costs nothing extra: an id that does not exist is
+ * settled by exactly one single look-up whatever the order, and the listing
+ * could not have found it. So unknown ids at an end (a typo, another
+ * repository's runs) never make the window unknown; they cost one request
+ * each. Ids go one at a time (the usual case: the first exists); after
+ * PROBE_TRIES absent ids from the newest end the repository itself is asked
+ * for once (a deleted one settles every id with one request). After t absent
+ * ids, t/4 (at most PROBE_GROUP) go at once, so that a long run of unknown
+ * ids does not cost one round trip each; such a group may look up singly a
+ * few existing ids that the listing would have found, at most a quarter of
+ * the unknown ids probed.
+ */
 static int64_t probe(struct lookup *L, int newest, int *fatal, struct err *e)
 {
-	int tries = 0;
-	for (size_t k = 0; k < L->nw && tries < PROBE_TRIES; k++) {
-		struct want *w = &L->w[newest ? k : L->nw - 1 - k];
-		if (w->done) {
-			if (w->created != CI_TIME_UNKNOWN)
-				return w->created;
-			continue;
+	size_t k = 0, tried = 0;
+	while (k < L->nw && L->left > 0) {
+		struct want *grp[PROBE_GROUP], *known = NULL;
+		size_t ng = 0, size = tried / 4 < 1 ? 1 : tried / 4 > PROBE_GROUP ? PROBE_GROUP : tried / 4;
+		for (; k < L->nw && ng < size && !known; k++) {
+			struct want *w = &L->w[newest ? k : L->nw - 1 - k];
+			if (w->done && w->created != CI_TIME_UNKNOWN)
+				known = w; /* found by the other end's probe */
+			else if (!w->done)
+				grp[ng++] = w;
 		}
-		tries++;
-		if ((*fatal = singles(L, &w, 1, e)))
+		if (ng && (*fatal = singles(L, grp, ng, e)))
 			return CI_TIME_UNKNOWN;
-		if (w->created != CI_TIME_UNKNOWN)
-			return w->created;
+		for (size_t i = 0; i < ng; i++)
+			if (grp[i]->created != CI_TIME_UNKNOWN)
+				return grp[i]->created;
+		if (known)
+			return known->created;
+		tried += ng;
+		if (newest && tried == PROBE_TRIES && (*fatal = repo_gone(L, e)))
+			return CI_TIME_UNKNOWN;
 	}
 	return CI_TIME_UNKNOWN;
 }
 
-/* Lists runs created in [lo, hi], newest first; returns a fatal code or 0. */
+/* Lists runs created in [lo, hi], newest first (an unknown bound is "*"); returns a fatal code or 0. */
 static int list_window(struct lookup *L, int64_t lo, int64_t hi, struct err *e)
 {
 	while (L->left > 0) {
 		char a[UTC_FMT_MAX], b[UTC_FMT_MAX];
 		/* An unknown lower end (the oldest ids do not exist) lists down to the first run. */
 		char *url = xasprintf("%s/repos/%s/actions/runs?per_page=%d&created=%s..%s", L->p->api_url, L->repo,
-				      PER_PAGE, lo == CI_TIME_UNKNOWN ? "*" : utc_format(lo, a), utc_format(hi, b));
-		int64_t total = -1, seen = 0, oldest = hi;
+				      PER_PAGE, lo == CI_TIME_UNKNOWN ? "*" : utc_format(lo, a),
+				      hi == CI_TIME_UNKNOWN ? "*" : utc_format(hi, b));
+		int64_t total = -1, seen = 0, oldest = hi == CI_TIME_UNKNOWN ? INT64_MAX : hi;
 		int page = 0, rc = 0;
 		while (url && L->left > 0) {
 			json_t *j = NULL, *runs, *run;
@@ -185,7 +214,8 @@ static int list_window(struct lookup *L, int64_t lo, int64_t hi, struct err *e)
 		if (rc)
 			return ci_err_is_transient(rc) ? rc : 0;
 		/* The filtered list ended before its 1,000-result cap: the window is done. */
-		if (total <= LIST_CAP || seen < LIST_CAP || oldest <= lo || oldest >= hi)
+		if (total <= LIST_CAP || seen < LIST_CAP || (lo != CI_TIME_UNKNOWN && oldest <= lo) ||
+		    (hi != CI_TIME_UNKNOWN && oldest >= hi) || oldest == INT64_MAX)
 			return 0;
 		/* Continue below the oldest run seen (inclusive: runs may share a second). */
 		hi = oldest;
@@ -253,13 +283,15 @@ int ci_github_runs_lookup(struct ci_provider *p, const char *repo, struct ci_loo
 
 	if (L.nw > SINGLES_MAX) {
 		int64_t hi = probe(&L, 1, &fatal, e);
-		int64_t lo = fatal || hi == CI_TIME_UNKNOWN ? CI_TIME_UNKNOWN : probe(&L, 0, &fatal, e);
-		if (!fatal && hi != CI_TIME_UNKNOWN && lo != CI_TIME_UNKNOWN && L.left > 0)
-			fatal = list_window(&L, lo < hi ? lo : hi, lo < hi ? hi : lo, e);
-		else if (!fatal && hi != CI_TIME_UNKNOWN && L.left > 0)
-			fatal = list_window(&L, CI_TIME_UNKNOWN, hi, e);
-		else if (!fatal && hi == CI_TIME_UNKNOWN && L.left > 0)
-			fatal = repo_gone(&L, e);
+		int64_t lo = fatal ? CI_TIME_UNKNOWN : probe(&L, 0, &fatal, e);
+		if (lo != CI_TIME_UNKNOWN && hi != CI_TIME_UNKNOWN && lo > hi) {
+			int64_t t = lo; /* ids and creation times need not agree exactly */
+			lo = hi;
+			hi = t;
+		}
+		/* An end whose every id is absent leaves that bound open ("*"). */
+		if (!fatal && L.left > 0 && (hi != CI_TIME_UNKNOWN || lo != CI_TIME_UNKNOWN))
+			fatal = list_window(&L, lo, hi, e);
 	}
 	rest = xcalloc(L.nw ? L.nw : 1, sizeof(*rest));
 	for (size_t i = 0; i < L.nw; i++)

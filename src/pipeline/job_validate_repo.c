@@ -27,6 +27,7 @@ struct repo_job {
 	struct ci_provider *p;
 	int64_t source_id, repo_id;
 	const char *provider, *repo;
+	const char *canonical; /* the provider's spelling of repo (a renamed repository's new name) */
 };
 
 static int mark_rows(struct repo_job *j, const char *status, const char *reason, struct err *e)
@@ -93,7 +94,7 @@ static int run_batch(struct repo_job *j, char **ids, size_t n, int *transient, s
 	struct ci_lookup *items = xcalloc(n, sizeof(*items));
 	for (size_t i = 0; i < n; i++)
 		items[i].run_id = ids[i];
-	int rc = ci_runs_lookup(j->p, j->repo, items, n, e);
+	int rc = ci_runs_lookup(j->p, j->canonical, items, n, e);
 	/* Every found run's jobs, in bulk, before the transaction (network outside it). */
 	struct ci_run **found = xcalloc(n, sizeof(*found));
 	size_t nfound = 0;
@@ -101,7 +102,7 @@ static int run_batch(struct repo_job *j, char **ids, size_t n, int *transient, s
 		if (items[i].rc == 0)
 			found[nfound++] = &items[i].run;
 	struct err je = ERR_INIT;
-	if (rc == 0 && nfound && ci_jobs_fill(j->p, j->repo, found, nfound, &je))
+	if (rc == 0 && nfound && ci_jobs_fill(j->p, j->canonical, found, nfound, &je))
 		log_warn("validation of %s: the jobs of some runs could not be listed (%s); runs refused for good are"
 			 " stored without them (ingestion asks again), the others stay pending",
 			 j->repo, je.msg);
@@ -174,6 +175,8 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 		rc = mark_rows(&j, "not_found", reason, e);
 	} else if (rc == 0) {
 		rc = warehouse_upsert_repo(j.s, j.provider, archive, &repo, &j.repo_id, e);
+		/* A renamed repository answers its old name with a redirect per request: ask by the new one. */
+		j.canonical = repo.full_name ? repo.full_name : j.repo;
 		struct strvec ids = STRVEC_INIT;
 		if (rc == 0)
 			rc = pending_ids(&j, &ids, e);

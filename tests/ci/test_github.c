@@ -220,14 +220,14 @@ static long lookup_count(struct ci_provider *p, char **ids, size_t n, size_t *fo
 	return fx_count(&srv, NULL, "requests");
 }
 
-/* All run ids of org0/project-0 (newest first) from the server itself. */
-static size_t world_ids(char ***out)
+/* All run ids of a repository (newest first) from the server itself. */
+static size_t repo_ids(const char *repo, char ***out)
 {
 	size_t n = 0, cap = 0;
 	*out = NULL;
 	for (int page = 1;; page++) {
 		char path[160];
-		snprintf(path, sizeof(path), "/repos/org0/project-0/actions/runs?per_page=100&page=%d", page);
+		snprintf(path, sizeof(path), "/repos/%s/actions/runs?per_page=100&page=%d", repo, page);
 		json_t *j = fx_call(&srv, path, NULL), *r;
 		size_t i, before = n;
 		json_array_foreach(json_object_get(j, "workflow_runs"), i, r) {
@@ -244,6 +244,76 @@ static size_t world_ids(char ***out)
 			break;
 	}
 	return n;
+}
+
+static size_t world_ids(char ***out)
+{
+	return repo_ids("org0/project-0", out);
+}
+
+static void free_ids(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+/*
+ * Issue 13's budget: unknown ids anywhere (above the newest run, below the
+ * oldest, between; other repositories' runs) cost about one request each on
+ * top of one per 20 found builds, never a fall-back to one request per build.
+ */
+Test(github, unknown_ids_at_either_end_or_between_cost_one_request_each)
+{
+	const char *args[] = { "--generate", "repos=2,runs=800,seed=11", NULL };
+	start(args);
+	struct ci_provider *p = open_github(NULL);
+	char **all, **other, **want, above[5][24], below[5][24];
+	size_t n = repo_ids("org0/project-0", &all), no = repo_ids("org1/project-1", &other), found = 0;
+	cr_assert_gt(n, 300);
+	want = calloc(n + 20, sizeof(*want));
+	long newest = atol(all[0]), oldest = atol(all[n - 1]);
+	cr_assert_gt(oldest, 5, "the generated ids leave room below the oldest");
+	for (int i = 0; i < 5; i++) {
+		snprintf(above[i], sizeof(above[i]), "%ld", newest + 1000 + i * 7);
+		snprintf(below[i], sizeof(below[i]), "%d", 1 + i);
+	}
+	/* Runs of the other repository whose ids lie inside this one's range. */
+	char *between[5];
+	size_t nb = 0;
+	for (size_t i = 0; i < no && nb < 5; i++)
+		if (atol(other[i]) < newest && atol(other[i]) > oldest)
+			between[nb++] = other[i];
+	cr_assert_eq(nb, 5, "the two repositories' ids interleave");
+	const char *where[] = { "above the newest", "below the oldest", "between", "everywhere" };
+	for (int c = 0; c < 4; c++) {
+		size_t k = 0, unknown = 0;
+		for (int i = 0; i < 5; i++) {
+			if (c == 0 || c == 3)
+				want[k++] = above[i], unknown++;
+			if (c == 1 || c == 3)
+				want[k++] = below[i], unknown++;
+		}
+		for (size_t i = 0; i < n; i++) {
+			want[k++] = all[i];
+			if ((c == 2 || c == 3) && i % 60 == 30 && i / 60 < nb)
+				want[k++] = between[i / 60], unknown++;
+		}
+		long reqs = lookup_count(p, want, k, &found);
+		cr_assert_eq(found, n, "%s: %zu of %zu runs found", where[c], found, n);
+		long budget = (long)(found + 19) / 20 + (long)unknown + 2;
+		cr_assert_leq(reqs, budget, "unknown ids %s: %zu found and %zu unknown cost %ld requests (budget %ld)",
+			      where[c], found, unknown, reqs, budget);
+	}
+	/* Every id names another repository's run: one request per id plus the repository check. */
+	long reqs = lookup_count(p, other, 40, &found);
+	cr_assert_eq(found, 0);
+	cr_assert_leq(reqs, 41, "40 ids of another repository cost %ld requests", reqs);
+	free_ids(all, n);
+	free_ids(other, no);
+	free(want);
+	ci_provider_free(p);
+	fx_stop(&srv);
 }
 
 Test(github, validates_many_builds_with_one_request_per_twenty_or_less)
@@ -299,7 +369,7 @@ Test(github, pages_past_githubs_1000_result_cap_of_a_filtered_list)
 	fx_stop(&srv);
 }
 
-Test(github, lists_down_from_the_newest_when_the_oldest_ids_do_not_exist)
+Test(github, probes_past_absent_oldest_ids_to_the_oldest_real_run)
 {
 	const char *args[] = { "--generate", "repos=1,runs=300,seed=10", NULL };
 	start(args);
@@ -313,8 +383,8 @@ Test(github, lists_down_from_the_newest_when_the_oldest_ids_do_not_exist)
 	want[k++] = "3";
 	long reqs = lookup_count(p, want, k, &found);
 	cr_assert_eq(found, 300);
-	/* 1 probe from the newest end, 3 absent from the oldest, 3 pages of created=*..newest. */
-	cr_assert_eq(reqs, 7, "%ld requests", reqs);
+	/* 1 probe from the newest end, 3 absent and the oldest real one from the other end, 3 pages. */
+	cr_assert_eq(reqs, 8, "%ld requests", reqs);
 	for (size_t i = 0; i < n; i++)
 		free(all[i]);
 	free(all);

@@ -66,6 +66,7 @@ DEFAULT_CONFIG = {
     "latency_ms": 0,         # added to every answer
     "storage_host": None,    # host of log storage URLs (default: "localhost" when serving on 127.0.0.1)
     "record": False,         # keep the path of every answered request (GET /_fixture/requests)
+    "renamed": {},           # "old/name" -> "new/name": 301 from every /repos/old/name path, like GitHub
 }
 
 
@@ -381,6 +382,9 @@ class Handler(BaseHTTPRequestHandler):
                                        "Authenticated requests get a higher rate limit.)",
                                        "documentation_url": "https://docs.github.com/rest/overview/resources-in-the-"
                                        "rest-api#rate-limiting"}, headers=self.rl)
+        moved = self.renamed(path, parts.query)
+        if moved:
+            return self.send(301, {"message": "Moved Permanently", "url": moved}, headers=dict(self.rl, Location=moved))
         rec = self.recorded_answer(path)
         if rec is not None:
             return rec
@@ -389,6 +393,14 @@ class Handler(BaseHTTPRequestHandler):
                              headers=self.rl)
         groups = [unquote(g) for g in m.groups()]
         return getattr(self, name)(*groups)
+
+    def renamed(self, path, query):
+        """GitHub answers a renamed repository's old name with a 301 to the new one (config "renamed")."""
+        m = re.match(r"^/repos/([^/]+/[^/]+)(/.*)?$", path)
+        new = m and {k.lower(): v for k, v in self.state.config.get("renamed", {}).items()}.get(m.group(1).lower())
+        if not new:
+            return None
+        return "%s/repos/%s%s%s" % (self.base(), new, m.group(2) or "", "?" + query if query else "")
 
     def charge_miss(self):
         """A conditional request that did not match was not charged up front."""

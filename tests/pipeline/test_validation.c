@@ -228,6 +228,28 @@ Test(validation, github_source_ends_with_exact_counts_and_every_found_run_with_i
 	free(csv);
 }
 
+/* GitHub answers a renamed repository's old name with a 301 per request: validation asks by the new name. */
+Test(validation, a_renamed_repository_is_validated_under_its_new_name_with_one_redirect)
+{
+	write_basic_world();
+	start_server("{\"renamed\": {\"acme/old-widget\": \"acme/widget\"}}");
+	setenv("CIMINER_GITHUB_TOKENS", "token-a", 1);
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "build_id,repo_name\n");
+	for (int i = 1; i <= 12; i++)
+		buf_addf(&b, "%d,acme/old-widget\n", 1000 + i);
+	buf_addstr(&b, "1999,acme/old-widget\n"); /* no such run */
+	char *csv = pt_write(tmp, "renamed.csv", buf_cstr(&b), 0);
+	buf_release(&b);
+	int64_t id = import(s, csv, NULL, NULL);
+	validate(s, db_url, id);
+	assert_stats(stats_of(s, id), 13, 12, 1, 0, 0, 0);
+	cr_assert_eq(fx_count(&srv, "by_status", "301"), 1, "only the repository itself was asked by its old name");
+	cr_assert_leq(fx_count(&srv, NULL, "requests"), 8, "13 rows of a renamed repository cost a handful of requests");
+	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_repositories WHERE full_name = 'acme/widget'"), 1);
+	free(csv);
+}
+
 Test(validation, without_a_token_the_jobs_come_through_rest_and_are_the_same)
 {
 	write_basic_world();
