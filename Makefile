@@ -18,7 +18,7 @@ ciminer: configure
 
 test: configure
 	@cmake --build $(BUILD) -j $(JOBS)
-	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@tests/support/run-suite $(BUILD) $(JOBS)
 
 bench: ciminer
 	@cmake --build $(BUILD) -j $(JOBS)

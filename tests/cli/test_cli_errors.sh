@@ -4,7 +4,7 @@
 # in the data dir where the refusal comes before any work.
 set -euo pipefail
 bin=${CIMINER_BIN:?CIMINER_BIN is the ciminer binary}
-tmp=$(mktemp -d)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
 unset CIMINER_DB CIMINER_DATA_DIR

@@ -5,7 +5,7 @@
 # same data dir is safe and gives the same files again.
 set -euo pipefail
 bin=${CIMINER_BIN:?}
-tmp=$(mktemp -d /tmp/ciminer-test-demo.XXXXXX)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-test-demo.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 bin=${CIMINER_BIN:?CIMINER_BIN must name the ciminer binary}
 src=${CIMINER_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-tmp=$(mktemp -d /tmp/ciminer-docs-fresh.XXXXXX)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-docs-fresh.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
 "$bin" features --markdown > "$tmp/features.md"

@@ -4,7 +4,7 @@
 set -euo pipefail
 bin=${CIMINER_BIN:?CIMINER_BIN is the ciminer binary}
 data=${CIMINER_SOURCE_DIR:?}/tests/logs/data
-tmp=$(mktemp -d)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

@@ -11,7 +11,7 @@ if [ ! -d "$root/logs" ]; then
   echo "skipped: $root is absent (the LogChunks subset is not on this machine)"
   exit 0
 fi
-tmp=$(mktemp -d)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-test.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 find "$root/logs" -name '*.log.gz' -print0 | sort -z | xargs -0 "$bin" --json logs parse >"$tmp/r.json"
 /usr/bin/python3 - "$tmp/r.json" "$root" <<'PY'

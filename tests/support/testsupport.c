@@ -1,6 +1,15 @@
-/* Test helpers: temp folders, fixtures, per-test databases. */
+/*
+ * Test helpers: temp folders, fixtures, per-test databases.
+ *
+ * Everything a test makes here is undone when its process exits (atexit),
+ * whether the test passed or failed an assertion: Criterion runs each test
+ * in its own process and exits it normally after a failed assertion. A test
+ * that crashes leaves its folders behind; the suite's test_tmp fixture
+ * (tests/tests.cmake) reports and removes them.
+ */
 #include "testsupport.h"
 #include "core/buf.h"
+#include "core/err.h"
 #include "core/fs.h"
 #include "core/xalloc.h"
 #include <stdarg.h>
@@ -11,6 +20,42 @@
 #include <unistd.h>
 #include <libpq-fe.h>
 
+/*
+ * What this process made: folders to remove and PostgreSQL databases to
+ * drop at exit. The owner pid keeps a forked child (pt_spawn_worker) that
+ * exits from removing its parent's folders.
+ */
+static struct strvec made_dirs = STRVEC_INIT, made_dbs = STRVEC_INIT;
+static pid_t made_by;
+
+static char *pg_server_url(void);
+static void drop_databases(void);
+
+static void cleanup_at_exit(void)
+{
+	if (getpid() != made_by)
+		return;
+	for (size_t i = 0; i < made_dirs.n; i++) {
+		struct err e = ERR_INIT;
+		if (fs_exists(made_dirs.v[i]) && fs_remove_tree(made_dirs.v[i], &e))
+			fprintf(stderr, "test: cannot remove %s: %s\n", made_dirs.v[i], e.msg);
+	}
+	strvec_clear(&made_dirs);
+	drop_databases();
+}
+
+static void remember(struct strvec *list, const char *what)
+{
+	if (made_by != getpid()) {
+		/* First use in this process (or in a forked child): start a fresh list. */
+		made_by = getpid();
+		strvec_clear(&made_dirs);
+		strvec_clear(&made_dbs);
+		atexit(cleanup_at_exit);
+	}
+	strvec_push(list, what);
+}
+
 char *ts_tempdir(const char *tag)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -19,6 +64,7 @@ char *ts_tempdir(const char *tag)
 		perror("mkdtemp");
 		abort();
 	}
+	remember(&made_dirs, tpl);
 	return tpl;
 }
 
@@ -96,6 +142,8 @@ char *ts_new_db_url(void)
 	free(sql);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK)
 		fprintf(stderr, "test: CREATE DATABASE failed: %s", PQerrorMessage(c));
+	else
+		remember(&made_dbs, name);
 	PQclear(r);
 	PQfinish(c);
 	/* admin is postgresql://postgres@/postgres?host=...: swap the database name */
@@ -103,6 +151,23 @@ char *ts_new_db_url(void)
 	char *url = xasprintf("postgresql://postgres@/%s%s", name, q ? q : "");
 	free(admin);
 	return url;
+}
+
+/* Drops the databases of this process; WITH (FORCE) ends connections a failed test left open. */
+static void drop_databases(void)
+{
+	if (!made_dbs.n)
+		return;
+	char *admin = pg_server_url();
+	PGconn *c = admin ? PQconnectdb(admin) : NULL;
+	for (size_t i = 0; c && PQstatus(c) == CONNECTION_OK && i < made_dbs.n; i++) {
+		char *sql = xasprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", made_dbs.v[i]);
+		PQclear(PQexec(c, sql));
+		free(sql);
+	}
+	PQfinish(c);
+	free(admin);
+	strvec_clear(&made_dbs);
 }
 
 int ts_run(char **out, const char *fmt, ...)

@@ -7,7 +7,10 @@
 #define TESTS_SUPPORT_H
 #include <stddef.h>
 
-/* A fresh empty folder under $TMPDIR; the caller frees the string (the folder stays). */
+/*
+ * A fresh empty folder under $TMPDIR; the caller frees the string. The folder
+ * is removed when the test process exits (also after a failed assertion).
+ */
 char *ts_tempdir(const char *tag);
 /* Path of ../shared/fixtures/<rel>, or NULL when the fixtures are absent (skip then). */
 char *ts_fixture(const char *rel);
@@ -16,7 +19,7 @@ const char *ts_driver(void);
 /*
  * URL of a new empty database for this test: a file in a temp folder for
  * SQLite, a freshly created database on the suite's server for PostgreSQL.
- * The caller frees it. Returns NULL (and says why on stderr) when the pg
+ * The caller frees it; the folder or database goes when the process exits. Returns NULL (and says why on stderr) when the pg
  * server is not available.
  */
 char *ts_new_db_url(void);
