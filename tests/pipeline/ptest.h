@@ -211,6 +211,29 @@ static inline pid_t pt_spawn_worker(const char *db_url, const char *data_dir, co
 	return pid;
 }
 
+/*
+ * Freezes the worker of pt_spawn_worker() (SIGSTOP, waited for), so that what
+ * the test then reads of the database is exactly what pt_kill_worker() would
+ * interrupt; pt_thaw_worker() lets it go on. A test that polls for a state and
+ * then kills races the worker otherwise: on a loaded machine the worker moves
+ * on (finishes its job, or the phase) between the read and the kill. Returns
+ * 0, or -1 when the worker has exited (it is reaped then).
+ */
+static inline int pt_freeze_worker(pid_t pid)
+{
+	int wst;
+	if (kill(pid, SIGSTOP))
+		return -1;
+	if (waitpid(pid, &wst, WUNTRACED) != pid)
+		return -1;
+	return WIFSTOPPED(wst) ? 0 : -1;
+}
+
+static inline void pt_thaw_worker(pid_t pid)
+{
+	kill(pid, SIGCONT);
+}
+
 /* Kills the worker of pt_spawn_worker() with SIGKILL (no chance to clean up) and reaps it. */
 static inline void pt_kill_worker(pid_t pid)
 {

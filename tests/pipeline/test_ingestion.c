@@ -545,19 +545,22 @@ Test(ingestion, an_ingestion_whose_worker_is_killed_resumes_to_the_same_result)
 	/* Slow answers, so that the kill lands while a repository's jobs and logs are being fetched. */
 	cr_assert_eq(fx_config(&srv, "{\"latency_ms\": 60}"), 0);
 	pid_t pid = pt_spawn_worker(db_url, data, "ingestion");
-	int64_t ingesting = 0, jobs = 0;
-	int64_t deadline = mono_now() + 60 * USEC_PER_SEC;
-	while (mono_now() < deadline) {
+	/* Kill half-way through a repository; the worker is frozen while the state is read (pt_freeze_worker). */
+	int64_t ingesting = 0, jobs = 0, running = 0;
+	int alive = 1;
+	while ((alive = pt_freeze_worker(pid) == 0)) {
 		ingesting = pt_int(s, "SELECT COUNT(*) FROM training_ingestion_builds WHERE scenario_id = %lld AND status = 'ingesting'",
 				   (long long)id);
 		jobs = pt_int(s, "SELECT COUNT(*) FROM raw_build_jobs WHERE log_status IS NOT NULL");
-		if (ingesting > 0 && jobs >= 4)
+		running = pt_int(s, "SELECT COUNT(*) FROM jobs WHERE kind = 'ingest_repo' AND state = 'running'");
+		if (ingesting > 0 && jobs >= 4 && running == 1)
 			break;
-		usleep(10000);
+		pt_thaw_worker(pid);
+		usleep(10000); /* the polling period; the state is read frozen, not timed */
 	}
+	cr_assert(alive, "the child worker exited before it was seen half-way (ingesting %lld, jobs %lld, running %lld)",
+		  (long long)ingesting, (long long)jobs, (long long)running);
 	pt_kill_worker(pid);
-	cr_assert(ingesting > 0 && jobs >= 4, "the child worker never got half-way (ingesting %lld, jobs %lld)",
-		  (long long)ingesting, (long long)jobs);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM jobs WHERE kind = 'ingest_repo' AND state = 'running'"), 1,
 		     "the killed worker's job stays claimed until its lease expires");
 
