@@ -125,13 +125,18 @@ Test(http, a_403_with_no_remaining_marks_the_token_dry_and_retries_after_reset)
 	struct ci_http_config cfg = fast();
 	struct ci_http_client *c = ci_http_client_new(&cfg);
 	ci_http_add_tokens(c, host(), "Authorization: Bearer %s", "empty");
-	/* A reset refills the token at its limit, 0 here: raise the limit meanwhile. */
+	/*
+	 * A reset refills the token at its limit, 0 here: raise the limit meanwhile,
+	 * once the server has answered the 403 (raised earlier, when the client's
+	 * first request is late on a loaded machine, no 403 is ever answered).
+	 */
 	struct ci_http_req r = CI_HTTP_REQ_INIT;
 	struct err e = ERR_INIT;
 	r.url = repo_url;
 	pid_t kid = fork();
 	if (kid == 0) {
-		usleep(300000);
+		while (fx_count(&srv, NULL, "rate_limited") == 0) /* -1: the server is gone */
+			usleep(10000);
 		fx_config(&srv, "{\"tokens\": {\"empty\": {\"limit\": 50}}}");
 		_exit(0);
 	}
