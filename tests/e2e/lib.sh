@@ -162,8 +162,11 @@ e2e_server() {
 	: >"$out.out"
 	"$PY" "$E2E_SRC/tests/fixture-server/ciserver.py" "$@" >"$out.out" 2>"$out.err" &
 	E2E_PIDS+=($!)
-	local i
-	for i in $(seq 1 300); do
+	# Wait for its LISTEN line (printed once it accepts connections) while it
+	# lives; the bound is for a hung server only (it was 300 polls, about 30 s,
+	# which a Python start and world load can reach on a loaded machine).
+	local deadline=$((SECONDS + 600))
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		SERVER_URL=$(sed -n 's/^LISTEN //p' "$out.out")
 		[ -n "$SERVER_URL" ] && return 0
 		kill -0 "${E2E_PIDS[-1]}" 2>/dev/null || break
