@@ -75,7 +75,15 @@ static int keyed_run(struct job_ctx *ctx, struct err *e)
 	int k = (int)json_integer_value(json_object_get(ctx->payload, "key"));
 	bump_max(&app->max_inflight_key[k], atomic_fetch_add(&app->inflight_key[k], 1) + 1);
 	bump_max(&app->max_inflight_total, atomic_fetch_add(&app->inflight_total, 1) + 1);
-	usleep(30000);
+	/*
+	 * Hold the first job until a job of another repository is in flight too:
+	 * two 30 ms jobs need not overlap when a loaded machine runs the threads
+	 * one after the other. The bound is for a pool that never runs two.
+	 */
+	int64_t until = mono_now() + 60 * USEC_PER_SEC;
+	while (atomic_load(&app->max_inflight_total) < 2 && mono_now() < until)
+		usleep(1000);
+	usleep(30000); /* the window in which a second job of the same repository would show */
 	atomic_fetch_sub(&app->inflight_total, 1);
 	atomic_fetch_sub(&app->inflight_key[k], 1);
 	return 0;
