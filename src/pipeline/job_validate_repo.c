@@ -28,6 +28,8 @@ struct repo_job {
 	int64_t source_id, repo_id;
 	const char *provider, *repo;
 	const char *canonical; /* the provider's spelling of repo (a renamed repository's new name) */
+	struct row_update *rows; /* the current batch's verdicts, see set_row() */
+	size_t nrows, caprows;
 };
 
 static int mark_rows(struct repo_job *j, const char *status, const char *reason, struct err *e)
@@ -57,17 +59,72 @@ static int pending_ids(struct repo_job *j, struct strvec *ids, struct err *e)
 	return rc;
 }
 
+/* One source row's verdict, written with the rest of its batch by flush_rows(). */
+struct row_update {
+	char *build_id, *reason;
+	const char *status;
+	int64_t run_id;
+};
+
 static int set_row(struct repo_job *j, const char *build_id, const char *status, const char *reason, int64_t run_id,
 		   struct err *e)
 {
-	struct store_val p[] = { sv_text(status), sv_text(reason), sv_int(j->repo_id),
-				 run_id ? sv_int(run_id) : sv_null(), sv_int(utc_now()), sv_int(j->source_id),
-				 sv_text(j->provider), sv_text(j->repo), sv_text(build_id) };
-	return store_exec(j->s, e, NULL,
-			  "UPDATE source_builds SET status = ?, reason = ?, raw_repo_id = ?, raw_run_id = ?, updated_at = ?"
-			  " WHERE source_id = ? AND ci_provider = ? AND repo_name_from_source = ?"
-			  " AND build_id_from_source = ? AND status = 'pending'",
-			  9, p);
+	(void)e;
+	if (j->nrows == j->caprows) {
+		j->caprows = j->caprows ? 2 * j->caprows : BATCH;
+		j->rows = xrealloc(j->rows, j->caprows * sizeof(*j->rows));
+	}
+	j->rows[j->nrows++] = (struct row_update){ xstrdup(build_id), reason ? xstrdup(reason) : NULL, status, run_id };
+	return 0;
+}
+
+static void clear_rows(struct repo_job *j)
+{
+	for (size_t i = 0; i < j->nrows; i++) {
+		free(j->rows[i].build_id);
+		free(j->rows[i].reason);
+	}
+	j->nrows = 0;
+}
+
+/*
+ * The batch's verdicts in a few statements (UPDATE ... FROM (VALUES ...), on
+ * both drivers) instead of one per row; each row is found through the
+ * source_builds_repo index (migration 3). FLUSH_ROWS rows of 4 parameters stay
+ * under every SQLite build's limit of 999 parameters.
+ */
+#define FLUSH_ROWS 200
+static int flush_rows(struct repo_job *j, struct err *e)
+{
+	int rc = 0;
+	struct buf sql = BUF_INIT;
+	struct store_val *p = xcalloc(4 * FLUSH_ROWS + 5, sizeof(*p));
+	for (size_t at = 0; rc == 0 && at < j->nrows; at += FLUSH_ROWS) {
+		size_t n = j->nrows - at < FLUSH_ROWS ? j->nrows - at : FLUSH_ROWS, np = 0;
+		buf_reset(&sql);
+		buf_addstr(&sql, "UPDATE source_builds SET status = v.column2, reason = v.column3, raw_repo_id = ?,"
+				 " raw_run_id = CAST(v.column4 AS BIGINT), updated_at = ? FROM (VALUES ");
+		p[np++] = sv_int(j->repo_id);
+		p[np++] = sv_int(utc_now());
+		for (size_t i = 0; i < n; i++) {
+			struct row_update *u = &j->rows[at + i];
+			buf_addstr(&sql, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+			p[np++] = sv_text(u->build_id);
+			p[np++] = sv_text(u->status);
+			p[np++] = sv_text(u->reason);
+			p[np++] = u->run_id ? sv_int(u->run_id) : sv_null();
+		}
+		buf_addstr(&sql, ") AS v WHERE source_id = ? AND ci_provider = ? AND repo_name_from_source = ?"
+				 " AND status = 'pending' AND build_id_from_source = v.column1");
+		p[np++] = sv_int(j->source_id);
+		p[np++] = sv_text(j->provider);
+		p[np++] = sv_text(j->repo);
+		rc = store_exec(j->s, e, NULL, buf_cstr(&sql), np, p);
+	}
+	free(p);
+	buf_release(&sql);
+	clear_rows(j);
+	return rc;
 }
 
 /*
@@ -123,6 +180,9 @@ static int run_batch(struct repo_job *j, char **ids, size_t n, int *transient, s
 			rc = set_row(j, it->run_id, "not_found", it->err.msg, 0, e);
 		}
 	}
+	if (rc == 0 && store_in_tx(j->s))
+		rc = flush_rows(j, e);
+	clear_rows(j);
 	if (store_in_tx(j->s))
 		rc = store_tx_end(j->s, rc, e);
 	for (size_t i = 0; i < n; i++)
@@ -198,6 +258,7 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 			rc = err_set(e, ERR_NETWORK, "some builds of %s could not be looked up yet; they stay pending", j.repo);
 	}
 	ci_repo_release(&repo);
+	free(j.rows);
 	ci_provider_free(j.p);
 	free(archive);
 	return rc;

@@ -26,6 +26,7 @@
 #include "store/status.h"
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -154,32 +155,81 @@ static int add_columns(struct frame_build *fb, int tt_naming, struct err *e)
 
 /*
  * The Parrot and fail-rate-so-far keys, point in time like the features: the
- * previous build of the repository that had finished before this one started.
+ * previous build of the repository that had finished before this one started,
+ * and the failure rate of all those builds.
+ *
+ * Rows arrive grouped by repository and in start order, so the keys are
+ * carried forward in one walk per repository over its finished builds in
+ * completion order (as the feature engine carries history), instead of a query
+ * over every earlier build for each row, which made generation quadratic in
+ * the builds of a repository. Memory: one repository's completion times.
+ * (Two repositories of one name at different providers interleave in that
+ * order; each switch reloads, which is correct, only slower.)
  */
-static int history_keys(struct frame_build *fb, size_t r, struct store *s, int64_t repo_id, int64_t start,
-			struct err *e)
+struct history_walk {
+	int64_t repo_id, last_start;
+	int64_t *done_at;    /* completion times, ascending */
+	signed char *failed; /* 1 when that build failed */
+	size_t n, cap, pos;  /* builds [0, pos) finished before last_start */
+	int64_t nfailed;     /* failures among them */
+};
+
+static void history_walk_release(struct history_walk *w)
 {
-	struct store_val p[] = { sv_int(repo_id), sv_int(start) };
+	free(w->done_at);
+	free(w->failed);
+}
+
+static int history_walk_load(struct history_walk *w, struct store *s, int64_t repo_id, struct err *e)
+{
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SELECT completed_at, conclusion FROM raw_build_runs WHERE raw_repo_id = ? AND completed_at IS NOT NULL"
+		 " AND conclusion IN ('success', 'failure', 'timed_out', 'startup_failure')"
+		 " ORDER BY completed_at, LENGTH(ci_run_id), ci_run_id%s",
+		 store_dialect(s) == STORE_PG ? " COLLATE \"C\"" : "");
+	struct store_val p[] = { sv_int(repo_id) };
 	struct store_cursor *c;
-	if (store_query(s, &c, e,
-			"SELECT conclusion FROM raw_build_runs WHERE raw_repo_id = ? AND completed_at < ?"
-			" AND conclusion IN ('success', 'failure', 'timed_out', 'startup_failure')"
-			" ORDER BY completed_at DESC, LENGTH(ci_run_id) DESC, ci_run_id DESC",
-			2, p) < 0)
-		return e->code;
-	int64_t n = 0, failed = 0;
-	int rc;
+	int rc = store_query(s, &c, e, sql, 1, p);
+	if (rc < 0)
+		return rc;
+	w->repo_id = repo_id;
+	w->n = w->pos = 0;
+	w->nfailed = 0;
+	w->last_start = INT64_MIN;
 	while ((rc = store_next(c, e)) == 1) {
-		int out = feat_outcome_of(store_col_text(c, 0));
-		if (n == 0)
-			dataset_frame_set_i64(fb->f, (size_t)fb->col_prev, r, out);
-		n++;
-		failed += out == 1;
+		if (w->n == w->cap) {
+			w->cap = w->cap ? 2 * w->cap : 256;
+			w->done_at = xrealloc(w->done_at, w->cap * sizeof(*w->done_at));
+			w->failed = xrealloc(w->failed, w->cap * sizeof(*w->failed));
+		}
+		w->done_at[w->n] = store_col_int(c, 0);
+		w->failed[w->n] = feat_outcome_of(store_col_text(c, 1)) == 1;
+		w->n++;
 	}
 	store_cursor_free(c);
-	if (n > 0)
-		dataset_frame_set_f64(fb->f, (size_t)fb->col_rate, r, (double)failed / (double)n);
 	return rc;
+}
+
+static int history_keys(struct frame_build *fb, size_t r, struct history_walk *w, struct store *s, int64_t repo_id,
+			int64_t start, struct err *e)
+{
+	if (repo_id != w->repo_id) {
+		int rc = history_walk_load(w, s, repo_id, e);
+		if (rc < 0)
+			return rc;
+	} else if (start < w->last_start) { /* not in start order (cannot happen with fill_rows' ORDER BY): rewind */
+		w->pos = 0;
+		w->nfailed = 0;
+	}
+	w->last_start = start;
+	while (w->pos < w->n && w->done_at[w->pos] < start)
+		w->nfailed += w->failed[w->pos++];
+	if (w->pos > 0) {
+		dataset_frame_set_i64(fb->f, (size_t)fb->col_prev, r, w->failed[w->pos - 1]);
+		dataset_frame_set_f64(fb->f, (size_t)fb->col_rate, r, (double)w->nfailed / (double)w->pos);
+	}
+	return 0;
 }
 
 static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int strict, struct err *e)
@@ -200,6 +250,7 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 	int rc = store_query(s, &c, e, sql, 1, p);
 	if (rc < 0)
 		return rc;
+	struct history_walk walk = { .repo_id = -1 };
 	while ((rc = store_next(c, e)) == 1) {
 		int outcome = feat_outcome_of(store_col_text(c, 7));
 		if (outcome < 0) {
@@ -229,13 +280,15 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 				dataset_frame_set_str(fb->f, (size_t)fb->cols_meta[m], r, store_col_text(c, col));
 		}
 		dataset_frame_set_str(fb->f, (size_t)fb->col_concl, r, store_col_text(c, 7));
-		int hrc = history_keys(fb, r, s, store_col_int(c, 8), store_col_int(c, 5), e);
+		int hrc = history_keys(fb, r, &walk, s, store_col_int(c, 8), store_col_int(c, 5), e);
 		if (hrc < 0) {
 			store_cursor_free(c);
+			history_walk_release(&walk);
 			return hrc;
 		}
 	}
 	store_cursor_free(c);
+	history_walk_release(&walk);
 	return rc < 0 ? rc : dataset_frame_check(fb->f, e);
 }
 
