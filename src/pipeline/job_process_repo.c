@@ -131,6 +131,7 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 	 */
 	struct feat_vector vecs[BATCH];
 	char *errs[BATCH];
+	long logs_upto = 0;
 	for (size_t i = 0; rc == 0 && i < nb; i += BATCH) {
 		if (job_ctx_cancelled(ctx)) {
 			rc = err_set(e, ERR_CANCELLED, "processing of %s stopped (timeout or lost lease)", ri.repo.full_name);
@@ -146,8 +147,12 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 				errs[k] = xstrdup("the build is no longer in the warehouse");
 				continue;
 			}
-			for (long h = 0; rc == 0 && want_logs && h <= r; h++) /* the previous builds' logs too, for prev_log_* */
+			/* The previous builds' logs too, for prev_log_*; [0, logs_upto) are loaded already, so each
+			 * log is visited once per repository, not once per later build. */
+			for (long h = logs_upto; rc == 0 && want_logs && h <= r; h++)
 				rc = repo_inputs_log(&ri, s, app->data_dir, (size_t)h, NULL, e);
+			if (rc == 0 && want_logs && r + 1 > logs_upto)
+				logs_upto = r + 1;
 			struct feat_input in = { .build = &ri.runs[r].b, .repo = &ri.repo, .history = &ri.history,
 						 .git = ri.git, .log = ri.runs[r].log_state > 0 ? &ri.runs[r].log : NULL,
 						 .pr = repo_prs_find(&prs, ri.runs[r].h.pr_number) };
@@ -157,13 +162,19 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 		}
 		if (rc == 0)
 			rc = store_begin(s, e);
-		for (size_t k = 0; rc == 0 && k < n; k++)
+		int64_t processed = 0, partial = 0, failed = 0; /* the pending builds this batch finishes */
+		for (size_t k = 0; rc == 0 && k < n; k++) {
 			rc = errs[k] ? fail_build(s, &builds[i + k], errs[k], e)
 				     : store_vector(s, sid, &builds[i + k], rid, &vecs[k], e);
+			const char *st = errs[k] ? "failed" : feat_vector_status(&vecs[k]);
+			failed += strcmp(st, "failed") == 0;
+			partial += strcmp(st, "partial") == 0;
+			processed += strcmp(st, "completed") == 0 || strcmp(st, "partial") == 0;
+		}
 		if (rc == 0) {
 			char msg[256];
 			snprintf(msg, sizeof(msg), "extracting features of %s", ri.repo.full_name);
-			rc = scenario_refresh_processing_counters(s, sid, msg, e);
+			rc = scenario_add_processing_counters(s, sid, processed, partial, failed, msg, e);
 		}
 		if (store_in_tx(s))
 			rc = store_tx_end(s, rc, e);

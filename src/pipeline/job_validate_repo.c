@@ -89,40 +89,68 @@ static void clear_rows(struct repo_job *j)
 
 /*
  * The batch's verdicts in a few statements (UPDATE ... FROM (VALUES ...), on
- * both drivers) instead of one per row; each row is found through the
- * source_builds_repo index (migration 3). FLUSH_ROWS rows of 4 parameters stay
- * under every SQLite build's limit of 999 parameters.
+ * both drivers) instead of one per row, each row found through the
+ * source_builds_repo index (migration 3); one statement per verdict, so that
+ * the rows it changed are added to the source's counters in the same
+ * transaction (a recount would read the whole source after every batch).
+ * FLUSH_ROWS rows of 3 parameters stay under every SQLite build's limit of
+ * 999 parameters.
  */
-#define FLUSH_ROWS 200
-static int flush_rows(struct repo_job *j, struct err *e)
+#define FLUSH_ROWS 300
+static int flush_verdict(struct repo_job *j, const char *status, const char *stat_col, struct err *e)
 {
 	int rc = 0;
+	int64_t total = 0;
 	struct buf sql = BUF_INIT;
-	struct store_val *p = xcalloc(4 * FLUSH_ROWS + 5, sizeof(*p));
-	for (size_t at = 0; rc == 0 && at < j->nrows; at += FLUSH_ROWS) {
-		size_t n = j->nrows - at < FLUSH_ROWS ? j->nrows - at : FLUSH_ROWS, np = 0;
+	struct store_val *p = xcalloc(3 * FLUSH_ROWS + 6, sizeof(*p));
+	size_t next = 0;
+	while (rc == 0) {
+		size_t n = 0, np = 0;
 		buf_reset(&sql);
-		buf_addstr(&sql, "UPDATE source_builds SET status = v.column2, reason = v.column3, raw_repo_id = ?,"
-				 " raw_run_id = CAST(v.column4 AS BIGINT), updated_at = ? FROM (VALUES ");
+		buf_addstr(&sql, "UPDATE source_builds SET status = ?, reason = v.column2, raw_repo_id = ?,"
+				 " raw_run_id = CAST(v.column3 AS BIGINT), updated_at = ? FROM (VALUES ");
+		p[np++] = sv_text(status);
 		p[np++] = sv_int(j->repo_id);
 		p[np++] = sv_int(utc_now());
-		for (size_t i = 0; i < n; i++) {
-			struct row_update *u = &j->rows[at + i];
-			buf_addstr(&sql, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+		for (; next < j->nrows && n < FLUSH_ROWS; next++) {
+			struct row_update *u = &j->rows[next];
+			if (strcmp(u->status, status) != 0)
+				continue;
+			buf_addstr(&sql, n++ ? ", (?, ?, ?)" : "(?, ?, ?)");
 			p[np++] = sv_text(u->build_id);
-			p[np++] = sv_text(u->status);
 			p[np++] = sv_text(u->reason);
 			p[np++] = u->run_id ? sv_int(u->run_id) : sv_null();
 		}
+		if (n == 0)
+			break;
 		buf_addstr(&sql, ") AS v WHERE source_id = ? AND ci_provider = ? AND repo_name_from_source = ?"
 				 " AND status = 'pending' AND build_id_from_source = v.column1");
 		p[np++] = sv_int(j->source_id);
 		p[np++] = sv_text(j->provider);
 		p[np++] = sv_text(j->repo);
-		rc = store_exec(j->s, e, NULL, buf_cstr(&sql), np, p);
+		int64_t changed = 0;
+		rc = store_exec(j->s, e, &changed, buf_cstr(&sql), np, p);
+		total += changed;
 	}
 	free(p);
 	buf_release(&sql);
+	if (rc == 0 && total > 0) {
+		char add[160];
+		snprintf(add, sizeof(add), "UPDATE build_sources SET %s = %s + ?, updated_at = ? WHERE id = ?", stat_col,
+			 stat_col);
+		struct store_val q[] = { sv_int(total), sv_int(utc_now()), sv_int(j->source_id) };
+		rc = store_exec(j->s, e, NULL, add, 3, q);
+	}
+	return rc;
+}
+
+static int flush_rows(struct repo_job *j, struct err *e)
+{
+	int rc = flush_verdict(j, "found", "stat_found", e);
+	if (rc == 0)
+		rc = flush_verdict(j, "filtered", "stat_filtered", e);
+	if (rc == 0)
+		rc = flush_verdict(j, "not_found", "stat_not_found", e);
 	clear_rows(j);
 	return rc;
 }
@@ -247,9 +275,7 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 				break;
 			}
 			size_t n = ids.n - i < BATCH ? ids.n - i : BATCH;
-			rc = run_batch(&j, ids.v + i, n, &transient, e);
-			if (rc == 0)
-				rc = source_refresh_stats(j.s, j.source_id, e);
+			rc = run_batch(&j, ids.v + i, n, &transient, e); /* counts the batch into the source's stats */
 			if (rc == 0)
 				rc = events_source_update(j.s, j.source_id, j.repo, e);
 		}

@@ -281,6 +281,20 @@ int scenario_refresh_ingestion_counters(struct store *s, int64_t id, const char 
 		message, e);
 }
 
+int scenario_add_processing_counters(struct store *s, int64_t id, int64_t processed, int64_t partial, int64_t failed,
+				     const char *message, struct err *e)
+{
+	struct store_val p[] = { sv_int(processed), sv_int(partial), sv_int(failed), sv_int(utc_now()), sv_int(id) };
+	int rc = store_exec(s, e, NULL,
+			    "UPDATE training_scenarios SET builds_processed = builds_processed + ?,"
+			    " builds_partial = builds_partial + ?, builds_processing_failed = builds_processing_failed + ?,"
+			    " updated_at = ? WHERE id = ?",
+			    5, p);
+	if (rc == 0)
+		rc = events_scenario_update(s, id, message, e);
+	return rc;
+}
+
 int scenario_refresh_processing_counters(struct store *s, int64_t id, const char *message, struct err *e)
 {
 	return refresh_counters(

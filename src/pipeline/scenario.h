@@ -44,6 +44,14 @@ int scenario_process_start(struct store *s, int64_t id, struct err *e);
 int scenario_retry_processing(struct store *s, int64_t id, struct err *e);
 /* Recounts the processing counters and emits SCENARIO_UPDATE. */
 int scenario_refresh_processing_counters(struct store *s, int64_t id, const char *message, struct err *e);
+/*
+ * Adds one batch's newly finished builds (processed = completed + partial) to
+ * the processing counters and emits SCENARIO_UPDATE: constant time per batch,
+ * where a recount reads every build of the scenario (quadratic over a phase).
+ * The phase's fan-in recounts once at the end.
+ */
+int scenario_add_processing_counters(struct store *s, int64_t id, int64_t processed, int64_t partial, int64_t failed,
+				     const char *message, struct err *e);
 
 /* Phase 3: processed|completed|failed -> splitting, one generate_dataset job. */
 int scenario_generate_start(struct store *s, int64_t id, struct err *e);
