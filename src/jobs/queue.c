@@ -327,6 +327,21 @@ int jobs_complete(struct store *s, const struct jobs_claimed *job, const char *o
 	return finish(s, job, owner, "succeeded", 0, NULL, e);
 }
 
+int jobs_hand_back(struct store *s, const struct jobs_claimed *job, const char *owner, struct err *e)
+{
+	int64_t n = 0;
+	struct store_val p[] = { sv_int(utc_now()), sv_int(job->id), sv_text(owner) };
+	int rc = store_exec(s, e, &n,
+			    "UPDATE jobs SET state = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
+			    " run_after = ?, lease_owner = NULL, lease_expires_at = NULL"
+			    " WHERE id = ? AND state = 'running' AND lease_owner = ?",
+			    3, p);
+	if (rc == 0 && n != 1)
+		rc = err_set(e, ERR_CONFLICT, "job %lld: the lease of %s was lost before it was handed back",
+			     (long long)job->id, owner);
+	return rc;
+}
+
 int jobs_fail(struct store *s, const struct jobs_claimed *job, const char *owner, int permanent,
 	      const char *message, int64_t backoff_base_usec, struct err *e)
 {

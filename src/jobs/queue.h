@@ -77,6 +77,12 @@ int jobs_renew(struct store *s, int64_t id, const char *owner, int64_t lease_use
 /* Marks the claimed job succeeded (and fans in); ERR_CONFLICT when the lease was lost. */
 int jobs_complete(struct store *s, const struct jobs_claimed *job, const char *owner, struct err *e);
 /*
+ * A job its worker stopped on request (SIGTERM) between two steps: queued
+ * again at once, and the attempt does not count (its steps are idempotent and
+ * the work done so far is committed). ERR_CONFLICT when the lease was lost.
+ */
+int jobs_hand_back(struct store *s, const struct jobs_claimed *job, const char *owner, struct err *e);
+/*
  * Records a failure. permanent: state failed, no retry. Otherwise queued
  * again after backoff_base_usec * 2^(attempts-1) (capped at one hour) with
  * +-25% jitter, or dead when attempts are exhausted.

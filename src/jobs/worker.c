@@ -22,7 +22,7 @@ const struct job_kind job_kind_noop = { "noop", "default", 60, 3, noop_run };
 
 int job_ctx_cancelled(const struct job_ctx *ctx)
 {
-	return ctx->cancel != 0;
+	return ctx->cancel != 0 || (ctx->stop && *ctx->stop);
 }
 
 const struct job_kind *job_registry_find(const struct job_registry *r, const char *kind)
@@ -89,7 +89,7 @@ static void run_job(struct pool *p, struct slot *sl, struct store *s, struct job
 	struct err e = ERR_INIT, fe = ERR_INIT;
 	struct job_ctx ctx = { .store = s, .id = jc->id, .parent_id = jc->parent_id, .queue = jc->queue,
 			       .kind = jc->kind, .attempt = jc->attempts, .max_attempts = jc->max_attempts,
-			       .owner = sl->base_owner, .app = o->app };
+			       .owner = sl->base_owner, .app = o->app, .stop = o->stop };
 	const struct job_kind *k = job_registry_find(o->registry, jc->kind);
 	int timeout = jc->timeout_sec > 0 ? jc->timeout_sec : (k && k->timeout_sec > 0 ? k->timeout_sec : 600);
 	pthread_mutex_lock(&sl->mu);
@@ -126,6 +126,10 @@ static void run_job(struct pool *p, struct slot *sl, struct store *s, struct job
 		frc = jobs_complete(s, jc, owner, &fe);
 		if (frc == 0)
 			__atomic_add_fetch(&p->stats->succeeded, 1, __ATOMIC_RELAXED);
+	} else if (rc == ERR_CANCELLED && !timed_out && stopping(p)) {
+		log_info("job %lld (%s) stopped on request; handed back to the queue: %s", (long long)jc->id, jc->kind,
+			 e.msg);
+		frc = jobs_hand_back(s, jc, owner, &fe);
 	} else {
 		int perm = is_permanent(rc);
 		log_info("job %lld (%s) attempt %d failed: %s", (long long)jc->id, jc->kind, jc->attempts, e.msg);

@@ -29,7 +29,15 @@ struct job_ctx {
 	const char *owner;
 	void *app;           /* the pool's application context (struct worker_opts.app) */
 	volatile int cancel; /* set by the heartbeat on timeout or lost lease */
+	volatile sig_atomic_t *stop; /* the pool's stop request (SIGTERM), or NULL */
 };
+/*
+ * 1 when the job should stop at this step boundary: it timed out, lost its
+ * lease, or the worker was asked to stop (a job that then returns
+ * ERR_CANCELLED is handed back to the queue without using an attempt). Long
+ * loops check it between rows or batches, so that SIGTERM ends a worker within
+ * one step, not after a repository's whole batch.
+ */
 int job_ctx_cancelled(const struct job_ctx *ctx);
 
 typedef int (*job_handler_fn)(struct job_ctx *ctx, struct err *e);

@@ -20,6 +20,7 @@
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
 #include "pipeline/fanout.h"
+#include "pipeline/hot_sql.h"
 #include "pipeline/warehouse.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -95,10 +96,7 @@ static int load_builds(struct ingest *g, struct err *e)
 {
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(g->scenario_id), sv_int(g->repo_id) };
-	int rc = store_query(g->s, &c, e,
-			     "SELECT id, raw_run_id, commit_sha FROM training_ingestion_builds WHERE scenario_id = ?"
-			     " AND raw_repo_id = ? AND status IN ('pending', 'ingesting') ORDER BY started_at, id",
-			     2, p);
+	int rc = store_query(g->s, &c, e, hot_sql_ingestion_pending, 2, p);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0;
@@ -305,7 +303,7 @@ static int ingest_logs(struct ingest *g, struct ci_provider *p, struct err *e)
 	struct ijob **which = xcalloc(LOG_CHUNK, sizeof(*which));
 	for (size_t i = 0; rc == 0 && i < g->nj;) {
 		if (job_ctx_cancelled(g->ctx)) {
-			rc = err_set(e, ERR_CANCELLED, "ingestion of %s stopped (timeout or lost lease)", g->full_name);
+			rc = err_set(e, ERR_CANCELLED, "ingestion of %s stopped (timeout, lost lease or SIGTERM)", g->full_name);
 			break;
 		}
 		size_t k = 0;

@@ -10,6 +10,7 @@
  */
 #include "pipeline/jobs_phase2.h"
 #include "pipeline/events.h"
+#include "pipeline/hot_sql.h"
 #include "pipeline/process_inputs.h"
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
@@ -36,10 +37,7 @@ static int pending_builds(struct store *s, int64_t scenario_id, int64_t repo_id,
 {
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(scenario_id), sv_int(repo_id) };
-	int rc = store_query(s, &c, e,
-			     "SELECT id, raw_run_id FROM training_enrichment_builds WHERE scenario_id = ? AND raw_repo_id = ?"
-			     " AND extraction_status IN ('pending', 'in_progress') ORDER BY started_at, id",
-			     2, p);
+	int rc = store_query(s, &c, e, hot_sql_enrichment_pending, 2, p);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0;
@@ -134,13 +132,18 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 	long logs_upto = 0;
 	for (size_t i = 0; rc == 0 && i < nb; i += BATCH) {
 		if (job_ctx_cancelled(ctx)) {
-			rc = err_set(e, ERR_CANCELLED, "processing of %s stopped (timeout or lost lease)", ri.repo.full_name);
+			rc = err_set(e, ERR_CANCELLED, "processing of %s stopped (timeout, lost lease or SIGTERM)", ri.repo.full_name);
 			break;
 		}
 		size_t n = nb - i < BATCH ? nb - i : BATCH;
 		for (size_t k = 0; k < n; k++) {
 			vecs[k] = (struct feat_vector)FEAT_VECTOR_INIT;
 			errs[k] = NULL;
+			if (rc == 0 && job_ctx_cancelled(ctx)) /* between builds: the batch is not written */
+				rc = err_set(e, ERR_CANCELLED, "processing of %s stopped (timeout, lost lease or SIGTERM)",
+					     ri.repo.full_name);
+			if (rc < 0)
+				continue;
 			const struct pbuild *b = &builds[i + k];
 			long r = repo_inputs_find(&ri, b->raw_run_id);
 			if (r < 0) {

@@ -9,6 +9,7 @@
  */
 #include "pipeline/jobs_phase0.h"
 #include "pipeline/events.h"
+#include "pipeline/hot_sql.h"
 #include "pipeline/providers.h"
 #include "pipeline/source.h"
 #include "pipeline/warehouse.h"
@@ -47,10 +48,7 @@ static int pending_ids(struct repo_job *j, struct strvec *ids, struct err *e)
 {
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(j->source_id), sv_text(j->provider), sv_text(j->repo) };
-	int rc = store_query(j->s, &c, e,
-			     "SELECT build_id_from_source FROM source_builds WHERE source_id = ? AND ci_provider = ?"
-			     " AND repo_name_from_source = ? AND status = 'pending' ORDER BY id",
-			     3, p);
+	int rc = store_query(j->s, &c, e, hot_sql_source_pending, 3, p);
 	if (rc < 0)
 		return rc;
 	while ((rc = store_next(c, e)) == 1)
@@ -106,9 +104,6 @@ static int flush_verdict(struct repo_job *j, const char *status, const char *sta
 	size_t next = 0;
 	while (rc == 0) {
 		size_t n = 0, np = 0;
-		buf_reset(&sql);
-		buf_addstr(&sql, "UPDATE source_builds SET status = ?, reason = v.column2, raw_repo_id = ?,"
-				 " raw_run_id = CAST(v.column3 AS BIGINT), updated_at = ? FROM (VALUES ");
 		p[np++] = sv_text(status);
 		p[np++] = sv_int(j->repo_id);
 		p[np++] = sv_int(utc_now());
@@ -116,15 +111,15 @@ static int flush_verdict(struct repo_job *j, const char *status, const char *sta
 			struct row_update *u = &j->rows[next];
 			if (strcmp(u->status, status) != 0)
 				continue;
-			buf_addstr(&sql, n++ ? ", (?, ?, ?)" : "(?, ?, ?)");
+			n++;
 			p[np++] = sv_text(u->build_id);
 			p[np++] = sv_text(u->reason);
 			p[np++] = u->run_id ? sv_int(u->run_id) : sv_null();
 		}
 		if (n == 0)
 			break;
-		buf_addstr(&sql, ") AS v WHERE source_id = ? AND ci_provider = ? AND repo_name_from_source = ?"
-				 " AND status = 'pending' AND build_id_from_source = v.column1");
+		buf_reset(&sql);
+		hot_sql_source_verdicts(&sql, n);
 		p[np++] = sv_int(j->source_id);
 		p[np++] = sv_text(j->provider);
 		p[np++] = sv_text(j->repo);
@@ -271,7 +266,7 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 		int transient = 0;
 		for (size_t i = 0; rc == 0 && i < ids.n; i += BATCH) {
 			if (job_ctx_cancelled(ctx)) {
-				rc = err_set(e, ERR_CANCELLED, "validation of %s stopped (timeout or lost lease)", j.repo);
+				rc = err_set(e, ERR_CANCELLED, "validation of %s stopped (timeout, lost lease or SIGTERM)", j.repo);
 				break;
 			}
 			size_t n = ids.n - i < BATCH ? ids.n - i : BATCH;

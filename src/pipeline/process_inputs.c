@@ -1,5 +1,6 @@
 /* Loading one repository's feature inputs (see process_inputs.h). */
 #include "pipeline/process_inputs.h"
+#include "pipeline/hot_sql.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -73,14 +74,8 @@ static int load_runs(struct repo_inputs *ri, struct store *s, struct err *e)
 {
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(ri->repo_id) };
-	int rc = store_query(s, &c, e,
-			     "SELECT id, ci_run_id, build_number, commit_sha, branch, event, ci_provider, actor_login, is_bot,"
-			     " author_name, author_email, pr_numbers, status, conclusion, created_at, started_at, completed_at,"
-			     " duration_sec, run_attempt, jobs_count FROM raw_build_runs WHERE raw_repo_id = ?"
-			     /* Ties in time are broken by the provider's run id (numeric ids compare by length
-			      * first), never by the warehouse id, which depends on insertion order. */
-			     " ORDER BY COALESCE(started_at, created_at), LENGTH(ci_run_id), ci_run_id",
-			     1, p);
+	/* Ties in time are broken by the provider's run id, never by the warehouse id (hot_sql.c). */
+	int rc = store_query(s, &c, e, hot_sql_repo_runs, 1, p);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0;
@@ -163,8 +158,7 @@ int repo_inputs_log(struct repo_inputs *ri, struct store *s, const char *data_di
 	}
 	struct store_cursor *c;
 	struct store_val p[] = { sv_int(r->raw_run_id) };
-	int rc = store_query(s, &c, e, "SELECT log_status, log_sha256 FROM raw_build_jobs WHERE raw_run_id = ? ORDER BY id",
-			     1, p);
+	int rc = store_query(s, &c, e, hot_sql_run_logs, 1, p);
 	if (rc < 0)
 		return rc;
 	int jobs = 0, ok = 0;

@@ -12,6 +12,7 @@
 #include "pipeline/scenario.h"
 #include "pipeline/events.h"
 #include "pipeline/fanout.h"
+#include "pipeline/hot_sql.h"
 #include "pipeline/jobs_phase3.h"
 #include "pipeline/registry.h"
 #include "core/buf.h"
@@ -122,6 +123,7 @@ struct frame_build {
 	size_t nfeat;
 	int cols_meta[6], col_outcome, col_prev, col_rate, col_concl;
 	int64_t unlabelled;
+	const struct job_ctx *ctx; /* checked between rows: a SIGTERM or lost lease stops the job */
 };
 
 static int add_columns(struct frame_build *fb, int tt_naming, struct err *e)
@@ -182,15 +184,9 @@ static void history_walk_release(struct history_walk *w)
 
 static int history_walk_load(struct history_walk *w, struct store *s, int64_t repo_id, struct err *e)
 {
-	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "SELECT completed_at, conclusion FROM raw_build_runs WHERE raw_repo_id = ? AND completed_at IS NOT NULL"
-		 " AND conclusion IN ('success', 'failure', 'timed_out', 'startup_failure')"
-		 " ORDER BY completed_at, LENGTH(ci_run_id), ci_run_id%s",
-		 store_dialect(s) == STORE_PG ? " COLLATE \"C\"" : "");
 	struct store_val p[] = { sv_int(repo_id) };
 	struct store_cursor *c;
-	int rc = store_query(s, &c, e, sql, 1, p);
+	int rc = store_query(s, &c, e, hot_sql_repo_finished(store_dialect(s)), 1, p);
 	if (rc < 0)
 		return rc;
 	w->repo_id = repo_id;
@@ -252,6 +248,11 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 		return rc;
 	struct history_walk walk = { .repo_id = -1 };
 	while ((rc = store_next(c, e)) == 1) {
+		if (fb->ctx && job_ctx_cancelled(fb->ctx)) {
+			rc = err_set(e, ERR_CANCELLED, "generation of scenario %lld stopped (timeout, lost lease or SIGTERM)",
+				     (long long)sid);
+			break;
+		}
 		int outcome = feat_outcome_of(store_col_text(c, 7));
 		if (outcome < 0) {
 			fb->unlabelled++;
@@ -400,7 +401,7 @@ static int record_splits(struct store *s, int64_t sid, const char *final_dir, st
 	return rc;
 }
 
-static int generate_into(struct store *s, const struct pipeline_app *app, int64_t sid, json_t *scenario,
+static int generate_into(struct store *s, const struct job_ctx *ctx, int64_t sid, json_t *scenario,
 			 const char *tmp, struct dataset_generate_result *res, json_t **manifest, struct err *e)
 {
 	struct feat_plan_config pc;
@@ -408,7 +409,7 @@ static int generate_into(struct store *s, const struct pipeline_app *app, int64_
 	struct dataset_generate_config cfg;
 	feat_plan_config_init(&pc);
 	dataset_generate_config_init(&cfg);
-	struct frame_build fb = { .f = dataset_frame_new() };
+	struct frame_build fb = { .f = dataset_frame_new(), .ctx = ctx };
 	int rc = feat_plan_config_from_json(&pc, json_object_get(scenario, "feature_config"),
 					    json_object_get(scenario, "output_config"), e);
 	if (rc == 0)
@@ -454,7 +455,6 @@ static int generate_into(struct store *s, const struct pipeline_app *app, int64_
 		*manifest = build_manifest(scenario, plan, res, fb.unlabelled, &cfg);
 		rc = write_manifest(tmp, *manifest, e);
 	}
-	(void)app;
 	dataset_frame_free(fb.f);
 	feat_plan_free(plan);
 	feat_plan_config_release(&pc);
@@ -511,7 +511,7 @@ static int generate_dataset_once(struct job_ctx *ctx, struct err *e)
 	json_t *manifest = NULL;
 	struct err ignore = ERR_INIT;
 	remove_stale_dirs(app->data_dir, sid);
-	int rc = generate_into(s, app, sid, scenario, tmp, &res, &manifest, e);
+	int rc = generate_into(s, ctx, sid, scenario, tmp, &res, &manifest, e);
 	/* Swap the new folder in; the old one goes only after the rename succeeded. */
 	if (rc == 0 && fs_exists(final_dir) && rename(final_dir, old) != 0)
 		rc = err_set(e, ERR_IO, "cannot move the previous dataset %s aside: %s", final_dir, strerror(errno));
