@@ -1,11 +1,20 @@
 /* Shared command-line plumbing: the database, help, sub-command dispatch. */
 #include "cli/cli.h"
 #include "core/fs.h"
+#include "core/suggest.h"
 #include "core/xalloc.h"
 #include "store/store.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* An explicit --db for a read-only command: opened as is, the data dir left alone. */
+static int open_url(struct cli_ctx *ctx, struct store **out, struct err *e)
+{
+	int rc = store_open(&ctx->store, ctx->db_url, e);
+	*out = ctx->store;
+	return rc;
+}
 
 int cli_store(struct cli_ctx *ctx, struct store **out, struct err *e)
 {
@@ -45,33 +54,52 @@ int cli_wants_help(int argc, char **argv)
 	return 0;
 }
 
-int cli_unknown(const char *group, const char *sub, const char *usage, struct err *e)
+int cli_store_existing(struct cli_ctx *ctx, struct store **out, struct err *e)
 {
-	(void)usage;
-	if (!sub)
-		return err_set(e, ERR_USAGE, "'ciminer %s' needs a sub-command; run 'ciminer %s --help'", group, group);
-	return err_set(e, ERR_USAGE, "unknown sub-command '%s %s'; run 'ciminer %s --help'", group, sub, group);
+	if (ctx->store)
+		return cli_store(ctx, out, e);
+	if (ctx->db_url)
+		return open_url(ctx, out, e);
+	char *db = fs_join(ctx->data_dir, "ciminer.db");
+	int there = fs_exists(db);
+	free(db);
+	if (!there) {
+		*out = NULL;
+		err_set(e, ERR_USAGE, "no ciminer data in %s; run 'ciminer init' or pass --data-dir", ctx->data_dir);
+		return err_field(e, "--data-dir");
+	}
+	return cli_store(ctx, out, e);
 }
 
-int cli_dispatch(struct cli_ctx *ctx, const char *group, const char *usage, const struct cli_sub *subs, int argc,
-		 char **argv, struct err *e)
+int cli_dispatch(struct cli_ctx *ctx, const struct cli_command *c, int argc, char **argv, struct err *e)
 {
-	if (argc < 2)
-		return cli_unknown(group, NULL, usage, e);
+	if (argc < 2) {
+		err_set(e, ERR_USAGE, "'ciminer %s' needs a sub-command; run 'ciminer help %s'", c->name, c->name);
+		return err_field(e, "command");
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		fputs(usage, stdout);
+		cli_help_command(stdout, c);
 		return 0;
 	}
-	for (const struct cli_sub *s = subs; s->name; s++) {
-		if (strcmp(s->name, argv[1]) == 0) {
-			if (cli_wants_help(argc - 1, argv + 1)) {
-				fputs(usage, stdout);
-				return 0;
-			}
-			return s->run(ctx, argc - 1, argv + 1, e);
-		}
+	const struct cli_sub *s = cli_sub_find(c, argv[1]);
+	if (!s) {
+		const char *names[64];
+		size_t n = 0;
+		for (const struct cli_sub *t = c->subs; t->name && n < 64; t++)
+			names[n++] = t->name;
+		const char *near = suggest_closest(argv[1], names, n);
+		if (near)
+			err_set(e, ERR_USAGE, "unknown sub-command '%s %s'; did you mean '%s %s'? run 'ciminer help %s'",
+				c->name, argv[1], c->name, near, c->name);
+		else
+			err_set(e, ERR_USAGE, "unknown sub-command '%s %s'; run 'ciminer help %s'", c->name, argv[1], c->name);
+		return err_field(e, "command");
 	}
-	return cli_unknown(group, argv[1], usage, e);
+	if (cli_wants_help(argc - 1, argv + 1)) {
+		cli_help_sub(stdout, c, s);
+		return 0;
+	}
+	return s->run(ctx, argc - 1, argv + 1, e);
 }
 
 int cli_parse_id(const char *arg, const char *what, int64_t *out, struct err *e)

@@ -178,7 +178,9 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		char *end;
 		long v = optarg ? strtol(optarg, &end, 10) : 0;
-		if (c == '?' || *end || v <= 0)
+		if (c == '?')
+			return cli_unknown_option(e, "demo", NULL, argv[optind - 1]);
+		if (*end || v <= 0)
 			return err_set(e, ERR_USAGE, "bad option '%s' for demo; run 'ciminer demo --help'", argv[optind - 1]);
 		if (c == 'r')
 			wo.repos = (int)v;
@@ -229,4 +231,5 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	return rc;
 }
 
-const struct cli_command cmd_demo = { "demo", "run the whole pipeline on a generated world", usage, run };
+const struct cli_command cmd_demo = { "demo", "run the whole pipeline on a generated world", usage, run, NULL,
+				      "--repos= --builds= --seed=" };

@@ -35,8 +35,10 @@ static int features_run(struct cli_ctx *ctx, int argc, char **argv, struct err *
 			mode = DOT;
 		else if (!strcmp(argv[i], "--markdown"))
 			mode = MARKDOWN;
+		else if (argv[i][0] == '-')
+			return cli_unknown_option(e, "features", NULL, argv[i]);
 		else
-			return err_set(e, ERR_USAGE, "features: unknown argument '%s'; see 'ciminer features --help'",
+			return err_set(e, ERR_USAGE, "features: unexpected argument '%s'; see 'ciminer help features'",
 				       argv[i]);
 	}
 	const struct feat_catalogue *cat = feat_catalogue_default();
@@ -68,4 +70,5 @@ const struct cli_command cmd_features = {
 	.summary = "print the feature catalogue (table, --json, --dot, --markdown)",
 	.usage = usage,
 	.run = features_run,
+	.options = "--json --dot --markdown",
 };

@@ -85,7 +85,7 @@ static int parse_args(struct world_opts *o, int argc, char **argv, struct err *e
 			if (!v || utc_parse(&o->start, v, &pe))
 				return err_set(e, ERR_USAGE, "--start '%s' is not a date; use YYYY-MM-DD", v ? v : "");
 		} else
-			return err_set(e, ERR_USAGE, "generate-world: unknown option '%s'; see 'ciminer generate-world --help'", a);
+			return cli_unknown_option(e, "generate-world", NULL, a);
 		if (rc)
 			return rc;
 		i++;
@@ -151,4 +151,5 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 }
 
 const struct cli_command cmd_generate_world = { "generate-world", "write a generated CI world as a local archive",
-						usage, run };
+						usage, run, NULL,
+						"--out= --repos= --builds= --seed= --start= --compress-logs --force" };

@@ -28,4 +28,4 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	return 0;
 }
 
-const struct cli_command cmd_init = { "init", "create the data dir and database", usage, run };
+const struct cli_command cmd_init = { "init", "create the data dir and database", usage, run, NULL, "" };

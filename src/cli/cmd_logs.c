@@ -13,8 +13,6 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: ciminer logs parse [--json] [--merge] FILE...\n"
-	"\n"
 	"Prints the tests a CI job log shows: frameworks, tests run/ok/failed/skipped,\n"
 	"failed test names, test duration, the status the job ended with and the analyzer.\n"
 	"FILE may be plain text, zstd (.zst) or gzip (.gz) compressed, or - for stdin.\n"
@@ -63,7 +61,7 @@ static int logs_parse_cmd(struct cli_ctx *ctx, int argc, char **argv, struct err
 			merge = 1;
 		else if (argv[i][0] == '-' && argv[i][1] != 0) {
 			strvec_clear(&files);
-			return err_set(e, ERR_USAGE, "logs parse: unknown option '%s'; see 'ciminer logs parse --help'", argv[i]);
+			return cli_unknown_option(e, "logs", "parse", argv[i]);
 		} else
 			strvec_push(&files, argv[i]);
 	}
@@ -108,13 +106,19 @@ static int logs_parse_cmd(struct cli_ctx *ctx, int argc, char **argv, struct err
 
 static int logs_run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	static const struct cli_sub subs[] = { { "parse", logs_parse_cmd }, { NULL, NULL } };
-	return cli_dispatch(ctx, "logs", usage, subs, argc, argv, e);
+	return cli_dispatch(ctx, &cmd_logs, argc, argv, e);
 }
+
+static const struct cli_sub subs[] = {
+	{ "parse", logs_parse_cmd, "[--json] [--merge] FILE...",
+	  "the test results of CI job logs (plain, .zst, .gz or - for stdin)", "--json --merge" },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
 
 const struct cli_command cmd_logs = {
 	.name = "logs",
 	.summary = "test results of build logs (ciminer logs parse FILE...)",
 	.usage = usage,
 	.run = logs_run,
+	.subs = subs,
 };

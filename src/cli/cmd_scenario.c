@@ -14,22 +14,14 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: ciminer scenario create FILE.(json|yaml)      prints the new scenario's id\n"
-	"       ciminer scenario preview FILE.(json|yaml)     counts of matching builds\n"
-	"       ciminer scenario list | show ID | delete ID\n"
-	"       ciminer scenario ingest ID [--wait]           Phase 1: filter + git/logs\n"
-	"       ciminer scenario process ID [--wait]          Phase 2: feature vectors\n"
-	"       ciminer scenario generate ID [--wait]         Phase 3: train/val/test files\n"
-	"       ciminer scenario retry-ingestion ID [--wait] | retry-processing ID [--wait]\n"
-	"       ciminer scenario builds ID --phase ingestion|enrichment [--status S] [--limit N]\n"
-	"       ciminer scenario splits ID\n"
-	"\n"
 	"A scenario file (JSON or YAML) has name, description, version and the sections\n"
 	"data_source_config, feature_config, splitting_config, preprocessing_config and\n"
 	"output_config (README.md explains every key). Validation is strict: unknown keys,\n"
 	"wrong types and impossible values are refused with the JSON path of the problem.\n"
 	"--wait runs the phase's jobs in this process with a progress bar; without it,\n"
-	"'ciminer worker' (or 'ciminer serve') runs them.\n";
+	"'ciminer worker' (or 'ciminer serve') runs them. A phase command run again while\n"
+	"its phase is running (after a crash, or from a second terminal) attaches to it:\n"
+	"with --wait it runs what is pending until the phase ends; 'watch' follows it.\n";
 
 static int load_config(const char *path, json_t **out, struct err *e)
 {
@@ -69,7 +61,7 @@ static int cmd_preview(struct cli_ctx *ctx, int argc, char **argv, struct err *e
 	struct store *s;
 	int rc = load_config(argv[1], &cfg, e);
 	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+		rc = cli_store_existing(ctx, &s, e);
 	json_t *pv = rc == 0 ? scenario_preview(s, cfg, e) : NULL;
 	json_decref(cfg);
 	if (!pv)
@@ -106,7 +98,7 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 					       { "builds_processed", 'i' },
 					       { "created_at", 't' } };
 	struct store *s;
-	int rc = cli_store(ctx, &s, e);
+	int rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
 	return out_query(s, ctx->json,
@@ -122,6 +114,8 @@ int scenario_cli_id(int argc, char **argv, const char *sub, int64_t *id, int *wa
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--wait") == 0)
 			*wait = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_unknown_option(e, "scenario", sub, argv[i]);
 		else if (have)
 			return err_set(e, ERR_USAGE, "unexpected argument '%s' for scenario %s", argv[i], sub);
 		else if (cli_parse_id(argv[i], "scenario", id, e) < 0)
@@ -138,7 +132,7 @@ int scenario_cli_open(struct cli_ctx *ctx, int argc, char **argv, const char *su
 		      struct store **s, struct err *e)
 {
 	int rc = scenario_cli_id(argc, argv, sub, id, wait, e);
-	return rc < 0 ? rc : cli_store(ctx, s, e);
+	return rc < 0 ? rc : cli_store_existing(ctx, s, e);
 }
 
 static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -150,7 +144,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (rc == 0 && wait)
 		rc = err_set(e, ERR_USAGE, "scenario show takes no --wait");
 	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+		rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
 	json_t *o = scenario_load(s, id, e);
@@ -196,7 +190,7 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 			if (cli_parse_limit(optarg, &limit, e) < 0)
 				return ERR_USAGE;
 		} else
-			return err_set(e, ERR_USAGE, "unknown option '%s' for scenario builds", argv[optind - 1]);
+			return cli_unknown_option(e, "scenario", "builds", argv[optind - 1]);
 	}
 	if (!phase || (strcmp(phase, "ingestion") != 0 && strcmp(phase, "enrichment") != 0))
 		return err_set(e, ERR_USAGE, "scenario builds needs --phase ingestion or --phase enrichment");
@@ -206,7 +200,7 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	struct store *s;
 	int rc = cli_parse_id(argv[optind], "scenario", &id, e);
 	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+		rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
 	if ((rc = scenario_check_exists(s, id, e)) < 0)
@@ -215,24 +209,29 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 }
 
 static const struct cli_sub subs[] = {
-	{ "create", cmd_create },
-	{ "preview", cmd_preview },
-	{ "list", cmd_list },
-	{ "show", cmd_show },
-	{ "delete", cmd_delete },
-	{ "builds", cmd_builds },
-	{ "ingest", scenario_cli_ingest },
-	{ "retry-ingestion", scenario_cli_retry_ingestion },
-	{ "process", scenario_cli_process },
-	{ "retry-processing", scenario_cli_retry_processing },
-	{ "generate", scenario_cli_generate },
-	{ "splits", scenario_cli_splits },
-	{ NULL, NULL },
+	{ "create", cmd_create, "FILE.(json|yaml)", "create a scenario from a file; prints the new scenario's id", "" },
+	{ "preview", cmd_preview, "FILE.(json|yaml)", "counts of the warehouse builds a scenario file matches", "" },
+	{ "list", cmd_list, "", "list the scenarios with their status and counters", "" },
+	{ "show", cmd_show, "ID", "one scenario: configuration, status, counters, errors", "" },
+	{ "delete", cmd_delete, "ID", "delete a scenario and its dataset files (the warehouse keeps the runs)", "" },
+	{ "builds", cmd_builds, "ID --phase ingestion|enrichment [--status S] [--limit N]",
+	  "a scenario's builds in one phase with their status", "--phase= --status= --limit=" },
+	{ "ingest", scenario_cli_ingest, "ID [--wait]", "Phase 1: filter the warehouse, mirror the git history, download logs",
+	  "--wait" },
+	{ "retry-ingestion", scenario_cli_retry_ingestion, "ID [--wait]", "ingest the failed builds again", "--wait" },
+	{ "process", scenario_cli_process, "ID [--wait]", "Phase 2: feature vectors, oldest build first", "--wait" },
+	{ "retry-processing", scenario_cli_retry_processing, "ID [--wait]", "process the failed builds again", "--wait" },
+	{ "generate", scenario_cli_generate, "ID [--wait]", "Phase 3: preprocess, split, write train/val/test files",
+	  "--wait" },
+	{ "watch", scenario_cli_watch, "ID", "follow the running phase until it ends (exit 1 when the scenario failed)",
+	  "" },
+	{ "splits", scenario_cli_splits, "ID", "the dataset files written: split, rows, classes, checksums", "" },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	return cli_dispatch(ctx, "scenario", usage, subs, argc, argv, e);
+	return cli_dispatch(ctx, &cmd_scenario, argc, argv, e);
 }
 
-const struct cli_command cmd_scenario = { "scenario", "define scenarios and run Phases 1-3", usage, run };
+const struct cli_command cmd_scenario = { "scenario", "define scenarios and run Phases 1-3", usage, run, subs, NULL };

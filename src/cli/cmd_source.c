@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 #include "cli/output.h"
 #include "cli/wait.h"
+#include "cli/watch.h"
+#include "jobs/worker.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/xalloc.h"
@@ -16,24 +18,16 @@
 #include <unistd.h>
 
 static const char usage[] =
-	"usage: ciminer source import FILE.csv [--name N] [--description D] [--provider P]\n"
-	"                             [--archive DIR] [--map build_id=COL] [--map repo_name=COL]\n"
-	"                             [--map ci_provider=COL] [--wait]\n"
-	"       ciminer source list\n"
-	"       ciminer source show ID\n"
-	"       ciminer source builds ID [--status pending|found|not_found|filtered|invalid] [--limit N]\n"
-	"       ciminer source repos ID\n"
-	"       ciminer source validate ID [--wait]\n"
-	"       ciminer source delete ID\n"
-	"\n"
 	"A build source is an uploaded CSV of CI build ids and repositories (owner/name).\n"
 	"Columns are guessed from the header (build_id, id, run_id, tr_build_id...;\n"
 	"repo, repository, repo_name, full_name, gh_project_name...) unless --map names\n"
 	"them. --provider is github_actions (default), circleci, travis or local (an\n"
 	"archive folder given with --archive); a ci_provider column overrides it per row.\n"
 	"Import stores the rows; validation looks every repository and build up at the\n"
-	"provider and fills the warehouse. --wait runs validation here with a progress bar.\n";
-
+	"provider and fills the warehouse. --wait runs validation here with a progress bar;\n"
+	"run again after a crash, it resumes the validation that is still open. watch\n"
+	"follows a running validation (from any terminal) until it ends. Exit status 1\n"
+	"when rows are left pending, with the first cause on stderr.\n";
 static const char *const validation_queue[] = { "validation" };
 
 static int progress_source(struct store *s, void *arg, int64_t *done, int64_t *total, struct err *e)
@@ -99,13 +93,68 @@ static void print_summary(struct cli_ctx *ctx, json_t *src)
 		printf("  %s\n", msg);
 }
 
+/*
+ * Starts validation, or attaches to the one already running (a killed
+ * --wait, a second terminal): with --wait, jobs held by a process of this
+ * machine that is gone are released and this process runs what is pending
+ * until the validation ends; without, it says how to follow it.
+ */
 static int validate_and_wait(struct cli_ctx *ctx, struct store *s, int64_t id, int wait, struct err *e)
 {
-	int rc = source_validate_start(s, id, e);
+	int64_t open = 0, released = 0;
+	int rc = source_validation_open(s, id, &open, e);
+	if (rc == 0 && open > 0 && wait)
+		rc = worker_release_dead_leases(s, validation_queue, 1, &released, e);
+	if (rc == 0 && open > 0 && !ctx->json) {
+		if (wait)
+			printf("source %lld is already being validated: resuming it here (%lld jobs held by a process that"
+			       " is gone)\n", (long long)id, (long long)released);
+		else
+			printf("source %lld is already being validated; follow it with 'ciminer source watch %lld', or run"
+			       " its jobs here with 'ciminer source validate %lld --wait'\n",
+			       (long long)id, (long long)id, (long long)id);
+		fflush(stdout);
+	}
+	if (rc == 0 && open == 0)
+		rc = source_validate_start(s, id, e);
 	if (rc < 0 || !wait)
 		return rc;
 	struct cli_wait_spec w = { "validation", validation_queue, 1, progress_source, &id };
 	return cli_wait(ctx, &w, e);
+}
+
+/*
+ * After --wait or watch: the summary on stdout, and exit status 1 with the
+ * cause on stderr when rows are left pending or the validation failed.
+ */
+static int validation_outcome(struct cli_ctx *ctx, struct store *s, int64_t id, struct err *e)
+{
+	json_t *src = load_source(s, id, e);
+	if (!src)
+		return e->code;
+	print_summary(ctx, src);
+	const char *status = core_json_str(src, "validation_status", "?");
+	int64_t pending = core_json_int(src, "pending", 0);
+	int rc = 0;
+	if (strcmp(status, "completed") != 0 || pending > 0) {
+		char *reason = NULL, *repo = NULL;
+		int64_t rows = 0;
+		if (source_validation_cause(s, id, &reason, &repo, &rows, e) < 0)
+			reason = xstrdup(e->msg);
+		if (reason && repo)
+			rc = err_set(e, ERR_PERMANENT,
+				     "validation of source %lld left %lld rows pending (status %s); first cause (%s, %lld rows):"
+				     " %s; fix it and run 'ciminer source validate %lld --wait'",
+				     (long long)id, (long long)pending, status, repo, (long long)rows, reason, (long long)id);
+		else
+			rc = err_set(e, ERR_PERMANENT, "validation of source %lld left %lld rows pending (status %s): %s",
+				     (long long)id, (long long)pending, status,
+				     core_json_str(src, "error_message", "see 'ciminer source show' and 'ciminer -v'"));
+		free(reason);
+		free(repo);
+	}
+	json_decref(src);
+	return rc;
 }
 
 static int parse_map(struct source_import_opts *o, const char *arg, struct err *e)
@@ -123,6 +172,25 @@ static int parse_map(struct source_import_opts *o, const char *arg, struct err *
 	else
 		return err_set(e, ERR_USAGE, "--map field '%.*s' is not build_id, repo_name or ci_provider", (int)n, arg);
 	return 0;
+}
+
+/* The newest source imported from the same file name (and --name) whose validation is still open, or 0. */
+static int running_import(struct store *s, const struct source_import_opts *o, int64_t *id, struct err *e)
+{
+	const char *base = strrchr(o->path, '/');
+	base = base ? base + 1 : o->path;
+	struct store_val p[] = { sv_text(base), sv_text(o->name ? o->name : base) };
+	*id = 0;
+	int rc = store_query_int(s, id, e,
+				 "SELECT COALESCE(MAX(id), 0) FROM build_sources WHERE file_name = ? AND name = ?"
+				 " AND validation_status = 'in_progress'",
+				 2, p);
+	int64_t open = 0;
+	if (rc == 0 && *id)
+		rc = source_validation_open(s, *id, &open, e);
+	if (rc == 0 && !open)
+		*id = 0;
+	return rc;
 }
 
 static int cmd_import(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -147,8 +215,7 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 			break;
 		case 'w': wait = 1; break;
 		default:
-			return err_set(e, ERR_USAGE, "unknown option '%s' for source import; run 'ciminer source --help'",
-				       argv[optind - 1]);
+			return cli_unknown_option(e, "source", "import", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 != argc)
@@ -174,21 +241,31 @@ static int cmd_import(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	struct store *s;
 	int rc = cli_store(ctx, &s, e);
 	struct source_import_result res = { 0 };
-	if (rc == 0)
+	int64_t running = 0;
+	if (rc == 0 && wait)
+		rc = running_import(s, &o, &running, e);
+	if (rc == 0 && running && !ctx->json)
+		printf("source %lld was imported from this file and is still being validated; pass --name to import it"
+		       " again as a new source\n", (long long)running);
+	if (rc == 0 && !running)
 		rc = source_import(s, &o, &res, e);
 	free(abs_archive);
 	if (rc < 0)
 		return rc;
-	if (!ctx->json)
+	if (running)
+		res.source_id = running;
+	else if (!ctx->json)
 		printf("imported source %lld: %lld rows, %lld to validate, %lld invalid, %lld duplicates\n",
 		       (long long)res.source_id, (long long)res.rows, (long long)res.accepted, (long long)res.invalid,
 		       (long long)res.duplicates);
-	if (wait && (rc = validate_and_wait(ctx, s, res.source_id, 1, e)) < 0)
-		return rc;
+	if (wait) {
+		rc = validate_and_wait(ctx, s, res.source_id, 1, e);
+		return rc < 0 ? rc : validation_outcome(ctx, s, res.source_id, e);
+	}
 	json_t *src = load_source(s, res.source_id, e);
 	if (!src)
 		return e->code;
-	if (ctx->json || wait)
+	if (ctx->json)
 		print_summary(ctx, src);
 	json_decref(src);
 	return 0;
@@ -207,7 +284,7 @@ static int open_source(struct cli_ctx *ctx, int argc, char **argv, const char *s
 {
 	int rc = take_id(argc, argv, sub, id, e);
 	if (rc == 0)
-		rc = cli_store(ctx, s, e);
+		rc = cli_store_existing(ctx, s, e);
 	if (rc < 0)
 		return rc;
 	json_t *row = load_source(*s, *id, e);
@@ -225,7 +302,7 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (argc > 1)
 		return err_set(e, ERR_USAGE, "source list takes no argument, got '%s'", argv[1]);
 	struct store *s;
-	int rc = cli_store(ctx, &s, e);
+	int rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
 	/* The table shows the first eleven columns of source_cols' order below. */
@@ -271,7 +348,7 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 			if (cli_parse_limit(optarg, &limit, e) < 0)
 				return ERR_USAGE;
 		} else
-			return err_set(e, ERR_USAGE, "unknown option '%s' for source builds", argv[optind - 1]);
+			return cli_unknown_option(e, "source", "builds", argv[optind - 1]);
 	}
 	if (status && !status_is_valid(ENT_SOURCE_BUILD, status))
 		return err_set(e, ERR_USAGE, "--status '%s' is not pending, found, not_found, filtered or invalid", status);
@@ -281,7 +358,7 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	int rc = cli_parse_id(argv[optind], "source", &id, e);
 	struct store *s;
 	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+		rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
 	json_t *src = load_source(s, id, e);
@@ -332,6 +409,8 @@ static int cmd_validate(struct cli_ctx *ctx, int argc, char **argv, struct err *
 	for (int i = 1; i < argc && rc == 0; i++) {
 		if (strcmp(argv[i], "--wait") == 0)
 			wait = 1;
+		else if (argv[i][0] == '-' && argv[i][1])
+			rc = cli_unknown_option(e, "source", "validate", argv[i]);
 		else if (!have && (rc = cli_parse_id(argv[i], "source", &id, e)) == 0)
 			have = 1;
 		else if (rc == 0)
@@ -341,11 +420,13 @@ static int cmd_validate(struct cli_ctx *ctx, int argc, char **argv, struct err *
 		rc = err_set(e, ERR_USAGE, "source validate needs a source id");
 	struct store *s;
 	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+		rc = cli_store_existing(ctx, &s, e);
 	if (rc == 0)
 		rc = validate_and_wait(ctx, s, id, wait, e);
 	if (rc < 0)
 		return rc;
+	if (wait)
+		return validation_outcome(ctx, s, id, e);
 	json_t *src = load_source(s, id, e);
 	if (!src)
 		return e->code;
@@ -354,13 +435,39 @@ static int cmd_validate(struct cli_ctx *ctx, int argc, char **argv, struct err *
 	return 0;
 }
 
+static int poll_source(struct store *s, void *arg, int *running, int64_t *done, int64_t *total, struct err *e)
+{
+	int64_t open = 0;
+	int rc = source_validation_open(s, *(int64_t *)arg, &open, e);
+	*running = open > 0;
+	return rc < 0 ? rc : progress_source(s, arg, done, total, e);
+}
+
+static int cmd_watch(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	int64_t id;
+	struct store *s;
+	int rc = open_source(ctx, argc, argv, "watch", &s, &id, NULL, e);
+	int64_t open = 0;
+	if (rc == 0)
+		rc = source_validation_open(s, id, &open, e);
+	if (rc < 0)
+		return rc;
+	if (!open && !ctx->json)
+		printf("source %lld is not being validated; its last state:\n", (long long)id);
+	struct cli_follow f = { "validation", "source_id", id, poll_source, &id };
+	if (open && (rc = cli_follow(ctx, s, &f, e)) < 0)
+		return rc;
+	return validation_outcome(ctx, s, id, e);
+}
+
 static int cmd_delete(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
 	int64_t id;
 	struct store *s;
 	int rc = take_id(argc, argv, "delete", &id, e);
 	if (rc == 0)
-		rc = cli_store(ctx, &s, e);
+		rc = cli_store_existing(ctx, &s, e);
 	if (rc == 0)
 		rc = source_delete(s, id, e);
 	if (rc < 0)
@@ -373,13 +480,27 @@ static int cmd_delete(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 }
 
 static const struct cli_sub subs[] = {
-	{ "import", cmd_import }, { "list", cmd_list },         { "show", cmd_show },     { "builds", cmd_builds },
-	{ "repos", cmd_repos },   { "validate", cmd_validate }, { "delete", cmd_delete }, { NULL, NULL },
+	{ "import", cmd_import,
+	  "FILE.csv [--name N] [--description D] [--provider P] [--archive DIR] [--map FIELD=COL]... [--wait]",
+	  "import a CSV of build ids and repositories as a new build source (--wait: validate it here)",
+	  "--name= --description= --provider= --archive= --map= --wait" },
+	{ "list", cmd_list, "", "list the build sources with their validation counts", "" },
+	{ "show", cmd_show, "ID", "one build source: status, counts, mapped columns, preview, errors", "" },
+	{ "builds", cmd_builds, "ID [--status pending|found|not_found|filtered|invalid] [--limit N]",
+	  "the rows of a build source with their status and reason", "--status= --limit=" },
+	{ "repos", cmd_repos, "ID", "per repository: rows found, not found, filtered, invalid, pending", "" },
+	{ "validate", cmd_validate, "ID [--wait]",
+	  "look the pending rows up at their provider (again); re-run it to resume a validation that is open",
+	  "--wait" },
+	{ "watch", cmd_watch, "ID", "follow a running validation until it ends (exit 1 when rows are left pending)", "" },
+	{ "delete", cmd_delete, "ID", "delete a build source and its rows (the warehouse keeps the runs)", "" },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 {
-	return cli_dispatch(ctx, "source", usage, subs, argc, argv, e);
+	return cli_dispatch(ctx, &cmd_source, argc, argv, e);
 }
 
-const struct cli_command cmd_source = { "source", "import and validate build sources (Phase 0)", usage, run };
+const struct cli_command cmd_source = { "source", "import and validate build sources (Phase 0)", usage, run, subs,
+					NULL };

@@ -64,8 +64,7 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 		case 'o': once = 1; break;
 		default:
 			strvec_clear(&queues);
-			return err_set(e, ERR_USAGE, "unknown option '%s' for worker; run 'ciminer worker --help'",
-				       argv[optind - 1]);
+			return cli_unknown_option(e, "worker", NULL, argv[optind - 1]);
 		}
 	}
 	if (optind < argc) {
@@ -102,4 +101,5 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	return rc;
 }
 
-const struct cli_command cmd_worker = { "worker", "run jobs from the queue", usage, run };
+const struct cli_command cmd_worker = { "worker", "run jobs from the queue", usage, run, NULL,
+					"--queues= --concurrency= --lease= --once" };

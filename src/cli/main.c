@@ -4,46 +4,32 @@
  */
 #include "cli/cli.h"
 #include "core/log.h"
+#include "core/suggest.h"
 #include "core/xalloc.h"
 #include "store/store.h"
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct cli_command *const commands[] = {
-	&cmd_init,
-	&cmd_worker,
-	&cmd_source,
-	&cmd_scenario,
-	&cmd_demo,
-	&cmd_logs,
-	&cmd_features,
-	&cmd_generate_world,
-};
-
-static const char *usage_top =
-	"usage: ciminer [--data-dir DIR] [--db URL] [--json] [-v] COMMAND [ARGS]\n"
-	"\n"
-	"Turns CI builds into machine-learning datasets for build-outcome prediction.\n"
-	"\n"
-	"Global options (accepted before or after the command):\n"
-	"  --data-dir DIR  where the database, mirrors, logs and datasets live\n"
-	"                  (default $CIMINER_DATA_DIR or ./ciminer-data)\n"
-	"  --db URL        sqlite:///path/file.db or postgresql://user@host/db\n"
-	"                  (default $CIMINER_DB or sqlite in the data dir)\n"
-	"  --json          print one JSON document on stdout\n"
-	"  -v, --verbose   more log output on stderr (repeat for debug)\n"
-	"  --version       print the version\n"
-	"\n"
-	"Commands:\n";
-
-static void print_usage(FILE *f)
+/* An unknown command, or a misspelt global option standing where the command goes. */
+static int unknown_command(const char *name, struct err *e)
 {
-	fputs(usage_top, f);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-16s %s\n", commands[i]->name, commands[i]->summary);
-	fputs("\nRun 'ciminer COMMAND --help' for a command's options.\n"
-	      "Exit status: 0 success, 1 the operation failed, 2 bad usage or input.\n", f);
+	if (name[0] == '-')
+		return cli_unknown_option(e, "ciminer", NULL, name);
+	const char *names[40];
+	size_t n = 0;
+	for (; cli_commands[n] && n < 36; n++)
+		names[n] = cli_commands[n]->name;
+	names[n++] = "help";
+	names[n++] = "completion";
+	names[n++] = "version";
+	const char *near = suggest_closest(name, names, n);
+	if (near)
+		err_set(e, ERR_USAGE, "unknown command '%s'; did you mean '%s'? run 'ciminer help' for the list", name, near);
+	else
+		err_set(e, ERR_USAGE, "unknown command '%s'; run 'ciminer help' for the list", name);
+	return err_field(e, "command");
 }
 
 /* Removes global options from argv in place; returns the new argc or ERR_USAGE. */
@@ -62,6 +48,10 @@ static int take_globals(struct cli_ctx *ctx, int argc, char **argv, struct err *
 			ctx->json = 1;
 			continue;
 		}
+		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+			ctx->quiet = 1;
+			continue;
+		}
 		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
 			ctx->verbose++;
 			continue;
@@ -76,7 +66,10 @@ static int take_globals(struct cli_ctx *ctx, int argc, char **argv, struct err *
 			target = &ctx->db_url;
 		if (target) {
 			if (i + 1 >= argc)
-				return err_set(e, ERR_USAGE, "%s needs a value", a);
+			{
+				err_set(e, ERR_USAGE, "%s needs a value", a);
+				return err_field(e, a);
+			}
 			*target = argv[++i];
 			continue;
 		}
@@ -94,6 +87,27 @@ static int take_globals(struct cli_ctx *ctx, int argc, char **argv, struct err *
 	return out;
 }
 
+/*
+ * The one place an error reaches the user: "ciminer: MESSAGE" on stderr, or
+ * with --json one JSON object {"error": {"code", "message", "field"}} (field
+ * null when the error is not about one input field), so that a script reading
+ * --json output never has to parse prose.
+ */
+static void report_error(const struct cli_ctx *ctx, int rc, const struct err *e)
+{
+	const char *msg = e->msg[0] ? e->msg : err_code_name(rc);
+	if (!ctx->json) {
+		fprintf(stderr, "ciminer: %s\n", msg);
+		return;
+	}
+	json_t *o = json_pack("{s:{s:s, s:s, s:o}}", "error", "code", err_code_name(rc), "message", msg, "field",
+			      e->field[0] ? json_string(e->field) : json_null());
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	fprintf(stderr, "%s\n", text ? text : "{\"error\":{\"code\":\"internal\",\"message\":\"\",\"field\":null}}");
+	free(text);
+	json_decref(o);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_ctx ctx = { 0 };
@@ -107,7 +121,7 @@ int main(int argc, char **argv)
 
 	int n = take_globals(&ctx, argc, argv, &e);
 	if (n < 0) {
-		fprintf(stderr, "ciminer: %s\n", e.msg);
+		report_error(&ctx, n, &e);
 		return 2;
 	}
 	argc = n;
@@ -117,33 +131,31 @@ int main(int argc, char **argv)
 		log_set_level(strcmp(lvl, "debug") == 0 ? LOG_DEBUG : strcmp(lvl, "info") == 0 ? LOG_INFO : LOG_WARN);
 
 	if (argc < 2) {
-		print_usage(stderr);
+		cli_help_top(stderr);
 		return 2;
 	}
 	const char *name = argv[1];
+	int rc;
+	const struct cli_command *cmd = cli_command_find(name);
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
-		print_usage(stdout);
-		return 0;
-	}
-	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+		rc = cli_help(argc - 1, argv + 1, &e);
+	} else if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
 		if (ctx.json)
 			printf("{\"version\":\"%s\"}\n", CIMINER_VERSION);
 		else
 			printf("ciminer %s\n", CIMINER_VERSION);
-		return 0;
-	}
-	const struct cli_command *cmd = NULL;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(commands[i]->name, name) == 0)
-			cmd = commands[i];
-	if (!cmd) {
-		fprintf(stderr, "ciminer: unknown command '%s'; run 'ciminer --help' for the list\n", name);
-		return 2;
-	}
-	int rc;
-	/* `ciminer CMD --help`; groups handle `ciminer CMD SUB --help` themselves. */
-	if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-		fputs(cmd->usage, stdout);
+		rc = 0;
+	} else if (strcmp(name, "completion") == 0) {
+		rc = argc == 3 ? cli_completion(argv[2], stdout, &e)
+			       : err_set(&e, ERR_USAGE, "usage: ciminer completion bash|zsh (prints the completion script)");
+	} else if (strcmp(name, "man") == 0) {
+		cli_man(stdout);
+		rc = 0;
+	} else if (!cmd) {
+		rc = unknown_command(name, &e);
+	} else if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+		/* `ciminer CMD --help`; groups handle `ciminer CMD SUB --help` themselves. */
+		cli_help_command(stdout, cmd);
 		rc = 0;
 	} else {
 		rc = cmd->run(&ctx, argc - 1, argv + 1, &e);
@@ -151,7 +163,7 @@ int main(int argc, char **argv)
 	if (ctx.store)
 		store_close(ctx.store);
 	if (rc < 0) {
-		fprintf(stderr, "ciminer: %s\n", e.msg[0] ? e.msg : err_code_name(rc));
+		report_error(&ctx, rc, &e);
 		return err_exit_status(rc);
 	}
 	return rc > 0 ? rc : 0;

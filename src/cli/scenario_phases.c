@@ -2,11 +2,15 @@
 #include "cli/scenario_phases.h"
 #include "cli/output.h"
 #include "cli/wait.h"
+#include "cli/watch.h"
 #include "core/json.h"
+#include "jobs/queue.h"
+#include "jobs/worker.h"
 #include "pipeline/scenario.h"
 #include "store/status.h"
 #include "core/buf.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const ingestion_queue[] = { "ingestion" };
@@ -65,6 +69,51 @@ int scenario_cli_wait_phase(struct cli_ctx *ctx, int64_t id, const char *phase, 
 
 typedef int (*phase_fn)(struct store *s, int64_t id, struct err *e);
 
+/* 1 when a scenario in status has phase started and not ended (its jobs are durable and open). */
+int scenario_cli_phase_running(const char *phase, const char *status)
+{
+	if (strcmp(phase, "ingestion") == 0)
+		return strcmp(status, "filtering") == 0 || strcmp(status, "ingesting") == 0;
+	if (strcmp(phase, "processing") == 0)
+		return strcmp(status, "processing") == 0;
+	return strcmp(status, "splitting") == 0;
+}
+
+static const char *phase_queue(const char *phase)
+{
+	return strcmp(phase, "ingestion") == 0 ? "ingestion" : "processing";
+}
+
+/*
+ * The phase is already running (a killed --wait, a crash, a second
+ * terminal): attach instead of refusing. With --wait, the jobs that a
+ * process of this machine held when it died are released at once and this
+ * process runs what is pending until the phase ends; the jobs' leases keep
+ * two attached processes from running one job twice. Without --wait, say
+ * how to follow it.
+ */
+static int attach(struct cli_ctx *ctx, struct store *s, int64_t id, const char *phase, const char *sub, int wait,
+		  struct err *e)
+{
+	const char *const q[] = { phase_queue(phase) };
+	int64_t open = 0, released = 0;
+	int rc = jobs_count_open(s, q, 1, &open, e);
+	if (rc == 0 && wait)
+		rc = worker_release_dead_leases(s, q, 1, &released, e);
+	if (rc < 0)
+		return rc;
+	if (!ctx->json && !wait)
+		printf("scenario %lld: %s is already running (%lld jobs open in the %s queue); follow it with"
+		       " 'ciminer scenario watch %lld', or run its jobs here with 'ciminer scenario %s %lld --wait'\n",
+		       (long long)id, phase, (long long)open, q[0], (long long)id, sub, (long long)id);
+	else if (!ctx->json)
+		printf("scenario %lld: %s is already running: resuming it here (%lld jobs open in the %s queue, %lld of"
+		       " them held by a process that is gone)\n",
+		       (long long)id, phase, (long long)open, q[0], (long long)released);
+	fflush(stdout);
+	return 0;
+}
+
 /* The state a phase ends in when it succeeded. */
 static const char *phase_target(const char *phase)
 {
@@ -77,21 +126,35 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 	int64_t id;
 	int wait;
 	struct store *s;
+	char *status = NULL;
 	int rc = scenario_cli_open(ctx, argc, argv, sub, &id, &wait, &s, e);
 	if (rc == 0)
+		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
+	if (rc == ERR_NOT_FOUND)
+		rc = scenario_check_exists(s, id, e);
+	int attached = rc == 0 && scenario_cli_phase_running(phase, status);
+	/* Re-running `ingest` after it ended (killed just after its last job) has nothing left to do. */
+	int done = rc == 0 && !attached && start == scenario_ingest_start && strcmp(status, "ingested") == 0;
+	free(status);
+	if (rc == 0 && attached)
+		rc = attach(ctx, s, id, phase, sub, wait, e);
+	else if (rc == 0 && done && !ctx->json)
+		printf("scenario %lld is already ingested; nothing to resume (retry-ingestion re-runs failed builds)\n",
+		       (long long)id);
+	else if (rc == 0 && !done)
 		rc = start(s, id, e);
 	if (rc == 0 && wait)
 		rc = scenario_cli_wait_phase(ctx, id, phase, e);
 	if (rc < 0)
 		return rc;
-	if (!wait && !ctx->json)
+	if (!wait && !attached && !done && !ctx->json)
 		printf("scenario %lld: %s queued; run 'ciminer worker' (or pass --wait) to run it\n", (long long)id, phase);
 	json_t *o = scenario_load(s, id, e);
 	print_state(ctx, id, o);
-	const char *status = o ? core_json_str(o, "status", "?") : "?";
-	if (wait && strcmp(status, phase_target(phase)) != 0) {
+	const char *st = o ? core_json_str(o, "status", "?") : "?";
+	if (wait && strcmp(st, phase_target(phase)) != 0) {
 		/* --wait drained the queue, so anything but the phase's end state means it did not succeed. */
-		rc = err_set(e, ERR_PERMANENT, "scenario %lld is %s after %s: %s", (long long)id, status, phase,
+		rc = err_set(e, ERR_PERMANENT, "scenario %lld is %s after %s: %s", (long long)id, st, phase,
 			     core_json_str(o, "error_message", "see 'ciminer scenario show' and the jobs' errors"));
 	}
 	json_decref(o);
@@ -192,4 +255,64 @@ int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const 
 	if (limit > 0)
 		p[n++] = sv_int(limit);
 	return out_query(s, ctx->json, sql, n, p, ingestion ? icols : ecols, ingestion ? 8 : 10, ingestion ? 6 : 7, e);
+}
+
+/* The phase a scenario status belongs to while it runs, or NULL. */
+static const char *running_phase(const char *status)
+{
+	static const char *const phases[] = { "ingestion", "processing", "generation" };
+	for (size_t i = 0; i < 3; i++)
+		if (scenario_cli_phase_running(phases[i], status))
+			return phases[i];
+	return NULL;
+}
+
+static int poll_scenario(struct store *s, void *arg, int *running, int64_t *done, int64_t *total, struct err *e)
+{
+	struct phase_arg *a = arg;
+	char *status = NULL;
+	int rc = store_status_get(s, ENT_SCENARIO, a->id, &status, e);
+	const char *phase = rc == 0 ? running_phase(status) : NULL;
+	free(status);
+	*running = phase != NULL;
+	*done = *total = 0;
+	if (!phase || strcmp(phase, "generation") == 0)
+		return rc;
+	if (strcmp(phase, "ingestion") == 0)
+		*a = (struct phase_arg){ a->id, "training_ingestion_builds", "status", "'ingested', 'missing_resource', 'failed'" };
+	else
+		*a = (struct phase_arg){ a->id, "training_enrichment_builds", "extraction_status", "'completed', 'partial', 'failed'" };
+	return progress_phase(s, a, done, total, e);
+}
+
+int scenario_cli_watch(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
+{
+	int64_t id;
+	int wait;
+	struct store *s;
+	char *status = NULL;
+	int rc = scenario_cli_open(ctx, argc, argv, "watch", &id, &wait, &s, e);
+	if (rc == 0)
+		rc = scenario_check_exists(s, id, e);
+	if (rc == 0)
+		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
+	if (rc < 0)
+		return rc;
+	const char *phase = running_phase(status);
+	free(status);
+	if (!phase && !ctx->json)
+		printf("scenario %lld: no phase is running\n", (long long)id);
+	struct phase_arg a = { id, NULL, NULL, NULL };
+	struct cli_follow f = { phase ? phase : "scenario", "scenario_id", id, poll_scenario, &a };
+	if (phase && (rc = cli_follow(ctx, s, &f, e)) < 0)
+		return rc;
+	json_t *o = scenario_load(s, id, e);
+	if (!o)
+		return e->code;
+	print_state(ctx, id, o);
+	if (strcmp(core_json_str(o, "status", "?"), "failed") == 0)
+		rc = err_set(e, ERR_PERMANENT, "scenario %lld failed: %s", (long long)id,
+			     core_json_str(o, "error_message", "see 'ciminer scenario show' and the jobs' errors"));
+	json_decref(o);
+	return rc;
 }

@@ -14,9 +14,13 @@ int scenario_cli_retry_ingestion(struct cli_ctx *ctx, int argc, char **argv, str
 int scenario_cli_process(struct cli_ctx *ctx, int argc, char **argv, struct err *e);
 int scenario_cli_retry_processing(struct cli_ctx *ctx, int argc, char **argv, struct err *e);
 int scenario_cli_generate(struct cli_ctx *ctx, int argc, char **argv, struct err *e);
+/* `scenario watch ID`: follows the running phase until it ends; exit 1 when the scenario failed. */
+int scenario_cli_watch(struct cli_ctx *ctx, int argc, char **argv, struct err *e);
 int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *e);
 int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const char *phase, const char *status,
 			long limit, struct err *e);
+/* 1 when a scenario in status has phase ("ingestion", "processing", "generation") started and not ended. */
+int scenario_cli_phase_running(const char *phase, const char *status);
 /* Runs a phase's queue to the end in this process (--wait), then prints the scenario's state. */
 int scenario_cli_wait_phase(struct cli_ctx *ctx, int64_t id, const char *phase, struct err *e);
 

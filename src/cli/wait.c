@@ -61,7 +61,7 @@ int cli_wait(struct cli_ctx *ctx, const struct cli_wait_spec *w, struct err *e)
 	pthread_t th;
 	pthread_create(&th, NULL, pool_main, r);
 	struct progress bar;
-	progress_start(&bar, w->label, 0, !ctx->json);
+	progress_start(&bar, w->label, 0, !ctx->json && !ctx->quiet);
 	while (!atomic_load(&r->done)) {
 		show_progress(w, s, &bar);
 		struct timespec ts = { 0, 100 * 1000 * 1000 };

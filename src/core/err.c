@@ -9,6 +9,7 @@ int err_vset(struct err *e, int code, const char *fmt, va_list ap)
 		return code;
 	e->code = code;
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	e->field[0] = '\0';
 	return code;
 }
 
@@ -47,7 +48,16 @@ void err_clear(struct err *e)
 	if (e) {
 		e->code = 0;
 		e->msg[0] = '\0';
+		e->field[0] = '\0';
 	}
+}
+
+int err_field(struct err *e, const char *field)
+{
+	if (!e)
+		return ERR_INTERNAL;
+	snprintf(e->field, sizeof(e->field), "%s", field ? field : "");
+	return e->code;
 }
 
 int err_copy(struct err *dst, const struct err *src)

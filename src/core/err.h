@@ -31,18 +31,25 @@ enum err_code {
 
 #define ERR_MSG_MAX 1024
 
+#define ERR_FIELD_MAX 128
+
 struct err {
 	int code;
 	char msg[ERR_MSG_MAX];
+	/* The input field the error is about ("--status", "splitting_config.ratios"),
+	 * or "" when none: `--json` reports it as {"error": {..., "field"}}. */
+	char field[ERR_FIELD_MAX];
 };
-#define ERR_INIT { 0, { 0 } }
+#define ERR_INIT { 0, { 0 }, { 0 } }
 
-/* Sets code and message; returns code so callers can `return err_set(...)`. */
+/* Sets code and message (and clears the field); returns code so callers can `return err_set(...)`. */
 int err_set(struct err *e, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int err_vset(struct err *e, int code, const char *fmt, va_list ap);
 /* Prepends "context: " to the message; returns the current code. */
 int err_prefix(struct err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_clear(struct err *e);
+/* Names the input field the error is about (after err_set); returns the current code. */
+int err_field(struct err *e, const char *field);
 /* Copies src into dst (dst may be NULL); returns the code. */
 int err_copy(struct err *dst, const struct err *src);
 /* A short stable name for a code ("not_found"). */

@@ -5,7 +5,10 @@
 #include "core/log.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
+#include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -323,5 +326,61 @@ int worker_pool_run(const struct worker_opts *in, struct worker_stats *stats, st
 	if (atomic_load(&p.failed))
 		rc = err_copy(e, &p.first_err);
 	pthread_mutex_destroy(&p.err_mu);
+	return rc;
+}
+
+/* 1 when owner ("host:pid:pool:slot") names a process of this host that no longer exists. */
+static int owner_is_dead_here(const char *owner, const char *host)
+{
+	size_t hl = strlen(host);
+	if (!owner || strncmp(owner, host, hl) != 0 || owner[hl] != ':')
+		return 0;
+	char *end = NULL;
+	long pid = strtol(owner + hl + 1, &end, 10);
+	if (pid <= 0 || !end || *end != ':')
+		return 0;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int worker_release_dead_leases(struct store *s, const char *const *queues, size_t nq, int64_t *n, struct err *e)
+{
+	char host[64] = "host";
+	gethostname(host, sizeof(host) - 1);
+	int64_t released = 0;
+	int rc = 0;
+	for (size_t q = 0; rc == 0 && q < nq; q++) {
+		struct store_cursor *c;
+		struct store_val p[] = { sv_text(queues[q]) };
+		rc = store_query(s, &c, e, "SELECT id, lease_owner FROM jobs WHERE state = 'running' AND queue = ?", 1, p);
+		if (rc < 0)
+			break;
+		struct { int64_t id; char *owner; } *dead = NULL;
+		size_t nd = 0, cap = 0;
+		while ((rc = store_next(c, e)) == 1) {
+			if (!owner_is_dead_here(store_col_text(c, 1), host))
+				continue;
+			xgrow((void **)&dead, &cap, nd + 1, sizeof(*dead));
+			dead[nd].id = store_col_int(c, 0);
+			dead[nd++].owner = xstrdup(store_col_text(c, 1));
+		}
+		store_cursor_free(c);
+		for (size_t i = 0; i < nd; i++) {
+			int64_t changed = 0;
+			/* Only if the dead owner still holds it: a live claimer may have taken it meanwhile. */
+			struct store_val u[] = { sv_int(utc_now() - 1), sv_int(dead[i].id), sv_text(dead[i].owner) };
+			if (rc >= 0)
+				rc = store_exec(s, e, &changed,
+						"UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running'"
+						" AND lease_owner = ?",
+						3, u);
+			released += changed;
+			free(dead[i].owner);
+		}
+		free(dead);
+	}
+	if (rc > 0)
+		rc = 0;
+	if (n)
+		*n = released;
 	return rc;
 }

@@ -82,4 +82,15 @@ struct worker_stats {
 /* Runs the pool until *stop, or until drained when once. */
 int worker_pool_run(const struct worker_opts *o, struct worker_stats *stats, struct err *e);
 
+/*
+ * Ends now the leases that workers of this machine hold but can no longer
+ * renew because their process is gone (a killed `--wait` or worker): a lease
+ * owner is "host:pid:pool:slot", and a running job of the queues whose host
+ * is this one and whose pid no longer exists gets its lease expired, so the
+ * next claim takes it at once instead of after the lease's length. Jobs of
+ * other machines, or of a live (or recycled) pid, keep their lease. *n
+ * (optional) gets how many were released.
+ */
+int worker_release_dead_leases(struct store *s, const char *const *queues, size_t nq, int64_t *n, struct err *e);
+
 #endif

@@ -303,9 +303,11 @@ static int validate_finish(struct job_ctx *ctx, struct err *e)
 			 "%lld rows are still pending after their validation jobs ended; run 'ciminer source validate %lld'"
 			 " to retry them",
 			 (long long)pending, (long long)id);
-		struct store_val q[] = { sv_text(msg), sv_int(id) };
-		rc = store_exec(s, e, NULL, "UPDATE build_sources SET error_message = ? WHERE id = ?", 2, q);
 	}
+	/* A retry that decided every row also clears the previous run's "still pending" message. */
+	struct store_val q[] = { pending > 0 ? sv_text(msg) : sv_null(), sv_int(id) };
+	if (rc == 0)
+		rc = store_exec(s, e, NULL, "UPDATE build_sources SET error_message = ? WHERE id = ?", 2, q);
 	if (rc == 0)
 		rc = source_set_status(s, id, pending > 0 ? "failed" : "completed", e);
 	if (rc == 0)

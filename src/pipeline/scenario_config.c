@@ -1,6 +1,7 @@
 /* Strict validation of scenario files with defaults written back (see scenario_config.h). */
 #include "pipeline/scenario_config.h"
 #include "pipeline/yaml_json.h"
+#include "core/suggest.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -93,31 +94,12 @@ static const struct field top_fields[] = {
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t n = strlen(a), m = strlen(b), prev[64], cur[64];
-	if (n >= 63 || m >= 63)
-		return 99;
-	for (size_t j = 0; j <= m; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= n; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= m; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, sizeof(size_t) * (m + 1));
-	}
-	return prev[m];
-}
-
 static const char *closest(const struct field *f, const char *key)
 {
 	const char *best = NULL;
 	size_t bd = 4;
 	for (; f->key; f++) {
-		size_t d = edit_distance(f->key, key);
+		size_t d = suggest_distance(f->key, key);
 		if (d < bd) {
 			bd = d;
 			best = f->key;
@@ -130,7 +112,8 @@ static int bad(struct err *e, const char *path, const char *fmt, const char *a, 
 {
 	char msg[600];
 	snprintf(msg, sizeof(msg), fmt, a ? a : "", b ? b : "");
-	return err_set(e, ERR_INPUT, "%s: %s", path, msg);
+	err_set(e, ERR_INPUT, "%s: %s", path, msg);
+	return err_field(e, path);
 }
 
 /* "'got' is not one of a, b, c" for an enum whose values are space-separated. */

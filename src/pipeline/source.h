@@ -44,6 +44,15 @@ int source_import(struct store *s, const struct source_import_opts *o, struct so
 
 /* Queues validation of the source's pending rows (resumable; rows already decided stay). */
 int source_validate_start(struct store *s, int64_t source_id, struct err *e);
+/* How many validation runs of the source are open (started, not ended): 0 or 1. */
+int source_validation_open(struct store *s, int64_t source_id, int64_t *open, struct err *e);
+/*
+ * Why rows of the source are still pending: the first validation job's last
+ * error (*reason), its repository (*repo) and how many of its rows are pending
+ * (*rows). Both strings are the caller's to free; NULL when no job failed.
+ */
+int source_validation_cause(struct store *s, int64_t source_id, char **reason, char **repo, int64_t *rows,
+			    struct err *e);
 /* Recounts the source's stats from its rows and stores them. */
 int source_refresh_stats(struct store *s, int64_t source_id, struct err *e);
 /* Moves the source's validation status (checked against the transition table) and stamps its times. */

@@ -50,6 +50,47 @@ static int open_validation_jobs(struct store *s, const char *payload, int64_t *n
 			       1, p);
 }
 
+int source_validation_open(struct store *s, int64_t id, int64_t *open, struct err *e)
+{
+	char payload[64];
+	snprintf(payload, sizeof(payload), "{\"source_id\":%lld}", (long long)id);
+	return open_validation_jobs(s, payload, open, e);
+}
+
+int source_validation_cause(struct store *s, int64_t id, char **reason, char **repo, int64_t *rows, struct err *e)
+{
+	*reason = *repo = NULL;
+	*rows = 0;
+	/* validate_repo payloads are {"provider", "repo", "source_id"} with sorted keys. */
+	char like[64];
+	snprintf(like, sizeof(like), "%%\"source_id\":%lld}", (long long)id);
+	struct store_val p[] = { sv_text(like) };
+	struct store_cursor *c;
+	int rc = store_query(s, &c, e,
+			     "SELECT last_error, payload FROM jobs WHERE kind = 'validate_repo' AND payload LIKE ?"
+			     " AND last_error IS NOT NULL AND state <> 'succeeded' ORDER BY id DESC LIMIT 1",
+			     1, p);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_next(c, e)) == 1) {
+		*reason = xstrdup(store_col_text(c, 0));
+		json_t *pl = json_loads(store_col_text(c, 1), 0, NULL);
+		const char *r = pl ? json_string_value(json_object_get(pl, "repo")) : NULL;
+		*repo = r ? xstrdup(r) : NULL;
+		json_decref(pl);
+	}
+	store_cursor_free(c);
+	if (rc < 0)
+		return rc;
+	struct store_val q[] = { sv_int(id), sv_text(*repo ? *repo : "") };
+	if (*repo)
+		rc = store_query_int(s, rows, e,
+				     "SELECT COUNT(*) FROM source_builds WHERE source_id = ? AND repo_name_from_source = ?"
+				     " AND status = 'pending'",
+				     2, q);
+	return rc < 0 ? rc : 0;
+}
+
 int source_validate_start(struct store *s, int64_t id, struct err *e)
 {
 	int rc = store_begin(s, e);

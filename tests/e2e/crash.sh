@@ -1,11 +1,13 @@
 # The crash test (sourced by test_crash.sh and test_crash_pg.sh after lib.sh).
 #
 # For each phase — validation, ingestion, processing, generation — the
-# phase's jobs run in `ciminer worker --once --lease 2`, which is killed with
-# SIGKILL at a seeded random point; the same worker command is then started
-# again and must finish the phase (the dead worker's job is claimed again
-# once its 2-second lease expires), the later phases run normally, and the
-# dataset must be byte-identical to an uninterrupted run's, with the same
+# phase command with --wait (`ciminer source validate 1 --wait`, `ciminer
+# scenario ingest 1 --wait`, ...) is killed with SIGKILL at a seeded random
+# point while it runs the phase's jobs; the very same command is then run
+# again, as a user would, and must attach to the open phase and finish it
+# (the jobs the dead process held are released at once: their lease owner
+# names this host and a pid that is gone), the later phases run normally, and
+# the dataset must be byte-identical to an uninterrupted run's, with the same
 # counters, split rows, feature vectors and no failed or dead job.
 #
 # Each trial starts from a snapshot of the database and data dir taken just
@@ -27,6 +29,28 @@ crash_start() {
 	processing) cim scenario process "$SCENARIO_ID" ;;
 	generation) cim scenario generate "$SCENARIO_ID" ;;
 	esac >"$E2E_WORK/start.out" 2>&1 || { cat "$E2E_WORK/start.out" >&2; e2e_fail "starting $1 failed"; }
+}
+
+# crash_command PHASE: the phase command that is killed and then run again, without global options.
+crash_command() {
+	case $1 in
+	validation) echo source validate "$SOURCE_ID" --wait ;;
+	ingestion) echo scenario ingest "$SCENARIO_ID" --wait ;;
+	processing) echo scenario process "$SCENARIO_ID" --wait ;;
+	generation) echo scenario generate "$SCENARIO_ID" --wait ;;
+	esac
+}
+
+# crash_command_bg PHASE: the phase command in the background, exec'ed so that $! is ciminer itself.
+crash_command_bg() {
+	local -a cmd
+	read -ra cmd <<<"$(crash_command "$1")"
+	if [ -n "$DB" ]; then
+		(exec "$CIMINER_BIN" --quiet --data-dir "$DATA" --db "$DB" "${cmd[@]}") >>"$E2E_WORK/phase.out" 2>&1 &
+	else
+		(exec "$CIMINER_BIN" --quiet --data-dir "$DATA" "${cmd[@]}") >>"$E2E_WORK/phase.out" 2>&1 &
+	fi
+	CRASH_PID=$!
 }
 
 # crash_worker_bg PHASE: the worker, in the background, exec'ed so that $! is ciminer itself.
@@ -147,8 +171,7 @@ crash_trial() {
 	fi
 	crash_restore "$phase"
 	first=$(crash_first_job)
-	crash_start "$phase"
-	crash_worker_bg "$phase"
+	crash_command_bg "$phase"
 	for i in $(seq 1 1000); do
 		[ "$(e2e_sql "SELECT COUNT(*) FROM jobs WHERE id > $first AND state NOT IN ('queued', 'waiting')")" -gt 0 ] && break
 		kill -0 "$CRASH_PID" 2>/dev/null || break
@@ -165,7 +188,13 @@ crash_trial() {
 	open=$(e2e_sql "SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running', 'waiting')")
 	CRASH_MIDJOB=0
 	[ "$running" -gt 0 ] && CRASH_MIDJOB=1
-	crash_worker "$phase"
+	# The very command that was killed, run again: it attaches to the open phase and finishes it.
+	crash_command_bg "$phase"
+	wait "$CRASH_PID" || { tail -20 "$E2E_WORK/phase.out" >&2; e2e_fail "'ciminer $(crash_command "$phase")' run again after the kill exited with $?"; }
+	if [ "$open" -gt 0 ] && ! tail -5 "$E2E_WORK/phase.out" | grep -q "resuming it here"; then
+		tail -5 "$E2E_WORK/phase.out" >&2
+		e2e_fail "$phase: the command run again did not say that it resumed the open phase"
+	fi
 	crash_rest "$phase"
 	crash_result "$E2E_WORK/trial.txt"
 	if ! cmp -s "$E2E_WORK/reference.txt" "$E2E_WORK/trial.txt"; then

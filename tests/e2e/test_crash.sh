@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crash test on SQLite: each phase's worker killed (SIGKILL) at seeded random
+# Crash test on SQLite: each phase command (--wait) killed (SIGKILL) at seeded random
 # points, restarted with the same command; the dataset must be byte-identical
 # to an uninterrupted run's (see crash.sh).
 source "$(dirname "$0")/lib.sh"

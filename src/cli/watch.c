@@ -1,0 +1,63 @@
+/* Following a running phase from the database (see watch.h). */
+#include "cli/watch.h"
+#include "cli/progress.h"
+#include "core/json.h"
+#include "store/store.h"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Prints the messages of events newer than *last (at most 100 a round); moves *last. */
+static int new_events(struct store *s, const struct cli_follow *f, int64_t *last, struct progress *bar, char *prev,
+		      size_t prevsz, struct err *e)
+{
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT id, payload FROM events WHERE %s = ? AND id > ? ORDER BY id LIMIT 100",
+		 f->id_column);
+	struct store_val p[] = { sv_int(f->id), sv_int(*last) };
+	struct store_cursor *c;
+	int rc = store_query(s, &c, e, sql, 2, p);
+	if (rc < 0)
+		return rc;
+	while ((rc = store_next(c, e)) == 1) {
+		*last = store_col_int(c, 0);
+		const char *txt = store_col_text(c, 1);
+		json_t *j = txt ? json_loads(txt, 0, NULL) : NULL;
+		const char *msg = j ? core_json_str(j, "message", NULL) : NULL;
+		/* Counters refresh with the same message many times: say each message once. */
+		if (msg && *msg && strcmp(msg, prev) != 0) {
+			progress_note(bar, msg);
+			snprintf(prev, prevsz, "%s", msg);
+		}
+		json_decref(j);
+	}
+	store_cursor_free(c);
+	return rc;
+}
+
+int cli_follow(struct cli_ctx *ctx, struct store *s, const struct cli_follow *f, struct err *e)
+{
+	struct progress bar;
+	int running = 1, rc = 0;
+	int64_t done = 0, total = 0, last = 0;
+	char prev[512] = "";
+	/* Start from the newest event: what happened before is history, not news. */
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT COALESCE(MAX(id), 0) FROM events WHERE %s = ?", f->id_column);
+	struct store_val p[] = { sv_int(f->id) };
+	rc = store_query_int(s, &last, e, sql, 1, p);
+	progress_start(&bar, f->label, 0, !ctx->json && !ctx->quiet);
+	while (rc == 0) {
+		rc = f->poll(s, f->arg, &running, &done, &total, e);
+		if (rc == 0)
+			rc = new_events(s, f, &last, &bar, prev, sizeof(prev), e);
+		if (rc < 0 || !running)
+			break;
+		progress_update(&bar, done, total);
+		struct timespec ts = { 0, 250 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	progress_update(&bar, done, total);
+	progress_finish(&bar);
+	return rc < 0 ? rc : 0;
+}
