@@ -143,7 +143,7 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 		       (long long)id);
 	else if (rc == 0 && !done)
 		rc = start(s, id, e);
-	if (rc == 0 && wait)
+	if (rc == 0 && wait && !done)
 		rc = scenario_cli_wait_phase(ctx, id, phase, e);
 	if (rc < 0)
 		return rc;

@@ -48,9 +48,17 @@ int cli_follow(struct cli_ctx *ctx, struct store *s, const struct cli_follow *f,
 	rc = store_query_int(s, &last, e, sql, 1, p);
 	progress_start(&bar, f->label, 0, !ctx->json && !ctx->quiet);
 	while (rc == 0) {
-		rc = f->poll(s, f->arg, &running, &done, &total, e);
+		int64_t d = 0, t = 0;
+		rc = f->poll(s, f->arg, &running, &d, &t, e);
+		if (rc == 0 && running) /* the last counts of the phase stay on the final line */
+			done = d, total = t;
 		if (rc == 0)
 			rc = new_events(s, f, &last, &bar, prev, sizeof(prev), e);
+		if (rc == ERR_CONFLICT) { /* the database busy with the workers' writes: look again */
+			err_clear(e);
+			rc = 0;
+			running = 1;
+		}
 		if (rc < 0 || !running)
 			break;
 		progress_update(&bar, done, total);

@@ -9,10 +9,12 @@
 set -euo pipefail
 bin=${CIMINER_BIN:?CIMINER_BIN is the ciminer binary}
 src=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d /tmp/ciminer-conduct.XXXXXX)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-test-conduct.XXXXXX")
 server=
+worker=
 cleanup() {
 	if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+	if [ -n "$worker" ]; then kill "$worker" 2>/dev/null || true; wait "$worker" 2>/dev/null || true; fi
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -165,4 +167,22 @@ grep -q "resuming it here" "$tmp/out" || fail "--wait did not say it resumed: $(
 [ ! -s "$tmp/err" ] || fail "--quiet printed progress: $(cat "$tmp/err")"
 run 0 "$bin" --data-dir data source watch 2
 grep -q "source 2 is not being validated" "$tmp/out" || fail "watch of an ended validation: $(cat "$tmp/out")"
+
+# --- a scenario phase started twice attaches; watch follows it to its end; re-running after the end is a no-op
+run 0 "$bin" generate-world --repos 2 --builds 30 --seed 2 --out world
+run 0 "$bin" --data-dir sdata source import world/builds.csv --provider local --archive world --wait
+printf '{"name": "t", "data_source_config": {"filter_by": "all"}}\n' >s.json
+run 0 "$bin" --data-dir sdata scenario create s.json
+run 0 "$bin" --data-dir sdata scenario ingest 1
+run 0 "$bin" --data-dir sdata scenario ingest 1
+grep -q "scenario 1: ingestion is already running (.*); follow it with 'ciminer scenario watch 1'" "$tmp/out" ||
+	fail "a second 'scenario ingest' did not attach: $(cat "$tmp/out")"
+"$bin" --data-dir sdata worker --once --queues ingestion >/dev/null 2>&1 &
+worker=$!
+run 0 "$bin" --data-dir sdata scenario watch 1
+grep -q "^scenario 1: ingested " "$tmp/out" || fail "watch did not follow ingestion to its end: $(cat "$tmp/out")"
+wait "$worker" || fail "the worker failed"
+worker=
+run 0 "$bin" --data-dir sdata scenario ingest 1 --wait
+grep -q "scenario 1 is already ingested; nothing to resume" "$tmp/out" || fail "$(cat "$tmp/out")"
 echo ok
