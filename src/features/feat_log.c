@@ -81,6 +81,14 @@ static const struct feat_def log_defs[] = {
 	  FEAT_POST_BUILD, 0, NULL, "tr_log_analyzer", NULL },
 	{ "log_language", FEAT_STRING, "", "The language part of the analyzer (java, python, ...).", FEAT_POST_BUILD, 0,
 	  NULL, "tr_log_lan", NULL },
+	{ "log_failure_kind", FEAT_STRING, "",
+	  "What the failed build's first failing job failed on, read from the chunk of its log that says why: test, "
+	  "compilation, dependency, lint, infrastructure, timeout or other (null for a build whose logs show no failure).",
+	  FEAT_POST_BUILD, 0, NULL, NULL, NULL },
+	{ "log_failure_chunk", FEAT_STRING, "",
+	  "The chunk of the failed job's log that says why it failed (at most 40 lines, ANSI codes and timestamps "
+	  "removed), for the enrichment details and for reading; null when no job failed.",
+	  FEAT_POST_BUILD, 0, NULL, NULL, NULL },
 };
 
 static int log_compute(struct feat_run *r, void *state, struct feat_value *out)
@@ -103,6 +111,10 @@ static int log_compute(struct feat_run *r, void *state, struct feat_value *out)
 	feat_set_str(&out[10], logs_status_name(lr->status));
 	feat_set_str(&out[11], lr->analyzer);
 	analyzer_language(&out[12], lr->analyzer);
+	if (lr->failure.present) {
+		feat_set_str(&out[13], lr->failure.kind);
+		feat_set_str(&out[14], lr->failure.text ? lr->failure.text : "");
+	}
 	return 0;
 }
 

@@ -36,6 +36,7 @@ struct logs_acc {
 	enum logs_provider provider;
 	char first_ts[32];          /* the log's first GitHub timestamp, "" when none */
 	int gradle_totals;          /* Gradle printed "N tests completed" (JUnit class lines then repeat it) */
+	struct logs_fail *fail;     /* the failure-chunk extractor (failure.c) */
 };
 
 void logs_acc_framework(struct logs_acc *a, const char *fw);
@@ -83,6 +84,19 @@ void logs_norm_free(struct logs_norm *n);
 void logs_norm_begin(struct logs_norm *n, struct logs_acc *a);
 void logs_norm_feed(struct logs_norm *n, const char *data, size_t len);
 void logs_norm_end(struct logs_norm *n);
+
+/*
+ * The failure-chunk extractor (failure.c). The normaliser hands it every
+ * line (blank ones too, with its line number in the raw log) before the
+ * dispatcher sees it; its parser definitions get the lines with anchor words.
+ */
+struct logs_fail;
+struct logs_fail *logs_fail_new(void);
+void logs_fail_free(struct logs_fail *f);
+void logs_fail_begin(struct logs_fail *f);
+void logs_fail_line(struct logs_fail *f, const char *s, size_t len, uint64_t no);
+/* Fills r->failure when r's status (or failed tests) says the job failed. */
+void logs_fail_end(struct logs_fail *f, struct logs_result *r);
 
 /* Text helpers (text.c). All bounded by len; none needs NUL termination. */
 const char *logs_find(const char *s, size_t len, const char *needle);

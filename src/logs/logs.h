@@ -35,6 +35,9 @@
 /* At most this many failed-test names are kept per result. */
 #define LOGS_FAILED_NAMES_MAX 1000
 
+/* A failure chunk has at most this many lines. */
+#define LOGS_FAILURE_LINES 40
+
 enum logs_status {
 	LOGS_STATUS_UNKNOWN = 0,
 	LOGS_STATUS_OK,
@@ -42,6 +45,19 @@ enum logs_status {
 	LOGS_STATUS_CANCELLED,  /* cancelled or stopped by a user */
 	LOGS_STATUS_TIMEOUT,    /* the CI killed it for running too long */
 	LOGS_STATUS_TERMINATED, /* the CI killed it for another reason (no output, runner lost) */
+};
+
+/*
+ * Why a failed job failed: the smallest chunk of its log (ANSI codes and
+ * timestamps removed, at most LOGS_FAILURE_LINES lines) that says so, and
+ * what kind of failure it shows: "test", "compilation", "dependency",
+ * "lint", "infrastructure", "timeout" or "other".
+ */
+struct logs_failure {
+	int present;                 /* 0 for a job that did not fail */
+	uint64_t start_line, end_line; /* 1-based line numbers in the raw log, inclusive */
+	char *text;                  /* owned; lines joined with '\n' */
+	const char *kind;            /* static string */
 };
 
 struct logs_result {
@@ -61,6 +77,7 @@ struct logs_result {
 	uint64_t bytes;              /* bytes read */
 	uint64_t lines;              /* lines read */
 	uint64_t lines_truncated;    /* lines longer than LOGS_LINE_MAX */
+	struct logs_failure failure; /* the first failed job's cause (logs_result_merge keeps the first) */
 };
 
 void logs_result_init(struct logs_result *r);
@@ -78,9 +95,12 @@ void logs_result_merge(struct logs_result *into, const struct logs_result *job);
  * "tests_failed", "tests_skipped", "tests_failed_names" ("#"-joined, as
  * TravisTorrent's tr_log_tests_failed), "test_duration_sec", "setup_time_sec",
  * "build_duration_sec" (null when unknown), "status", "analyzer",
- * "tests_recognised"}. The caller owns the returned object.
+ * "tests_recognised", "failure" ({"start_line", "end_line", "text", "kind"}
+ * for a failed log, else null)}. The caller owns the returned object.
  */
 json_t *logs_result_to_json(const struct logs_result *r);
+/* r->failure alone, as in logs_result_to_json (null when not present). */
+json_t *logs_failure_to_json(const struct logs_failure *f);
 
 const char *logs_status_name(enum logs_status s);
 

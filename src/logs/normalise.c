@@ -35,6 +35,7 @@ struct logs_norm {
 	int setup_fold;   /* current Travis fold counts as setup */
 	double setup_sec;
 	char ts[32];
+	uint64_t lineno;  /* of the raw line being read, 1-based */
 };
 
 struct logs_norm *logs_norm_new(struct logs_dispatch *d)
@@ -63,6 +64,7 @@ void logs_norm_begin(struct logs_norm *n, struct logs_acc *a)
 	n->in_fold = n->in_group = n->setup_fold = 0;
 	n->setup_sec = -1;
 	n->ts[0] = 0;
+	n->lineno = 0;
 }
 
 static int is_d(char c)
@@ -160,14 +162,21 @@ static void segment(struct logs_norm *n, const char *s, size_t len, int esc)
 		l = clean(n->line, s, len);
 		t = n->line;
 	}
-	if (l == 0)
-		return;
-	if (t[0] == 't' && logs_starts(t, l, "travis_")) {
+	if (l > 0 && t[0] == 't' && logs_starts(t, l, "travis_")) {
 		if (logs_starts(t, l, "travis_fold:") || logs_starts(t, l, "travis_time:")) {
 			travis_marker(n, t, l);
+			/* "travis_fold:start:x<ESC>[0Ktravis_time:start:y<ESC>[0K$ git clone ...": the command
+			 * echoed on the marker's line starts a section of the failure chunk */
+			const char *cmd = logs_find(t, l, "$ ");
+			if (cmd && n->a->fail)
+				logs_fail_line(n->a->fail, cmd, (size_t)(t + l - cmd), n->lineno);
 			return;
 		}
 	}
+	if (l == 0)
+		return;
+	if (n->a->fail)
+		logs_fail_line(n->a->fail, t, l, n->lineno);
 	if (t[0] == '#' && logs_starts(t, l, "##[")) {
 		if (logs_starts(t, l, "##[group]"))
 			n->in_group = 1;
@@ -221,6 +230,7 @@ static int erases_line(const char *s, size_t len)
 /* A raw line without its LF. */
 static void raw_line(struct logs_norm *n, const char *s, size_t len)
 {
+	n->lineno++;
 	while (len > 0 && s[len - 1] == '\r')
 		len--;
 	size_t st = gha_stamp(s, len);
@@ -237,6 +247,8 @@ static void raw_line(struct logs_norm *n, const char *s, size_t len)
 		s += st;
 		len -= st;
 	}
+	if (len == 0 && n->a->fail) /* blank lines belong in a failure chunk; nothing else wants them */
+		logs_fail_line(n->a->fail, s, 0, n->lineno);
 	unsigned f = specials(s, len);
 	if (!(f & 1)) {
 		segment(n, s, len, (int)(f & 2));

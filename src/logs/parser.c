@@ -17,6 +17,7 @@
 struct logs_parser {
 	struct logs_dispatch *d;
 	struct logs_norm *n;
+	struct logs_fail *fail;
 	struct logs_acc acc;
 	struct logs_result work;
 };
@@ -26,6 +27,7 @@ struct logs_parser *logs_parser_new(void)
 	struct logs_parser *p = xcalloc(1, sizeof(*p));
 	p->d = logs_dispatch_new();
 	p->n = logs_norm_new(p->d);
+	p->fail = logs_fail_new();
 	logs_result_init(&p->work);
 	return p;
 }
@@ -36,6 +38,7 @@ void logs_parser_free(struct logs_parser *p)
 		return;
 	logs_norm_free(p->n);
 	logs_dispatch_free(p->d);
+	logs_fail_free(p->fail);
 	strmap_clear(&p->acc.failed_seen, NULL);
 	logs_result_release(&p->work);
 	free(p);
@@ -48,6 +51,8 @@ void logs_parser_begin(struct logs_parser *p)
 	memset(&p->acc, 0, sizeof(p->acc));
 	p->acc.res = &p->work;
 	p->acc.duration = -1;
+	p->acc.fail = p->fail;
+	logs_fail_begin(p->fail);
 	logs_dispatch_begin(p->d, &p->acc);
 	logs_norm_begin(p->n, &p->acc);
 }
@@ -106,6 +111,7 @@ void logs_parser_end(struct logs_parser *p, struct logs_result *out)
 							  : "plain";
 	if (r->build_duration_sec >= 0 && r->test_duration_sec > r->build_duration_sec)
 		r->build_duration_sec = -1; /* as the reference analyzers: a build cannot be shorter than its tests */
+	logs_fail_end(p->fail, r);
 	logs_result_release(out);
 	*out = *r;
 	logs_result_init(r); /* ownership of the vectors moved to out */

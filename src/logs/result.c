@@ -23,6 +23,7 @@ void logs_result_release(struct logs_result *r)
 {
 	strvec_clear(&r->frameworks);
 	strvec_clear(&r->failed_names);
+	free(r->failure.text);
 	logs_result_init(r);
 }
 
@@ -136,13 +137,17 @@ void logs_result_merge(struct logs_result *into, const struct logs_result *job)
 		into->analyzer = job->analyzer;
 	if (strcmp(into->provider, "plain") == 0)
 		into->provider = job->provider;
+	if (!into->failure.present && job->failure.present) {
+		into->failure = job->failure;
+		into->failure.text = xstrdup(job->failure.text ? job->failure.text : "");
+	}
 	into->bytes += job->bytes;
 	into->lines += job->lines;
 	into->lines_truncated += job->lines_truncated;
 }
 
-/* JSON strings must be UTF-8: invalid bytes (logs are not always UTF-8) become '?'. */
-static char *utf8_clean(const char *s)
+/* JSON strings must be UTF-8: invalid bytes (logs are not always UTF-8) become '?'; keep_nl keeps LF. */
+static char *utf8_clean_as(const char *s, int keep_nl)
 {
 	size_t n = strlen(s);
 	char *o = xmalloc(n + 1);
@@ -160,7 +165,7 @@ static char *utf8_clean(const char *s)
 			i++;
 			continue;
 		}
-		if (c < 0x20 && c != '\t') {
+		if (c < 0x20 && c != '\t' && !(keep_nl && c == '\n')) {
 			o[j++] = ' ';
 			i++;
 			continue;
@@ -173,11 +178,35 @@ static char *utf8_clean(const char *s)
 	return o;
 }
 
+static char *utf8_clean(const char *s)
+{
+	return utf8_clean_as(s, 0);
+}
+
+static char *utf8_clean_lines(const char *s)
+{
+	return utf8_clean_as(s, 1);
+}
+
 static json_t *num_or_null(double v)
 {
 	if (!(v >= 0) || v > 1e12)
 		return json_null();
 	return json_real(round(v * 1000) / 1000);
+}
+
+json_t *logs_failure_to_json(const struct logs_failure *f)
+{
+	if (!f->present)
+		return json_null();
+	json_t *o = json_object();
+	json_object_set_new(o, "start_line", json_integer((json_int_t)f->start_line));
+	json_object_set_new(o, "end_line", json_integer((json_int_t)f->end_line));
+	char *clean = utf8_clean_lines(f->text ? f->text : "");
+	json_object_set_new(o, "text", json_string(clean));
+	free(clean);
+	json_object_set_new(o, "kind", json_string(f->kind ? f->kind : "other"));
+	return o;
 }
 
 json_t *logs_result_to_json(const struct logs_result *r)
@@ -203,5 +232,6 @@ json_t *logs_result_to_json(const struct logs_result *r)
 	json_object_set_new(o, "status", json_string(logs_status_name(r->status)));
 	json_object_set_new(o, "analyzer", json_string(r->analyzer));
 	json_object_set_new(o, "provider", json_string(r->provider));
+	json_object_set_new(o, "failure", logs_failure_to_json(&r->failure));
 	return o;
 }
