@@ -125,16 +125,19 @@ static const char *const needles_b[] = { "Offenses", "offense", "Traceback", "No
 					 "Too long with no", "Could not", "could not", "cannot find", "Cannot allocate",
 					 "No space left", "Killed", "Issues :-(", "problem", "undefined reference", "Segmentation",
 					 NULL };
-static const char *const needles_c[] = { "warning", "not found", "Not Found", "Unable to", "unable to", "Connection",
+static const char *const needles_c[] = { "not found", "Not Found", "Unable to", "unable to", "Connection",
 					 "Bad Gateway", "Unavailable", "rate limit", "toomanyrequests", "not ok ", "Diff in ",
 					 "would reformat", "Failing", "npm ERR", "distribution found", NULL };
-static const char *const needles_d[] = { " › ", "=====", "_____", "checkstyle", NULL };
+static const char *const needles_d[] = { " › ", "checkstyle", NULL };
 
 struct fl {
 	uint64_t no;   /* line number in the raw log (1-based, LF-counted) */
 	uint32_t len;
-	char s[FAIL_LINE_MAX];
+	uint32_t off;  /* of the text in bytes[] */
 };
+
+/* Lines are packed one after another (cache-friendly); a line that would pass the end starts again at 0. */
+#define RING_BYTES ((size_t)(FAIL_RING + 1) * FAIL_LINE_MAX)
 
 struct chunk {
 	int rank;      /* 0: none */
@@ -147,7 +150,10 @@ struct logs_fail {
 	pcre2_code *re[N_RULES];
 	pcre2_match_data *md;
 	struct fl *ring;
+	char *bytes;          /* RING_BYTES of line text */
+	size_t wpos;
 	uint64_t n;           /* lines appended so far (ring index = i % FAIL_RING) */
+	uint64_t evaluated;   /* n when the last anchor test ran */
 	uint64_t sec_first;   /* index of the current section's first line */
 	int sec_open;         /* lines since the last failure marker belong to a section */
 	/* the section's anchor being captured or captured */
@@ -189,6 +195,7 @@ struct logs_fail *logs_fail_new(void)
 		f->re[i] = compile_rule(rules[i].re, "rule");
 	f->md = pcre2_match_data_create(4, NULL);
 	f->ring = xmalloc(FAIL_RING * sizeof(*f->ring));
+	f->bytes = xmalloc(RING_BYTES);
 	buf_init(&f->sec.text, (size_t)CHUNK_LINES * (FAIL_LINE_MAX + 1) + 1);
 	buf_init(&f->best.text, (size_t)CHUNK_LINES * (FAIL_LINE_MAX + 1) + 1);
 	return f;
@@ -204,12 +211,15 @@ void logs_fail_free(struct logs_fail *f)
 	buf_release(&f->sec.text);
 	buf_release(&f->best.text);
 	free(f->ring);
+	free(f->bytes);
 	free(f);
 }
 
 void logs_fail_begin(struct logs_fail *f)
 {
 	f->n = 0;
+	f->wpos = 0;
+	f->evaluated = 0;
 	f->sec_first = 0;
 	f->sec_open = 1;
 	f->capturing = 0;
@@ -251,7 +261,7 @@ static void materialise(struct logs_fail *f, struct chunk *c, uint64_t from, uin
 		const struct fl *l = &f->ring[i % FAIL_RING];
 		if (i > from)
 			buf_addch(&c->text, '\n');
-		buf_add(&c->text, l->s, l->len);
+		buf_add(&c->text, f->bytes + l->off, l->len);
 	}
 	c->start_line = f->ring[from % FAIL_RING].no;
 	c->end_line = f->ring[to % FAIL_RING].no;
@@ -351,7 +361,11 @@ void logs_fail_line(struct logs_fail *f, const char *s, size_t len, uint64_t no)
 	struct fl *l = &f->ring[f->n % FAIL_RING];
 	l->no = no;
 	l->len = (uint32_t)(len < FAIL_LINE_MAX ? len : FAIL_LINE_MAX);
-	memcpy(l->s, s, l->len);
+	if (f->wpos + l->len > RING_BYTES)
+		f->wpos = 0;
+	l->off = (uint32_t)f->wpos;
+	memcpy(f->bytes + f->wpos, s, l->len);
+	f->wpos += l->len;
 	f->n++;
 	if (len > 0) {
 		f->sec_lines++;
@@ -375,9 +389,11 @@ static size_t indent_of(const char *s, size_t len)
 /* The current line (the last appended) contains one of the needles: is it an anchor? */
 static void anchor(struct logs_fail *f, const struct logs_line *ln)
 {
-	if (!f->sec_open || f->n == 0)
-		return;
-	const struct fl *l = &f->ring[(f->n - 1) % FAIL_RING];
+	if (!f->sec_open || f->n == 0 || f->evaluated == f->n)
+		return; /* several of our parser definitions may report the same line */
+	f->evaluated = f->n;
+	const struct fl *fl = &f->ring[(f->n - 1) % FAIL_RING];
+	const struct { const char *s; size_t len; } line = { f->bytes + fl->off, fl->len }, *l = &line;
 	size_t ind = indent_of(l->s, l->len);
 	for (size_t i = 0; i < N_RULES; i++) {
 		const struct rule *r = &rules[i];
