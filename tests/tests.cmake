@@ -87,7 +87,4 @@ foreach(tsh IN LISTS _e2e_pg)
   set_tests_properties(e2e_${tname} PROPERTIES FIXTURES_REQUIRED "pg_server;test_tmp")
 endforeach()
 
-file(GLOB _fuzz CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/CMakeLists.txt)
-if(_fuzz)
-  add_subdirectory(tests/fuzz)
-endif()
+include(${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz.cmake)

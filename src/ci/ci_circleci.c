@@ -141,7 +141,7 @@ static void circle_outcome(struct ci_run *r, const char *state, json_t *wfs)
 			       : any_success ? "success" : "skipped");
 }
 
-static void circle_map_run(struct ci_provider *p, struct ci_run *r, json_t *pl, json_t *wfs)
+void ci_circleci_map_run(struct ci_run *r, json_t *pl, json_t *wfs)
 {
 	const char *slug = core_json_str(pl, "project_slug", "");
 	const char *ttype = core_json_str(core_json_path(pl, "trigger"), "type", "");
@@ -197,7 +197,6 @@ static void circle_map_run(struct ci_provider *p, struct ci_run *r, json_t *pl, 
 			       !strncmp(slug, "gh/", 3) || !strncmp(slug, "bb/", 3) ? slug + 2 : slug,
 			       (long long)r->build_number);
 	r->run_attempt = 1;
-	(void)p;
 	json_object_set(raw, "pipeline", pl);
 	json_object_set(raw, "workflows", wfs);
 	r->raw_json = ci_common_dump(raw);
@@ -239,13 +238,13 @@ static int circle_run_get(struct ci_provider *p, struct ci_run *out, const char 
 	int rc = circle_fetch(p, &pl, &wfs, repo, id, e);
 	if (rc)
 		return rc;
-	circle_map_run(p, out, pl, wfs);
+	ci_circleci_map_run(out, pl, wfs);
 	json_decref(pl);
 	json_decref(wfs);
 	return 0;
 }
 
-static void circle_map_job(struct ci_job *job, const json_t *j, const char *run_id)
+void ci_circleci_map_job(struct ci_job *job, const json_t *j, const char *run_id)
 {
 	static const char *const done_ok[] = { "success", "fixed", "no_tests", NULL };
 	static const char *const done_bad[] = { "failed", "error", "infrastructure_fail", "timedout", NULL };
@@ -284,7 +283,7 @@ static int circle_jobs_list(struct ci_provider *p, struct ci_job **out, size_t *
 		json_array_foreach(jobs, k, j) {
 			xgrow((void **)out, &cap, *n + 1, sizeof(**out));
 			memset(&(*out)[*n], 0, sizeof(**out));
-			circle_map_job(&(*out)[(*n)++], j, run_id);
+			ci_circleci_map_job(&(*out)[(*n)++], j, run_id);
 		}
 		json_decref(jobs);
 	}
@@ -307,7 +306,7 @@ static void circle_take_jobs(struct ci_run *run, size_t *cap, const json_t *item
 	json_array_foreach(items, k, j) {
 		xgrow((void **)&run->jobs, cap, run->n_jobs + 1, sizeof(*run->jobs));
 		memset(&run->jobs[run->n_jobs], 0, sizeof(*run->jobs));
-		circle_map_job(&run->jobs[run->n_jobs++], j, run->ci_run_id);
+		ci_circleci_map_job(&run->jobs[run->n_jobs++], j, run->ci_run_id);
 	}
 }
 

@@ -91,7 +91,7 @@ static json_t *as_rest_job(const json_t *node, const char *run_id)
 }
 
 /* Fills run from one CheckSuite node; 0 when the node held every job, else 1 (REST must list it). */
-static int take_suite(struct ci_run *run, const json_t *node)
+int ci_github_take_suite(struct ci_run *run, const json_t *node)
 {
 	json_t *runs = core_json_path(node, "checkRuns.nodes"), *v;
 	size_t i;
@@ -137,7 +137,7 @@ static int graphql_batch(struct ci_provider *p, const char *url, struct ci_run *
 		rc = err_set(e, CI_ERR_PERMANENT, "POST %s: GraphQL answered without the check suites (%s)", url, why);
 	}
 	for (size_t i = 0; rc == 0 && i < n; i++)
-		take_suite(runs[i], json_array_get(nodes, i)); /* a null node or a long suite is left to REST */
+		ci_github_take_suite(runs[i], json_array_get(nodes, i)); /* a null node or a long suite is left to REST */
 	json_decref(j);
 	ci_http_req_release(&r);
 	free(body);

@@ -306,6 +306,12 @@ static int local_logs_fetch(struct ci_provider *p, const char *repo, struct ci_l
 	(void)repo;
 	(void)e;
 	for (size_t i = 0; i < n; i++) {
+		if (strchr(reqs[i].job_id, '/')) { /* "../../x" would read x.log outside the archive: refused */
+			reqs[i].rc = err_set(&reqs[i].err, CI_ERR_NOT_FOUND, "job id '%s' cannot name a log in %s/logs",
+					     reqs[i].job_id, L->dir);
+			ci_log_req_notify(&reqs[i]);
+			continue;
+		}
 		char *rel = xasprintf("logs/%s.log", reqs[i].job_id), *path = fs_join(L->dir, rel);
 		char *zpath = xasprintf("%s.zst", path);
 		int zst = !fs_exists(path) && fs_exists(zpath);

@@ -78,7 +78,7 @@ static void travis_state(char **status, char **conclusion, const char *state)
 	*conclusion = NULL;
 }
 
-static void travis_map_run(struct ci_run *r, const json_t *j)
+void ci_travis_map_run(struct ci_run *r, const json_t *j)
 {
 	const char *ev = core_json_str(j, "event_type", NULL);
 	const char *login = core_json_str(core_json_path(j, "created_by"), "login", NULL);
@@ -127,13 +127,13 @@ static int travis_run_get(struct ci_provider *p, struct ci_run *out, const char 
 		json_decref(j);
 		return rc;
 	}
-	travis_map_run(out, j);
+	ci_travis_map_run(out, j);
 	json_decref(j);
 	return 0;
 }
 
 /* The jobs of a /build/{id}/jobs answer into run (run->jobs replaced). */
-static void travis_take_jobs(struct ci_run *run, const json_t *j)
+void ci_travis_take_jobs(struct ci_run *run, const json_t *j)
 {
 	json_t *v;
 	size_t i;
@@ -176,7 +176,7 @@ static int travis_jobs_fill(struct ci_provider *p, const char *repo, struct ci_r
 		if (gs[i].rc && !first)
 			first = err_copy(e, &gs[i].err);
 		if (!gs[i].rc) {
-			travis_take_jobs(r, gs[i].json);
+			ci_travis_take_jobs(r, gs[i].json);
 			r->jobs_known = 1;
 		}
 		json_decref(gs[i].json);

@@ -60,4 +60,22 @@ int ci_common_logs_http(struct ci_provider *p, const char *repo, struct ci_log_r
 			char *(*url_of)(struct ci_provider *p, const char *repo, const char *job_id),
 			const char *const *headers, struct err *e);
 
+/*
+ * Each provider's mapping of its JSON payloads to struct ci_run / ci_job
+ * (GitHub's are in ci_github.h). They never fail: an absent or mistyped field
+ * becomes NULL / CI_TIME_UNKNOWN / 0. Exposed here, rather than static, so
+ * that the fuzz targets (tests/fuzz/fuzz_providers.c) feed them hostile JSON.
+ *   ci_circleci_map_run   a pipeline and its workflows (a JSON array) into r
+ *   ci_circleci_map_job   one /workflow/{id}/job item of run run_id into job
+ *   ci_travis_map_run     a /build/{id} answer into r
+ *   ci_travis_take_jobs   a /build/{id}/jobs answer into run->jobs (replaced)
+ *   ci_github_take_suite  a GraphQL CheckSuite node into run->jobs; 0 when the
+ *                         node held every job, 1 when REST must list them
+ */
+void ci_circleci_map_run(struct ci_run *r, json_t *pl, json_t *wfs);
+void ci_circleci_map_job(struct ci_job *job, const json_t *j, const char *run_id);
+void ci_travis_map_run(struct ci_run *r, const json_t *j);
+void ci_travis_take_jobs(struct ci_run *run, const json_t *j);
+int ci_github_take_suite(struct ci_run *run, const json_t *node);
+
 #endif

@@ -210,6 +210,11 @@ Test(local, maps_a_hand_written_archive)
 	cr_assert_str_eq(buf_cstr(&log), "lint ok\n");
 	cr_assert_eq(ci_log_fetch(p, "acme/widget", "9003", &sink, 0, &bytes, &trunc, &e), CI_ERR_NOT_FOUND);
 	cr_assert(strstr(e.msg, "logs/9003.log"), "%s", e.msg);
+	/* A job id from a hostile archive cannot reach a file outside logs/. */
+	write_file(dir, "outside.log", "not a log of this archive\n");
+	buf_reset(&log);
+	cr_assert_eq(ci_log_fetch(p, "acme/widget", "../outside", &sink, 0, &bytes, &trunc, &e), CI_ERR_NOT_FOUND);
+	cr_assert_eq(log.len, 0, "read %s", buf_cstr(&log));
 	buf_release(&log);
 	ci_provider_free(p);
 	free(dir);
