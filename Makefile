@@ -24,6 +24,7 @@ test: configure
 # already sanitized, are left out), then the threaded parts (worker pool, HTTP
 # client, the log-storing thread of ingestion) under TSan. docs/testing.md.
 SAN_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=0 \
+          LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitize/lsan.supp:print_suppressions=0 \
           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
           TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 TSAN_TESTS = jobs_test_queue|ci_test_http|pipeline_test_ingestion
