@@ -39,7 +39,7 @@ int cli_store(struct cli_ctx *ctx, struct store **out, struct err *e)
 		rc = e->code = ERR_USAGE;
 	}
 	if (rc == 0 && !ctx->db_url)
-		ctx->db_url = url; /* lives until exit: main's ctx outlives every command */
+		ctx->db_url = ctx->own_db_url = url; /* main's ctx outlives every command; main frees it */
 	else
 		free(url);
 	*out = ctx->store;

@@ -24,6 +24,7 @@ struct cli_ctx {
 	int verbose;          /* -v count */
 	int quiet;            /* --quiet, -q: no progress on stderr */
 	struct store *store;  /* opened on demand by cli_store() */
+	char *own_db_url;     /* cli_store()'s default URL when db_url was NULL; main frees it */
 };
 
 /* A sub-command inside a group: one table row drives dispatch, help, suggestions, completion and the man page. */

@@ -162,6 +162,7 @@ int main(int argc, char **argv)
 	}
 	if (ctx.store)
 		store_close(ctx.store);
+	free(ctx.own_db_url);
 	if (rc < 0) {
 		report_error(&ctx, rc, &e);
 		return err_exit_status(rc);

@@ -52,8 +52,12 @@ Test(generate, writes_every_split_and_format_with_a_manifest_that_adds_up)
 		if (of->format == DATASET_FMT_PARQUET)
 			total += (json_int_t)of->info.rows;
 	}
-	cr_assert(fs_exists(xasprintf("%s/train.parquet", dir)) && fs_exists(xasprintf("%s/test.pkl", dir)) &&
-		  fs_exists(xasprintf("%s/val.csv", dir)));
+	const char *const names[] = { "train.parquet", "test.pkl", "val.csv" };
+	for (int i = 0; i < 3; i++) {
+		char *path = fs_join(dir, names[i]);
+		cr_assert(fs_exists(path), "%s is missing", path);
+		free(path);
+	}
 	cr_assert_eq(total, json_integer_value(json_object_get(m, "rows_in")), "no row lost (fill drops none)");
 	const json_t *splits = json_object_get(m, "splits");
 	json_int_t sum = 0;
