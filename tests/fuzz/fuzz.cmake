@@ -53,5 +53,6 @@ foreach(_src IN LISTS _fuzz_srcs)
     add_test(NAME ${_name} COMMAND ${CMAKE_SOURCE_DIR}/tests/fuzz/run ${CMAKE_BINARY_DIR}/tests/fuzz ${_name}
                                    ${FUZZ_SECONDS})
   endif()
-  set_tests_properties(${_name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 120 ENVIRONMENT "${TEST_ENV}")
+  set_tests_properties(${_name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300 ENVIRONMENT "${TEST_ENV}"
+                       FIXTURES_REQUIRED test_tmp)
 endforeach()
