@@ -7,6 +7,7 @@
  * the world and the source are reused, the scenario is replaced.
  */
 #include "cli/cli.h"
+#include "cli/dataset_report.h"
 #include "cli/output.h"
 #include "cli/scenario_phases.h"
 #include "cli/wait.h"
@@ -107,61 +108,23 @@ static void print_summary(struct cli_ctx *ctx, struct store *s, int64_t sid, con
 {
 	struct err e = ERR_INIT;
 	json_t *sc = scenario_load(s, sid, &e);
+	json_t *rep = cli_dataset_report(sc, ctx->data_dir, sid);
 	char *mpath = xasprintf("%s/datasets/%lld/manifest.json", ctx->data_dir, (long long)sid);
 	json_t *man = json_load_file(mpath, 0, NULL);
 	if (ctx->json) {
-		json_t *o = json_pack("{s:O, s:O*, s:s, s:s}", "scenario", sc, "manifest", man, "world", world,
-				      "dataset_dir", mpath);
+		json_t *o = json_pack("{s:O, s:O*, s:O, s:s, s:s}", "scenario", sc, "manifest", man, "report", rep, "world",
+				      world, "dataset_dir", mpath);
 		out_print_json(o);
 		json_decref(o);
 	} else {
 		printf("\nciminer demo: scenario %lld is %s\n", (long long)sid, core_json_str(sc, "status", "?"));
-		printf("  ingestion:  %lld builds: %lld ingested, %lld missing_resource, %lld failed\n",
-		       (long long)core_json_int(sc, "builds_total", 0), (long long)core_json_int(sc, "builds_ingested", 0),
-		       (long long)core_json_int(sc, "builds_missing_resource", 0), (long long)core_json_int(sc, "builds_failed", 0));
-		printf("  processing: %lld feature vectors (%lld partial), %lld failed\n",
-		       (long long)core_json_int(sc, "builds_processed", 0), (long long)core_json_int(sc, "builds_partial", 0),
-		       (long long)core_json_int(sc, "builds_processing_failed", 0));
-		printf("  features:   %zu\n", json_array_size(json_object_get(man, "features")));
-		json_t *split = json_object_get(man, "split");
-		json_t *cd = json_object_get(split, "class_distribution");
-		json_t *counts = json_object_get(split, "counts");
-		static const char *splits[] = { "train", "val", "test" };
-		for (int i = 0; i < 3; i++) {
-			json_t *d = json_object_get(cd, splits[i]);
-			printf("  %-5s       %lld rows  (passed %lld, failed %lld)\n", splits[i],
-			       (long long)core_json_int(counts, splits[i], 0), (long long)core_json_int(d, "0", 0),
-			       (long long)core_json_int(d, "1", 0));
-		}
-		json_t *bl = json_object_get(man, "baselines");
-		static const char *names[] = { "majority_class", "parrot", "fail_rate_so_far" };
-		for (int i = 0; i < 3; i++) {
-			json_t *b = json_object_get(bl, names[i]);
-			if (!b)
-				continue;
-			json_t *auc = json_object_get(b, "roc_auc");
-			char aucs[32] = "n/a";
-			if (json_is_number(auc))
-				snprintf(aucs, sizeof(aucs), "%.3f", json_number_value(auc));
-			printf("  baseline %-17s accuracy %.3f  F1(failed) %.3f  ROC AUC %s\n", names[i],
-			       core_json_real(b, "accuracy", 0), core_json_real(b, "f1", 0), aucs);
-		}
-		json_t *warn = json_object_get(man, "warnings");
-		size_t i;
-		json_t *w;
-		size_t shown = 0;
-		json_array_foreach(warn, i, w) {
-			if (shown++ < 5)
-				printf("  warning: %s\n", json_string_value(w));
-		}
-		if (json_array_size(warn) > 5)
-			printf("  (%zu more warnings in manifest.json)\n", json_array_size(warn) - 5);
-		printf("  files:      %s/datasets/%lld/ (train/val/test .parquet .csv .pkl, manifest.json)\n", ctx->data_dir,
-		       (long long)sid);
-		printf("  load it:    /usr/bin/python3 -c \"import pandas as pd; print(pd.read_pickle('%s/datasets/%lld/train.pkl').head())\"\n",
-		       ctx->data_dir, (long long)sid);
+		cli_dataset_report_print(rep);
+		printf("  load it:    /usr/bin/python3 -c \"import json, pandas as pd; m = json.load(open('%s'));"
+		       " df = pd.read_pickle('%s/datasets/%lld/train.pkl'); print(df[m['feature_columns']].describe().T)\"\n",
+		       mpath, ctx->data_dir, (long long)sid);
 	}
 	json_decref(man);
+	json_decref(rep);
 	json_decref(sc);
 	free(mpath);
 }

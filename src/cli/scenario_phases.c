@@ -1,5 +1,6 @@
 /* Phase commands of `ciminer scenario`: start, retry, wait with progress, list builds and splits. */
 #include "cli/scenario_phases.h"
+#include "cli/dataset_report.h"
 #include "cli/output.h"
 #include "cli/wait.h"
 #include "cli/watch.h"
@@ -150,7 +151,24 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 	if (!wait && !attached && !done && !ctx->json)
 		printf("scenario %lld: %s queued; run 'ciminer worker' (or pass --wait) to run it\n", (long long)id, phase);
 	json_t *o = scenario_load(s, id, e);
-	print_state(ctx, id, o);
+	int report = wait && strcmp(phase, "generation") == 0 && o;
+	if (report) {
+		/* What demo prints: splits, class balance, drops by reason, baselines, warnings, files. */
+		json_t *r = cli_dataset_report(o, ctx->data_dir, id);
+		if (ctx->json) {
+			json_object_set(r, "scenario", o);
+			out_print_json(r);
+		} else {
+			printf("scenario %lld: %s\n", (long long)id, core_json_str(o, "status", "?"));
+			cli_dataset_report_print(r);
+			const char *msg = core_json_str(o, "error_message", NULL);
+			if (msg)
+				printf("  %s\n", msg);
+		}
+		json_decref(r);
+	} else {
+		print_state(ctx, id, o);
+	}
 	const char *st = o ? core_json_str(o, "status", "?") : "?";
 	if (wait && strcmp(st, phase_target(phase)) != 0) {
 		/* --wait drained the queue, so anything but the phase's end state means it did not succeed. */
@@ -158,9 +176,6 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 			     core_json_str(o, "error_message", "see 'ciminer scenario show' and the jobs' errors"));
 	}
 	json_decref(o);
-	/* rc == 0 after --wait means the phase reached its end state; generation's files are then in place. */
-	if (rc == 0 && wait && !ctx->json && strcmp(phase, "generation") == 0)
-		printf("files: %s/datasets/%lld/ (see manifest.json)\n", ctx->data_dir, (long long)id);
 	return rc;
 }
 

@@ -40,6 +40,7 @@ static void col_free(struct dataset_col *c)
 	free(c->b);
 	free(c->code);
 	free(c->nulls);
+	free(c->missing);
 	free(c->dict);
 	free(c->dict_len);
 	free(c->slots);
@@ -92,6 +93,10 @@ static void col_reserve(struct dataset_col *c, size_t need)
 	if (c->nulls) {
 		c->nulls = xrealloc(c->nulls, (ncap + 7) / 8);
 		memset(c->nulls + (c->cap + 7) / 8, 0, (ncap + 7) / 8 - (c->cap + 7) / 8);
+	}
+	if (c->missing) {
+		c->missing = xrealloc(c->missing, (ncap + 7) / 8 + 1);
+		memset(c->missing + (c->cap + 7) / 8, 0, (ncap + 7) / 8 + 1 - (c->cap + 7) / 8);
 	}
 	c->cap = ncap;
 }
@@ -235,6 +240,25 @@ void dataset_frame_set_str(struct dataset_frame *f, size_t col, size_t r, const 
 void dataset_frame_set_null(struct dataset_frame *f, size_t col, size_t r)
 {
 	dataset_col_set_nullbit(row_col(f, col, r), r, 1);
+}
+
+static void col_track_missing(struct dataset_col *c)
+{
+	if (!c->missing)
+		c->missing = xcalloc(1, (c->cap + 7) / 8 + 1);
+}
+
+void dataset_frame_track_missing(struct dataset_frame *f, size_t col)
+{
+	col_track_missing(f->cols[col]);
+}
+
+void dataset_frame_set_missing(struct dataset_frame *f, size_t col, size_t r)
+{
+	struct dataset_col *c = row_col(f, col, r);
+	dataset_col_set_nullbit(c, r, 1);
+	col_track_missing(c);
+	c->missing[r >> 3] |= (uint8_t)(1u << (r & 7));
 }
 
 /* Copies s (len bytes) into the column's arena; the copy never moves. */
@@ -470,6 +494,12 @@ struct dataset_frame *dataset_frame_take(const struct dataset_frame *f, const ui
 			for (size_t k = 0; k < n; k++)
 				if (dataset_col_is_null(s, rows[k]))
 					dataset_col_set_nullbit(d, k, 1);
+		if (s->missing) {
+			col_track_missing(d);
+			for (size_t k = 0; k < n; k++)
+				if (s->missing[rows[k] >> 3] >> (rows[k] & 7) & 1)
+					d->missing[k >> 3] |= (uint8_t)(1u << (k & 7));
+		}
 	}
 	out->nrows = n;
 	return out;
@@ -487,6 +517,13 @@ size_t dataset_frame_filter(struct dataset_frame *f, const uint8_t *keep)
 			if (!keep[r])
 				continue;
 			int isnull = dataset_col_is_null(c, r);
+			if (w != r && c->missing) {
+				uint8_t bit = (uint8_t)(1u << (w & 7));
+				if (c->missing[r >> 3] >> (r & 7) & 1)
+					c->missing[w >> 3] |= bit;
+				else
+					c->missing[w >> 3] &= (uint8_t)~bit;
+			}
 			if (w != r) {
 				memmove(v + w * es, v + r * es, es);
 				if (c->nulls) {
@@ -507,6 +544,11 @@ size_t dataset_frame_filter(struct dataset_frame *f, const uint8_t *keep)
 			memset(c->nulls + (w + 7) / 8, 0, (c->cap + 7) / 8 - (w + 7) / 8);
 			for (size_t r = 0; r < w; r++)
 				c->null_count += dataset_col_is_null(c, r);
+		}
+		if (c->missing) {
+			for (size_t r = w; r < (w + 7) / 8 * 8; r++)
+				c->missing[r >> 3] &= (uint8_t)~(1u << (r & 7));
+			memset(c->missing + (w + 7) / 8, 0, (c->cap + 7) / 8 - (w + 7) / 8);
 		}
 		c->n = w;
 		m = w;

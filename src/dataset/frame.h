@@ -72,6 +72,14 @@ struct dataset_col {
 	/* Null bitmap: bit r set = row r is null; NULL while the column has no null. */
 	uint8_t *nulls;
 	size_t null_count;
+	/*
+	 * Why a null is null, for a column whose caller says so
+	 * (dataset_frame_track_missing): bit r set = the value is missing (an
+	 * input was unavailable, such as an expired log); a null without the bit
+	 * does not apply to the row (pr_* of a push build). NULL: the column does
+	 * not tell, and every null counts as missing. Kept by take and filter.
+	 */
+	uint8_t *missing;
 	/* STRING only: distinct values in order of first appearance, NUL-terminated, in arena blocks. */
 	const char **dict;
 	uint32_t *dict_len;
@@ -144,6 +152,16 @@ static inline const char *dataset_col_str(const struct dataset_col *c, size_t r)
 double dataset_col_num(const struct dataset_col *c, size_t r);
 /* Writes a stable text key of row r into out (ints in decimal, "true"/"false", strings as is, "null"). */
 void dataset_col_key(const struct dataset_col *c, size_t r, struct buf *out);
+
+/* From now on, nulls of column col are "not applicable" unless marked missing (see struct dataset_col). */
+void dataset_frame_track_missing(struct dataset_frame *f, size_t col);
+/* Makes row r of column col null because its input is missing (tracks the column if it did not). */
+void dataset_frame_set_missing(struct dataset_frame *f, size_t col, size_t r);
+/* 1 when row r is null for want of an input (any null of a column that does not track missing values). */
+static inline int dataset_col_is_missing(const struct dataset_col *c, size_t r)
+{
+	return dataset_col_is_null(c, r) && (!c->missing || (c->missing[r >> 3] >> (r & 7) & 1));
+}
 
 /* Marks row r null (value set to 0) or not null. */
 void dataset_col_set_nullbit(struct dataset_col *c, size_t r, int is_null);

@@ -197,12 +197,27 @@ int dataset_generate(struct dataset_generate_result *out, struct dataset_frame *
 		dataset_frame_free(sub);
 	}
 	dataset_split_result_release(&sr);
-	json_decref(pre_dropped);
 	json_t *m = json_object();
 	json_object_set_new(m, "rows_in", json_integer((json_int_t)rows_in));
 	if (json_array_size(folds) == 1)
 		json_object_update(m, json_array_get(folds, 0));
 	json_object_set_new(m, "folds", folds);
+	/* Several folds: the top level still says what was dropped before splitting, and warns about it. */
+	if (!json_object_get(m, "dropped")) {
+		json_t *d = json_array();
+		if (pre_dropped && json_integer_value(json_object_get(pre_dropped, "count")) > 0)
+			json_array_append(d, pre_dropped);
+		json_object_set_new(m, "dropped", d);
+	}
+	json_t *warnings = json_object_get(m, "warnings");
+	if (!json_is_array(warnings)) {
+		warnings = json_array();
+		json_object_set_new(m, "warnings", warnings);
+	}
+	const char *drop_warning = core_json_str(pre_dropped, "warning", NULL);
+	if (drop_warning)
+		json_array_append_new(warnings, json_string(drop_warning));
+	json_decref(pre_dropped);
 	out->manifest = m;
 	return rc;
 }

@@ -91,6 +91,22 @@ int dataset_prep_config_from_json(struct dataset_prep_config *out, const json_t 
 	return 0;
 }
 
+struct feat_count {
+	const char *name;
+	size_t n;
+};
+
+static int by_count_desc(const void *a, const void *b)
+{
+	const struct feat_count *x = a, *y = b;
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->name, y->name);
+}
+
+/*
+ * drop_row removes the rows with a MISSING feature (dataset_col_is_missing),
+ * never those whose null only means "does not apply". Past 20% of the rows the
+ * report carries a warning naming the features that cost the most rows.
+ */
 size_t dataset_preprocess_drop_rows(struct dataset_frame *f, const struct dataset_prep_config *cfg, json_t **report)
 {
 	if (report)
@@ -100,24 +116,49 @@ size_t dataset_preprocess_drop_rows(struct dataset_frame *f, const struct datase
 	uint8_t *keep = xmalloc(f->nrows ? f->nrows : 1);
 	memset(keep, 1, f->nrows);
 	json_t *by = json_object();
+	struct feat_count *counts = xcalloc(f->ncols ? f->ncols : 1, sizeof(*counts));
+	size_t ncounts = 0;
 	for (size_t i = 0; i < f->ncols; i++) {
 		const struct dataset_col *c = f->cols[i];
 		if (c->role != DATASET_ROLE_FEATURE || !c->null_count)
 			continue;
+		size_t n = 0;
 		for (size_t r = 0; r < f->nrows; r++)
-			if (dataset_col_is_null(c, r))
+			if (dataset_col_is_missing(c, r)) {
 				keep[r] = 0;
-		json_object_set_new(by, c->name, json_integer((json_int_t)c->null_count));
+				n++;
+			}
+		if (n) {
+			json_object_set_new(by, c->name, json_integer((json_int_t)n));
+			counts[ncounts++] = (struct feat_count){ c->name, n };
+		}
 	}
-	size_t before = f->nrows;
+	qsort(counts, ncounts, sizeof(*counts), by_count_desc);
+	char *warning = NULL;
+	size_t before = f->nrows, dropped = 0;
+	for (size_t r = 0; r < before; r++)
+		dropped += !keep[r];
+	if (before && dropped * 5 > before) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "missing_values_strategy drop_row dropped %zu of %zu rows (%.0f%%) for missing values; most "
+			     "from ", dropped, before, 100.0 * (double)dropped / (double)before);
+		for (size_t i = 0; i < ncounts && i < 3; i++)
+			buf_addf(&b, "%s%s (%zu rows)", i ? ", " : "", counts[i].name, counts[i].n);
+		buf_addstr(&b, "; use fill, or exclude those features");
+		warning = buf_detach(&b, NULL);
+	}
+	free(counts);
 	size_t after = dataset_frame_filter(f, keep);
 	free(keep);
 	if (report) {
 		*report = json_pack("{s:s, s:I, s:o}", "reason", "missing_feature", "count", (json_int_t)(before - after),
 				    "by_feature", by);
+		if (warning)
+			json_object_set_new(*report, "warning", json_string(warning));
 	} else {
 		json_decref(by);
 	}
+	free(warning);
 	return before - after;
 }
 

@@ -9,10 +9,14 @@
  * Strategies:
  *   random_split             units shuffled with the seed and cut by the ratios
  *                            inside each class of stratify_by (group ignored).
- *   stratified_within_group  every (group, class) cell is cut by the ratios; the
- *                            cell is ordered oldest -> newest by the time column
- *                            when temporal_ordering (oldest to train, newest to
- *                            test), otherwise shuffled. Groups whose smallest
+ *   stratified_within_group  with temporal_ordering each group is one cell,
+ *                            ordered oldest -> newest by the time column and
+ *                            cut by the ratios: inside a group every train unit
+ *                            starts before every val unit, every val unit
+ *                            before every test unit (stratification is then
+ *                            best-effort; the class balance per split is in
+ *                            the report). Without it every (group, class) cell
+ *                            is shuffled and cut by the ratios. Groups whose smallest
  *                            positive ratio would get less than one row
  *                            (rows * min_ratio < 1) go whole to train and are
  *                            listed under "small_groups" in the report.

@@ -161,7 +161,11 @@ int split_run_within_group(struct split_ctx *x, struct split_fold_work *w)
 			w->unit_split[u] = DATASET_TRAIN;
 			continue;
 		}
-		keys[n++] = (struct unit_key){ x->group.rank[un->group], x->cls.rank[un->cls], un->tmin, (uint32_t)u };
+		/* Forward in time: with temporal_ordering a group is one cell, cut oldest -> newest, so every train
+		 * unit of a group starts before every val unit and every val unit before every test unit; the class
+		 * balance per split is then what time gives (reported, not forced). */
+		uint32_t cls = cfg->temporal_ordering ? 0 : x->cls.rank[un->cls];
+		keys[n++] = (struct unit_key){ x->group.rank[un->group], cls, un->tmin, (uint32_t)u };
 	}
 	w->small_groups = json_array();
 	for (size_t r = 0; r < ng; r++) {

@@ -9,7 +9,8 @@
 #include "features/families.h"
 
 /* Bumped when a definition changes meaning, so stored vectors can be told apart. */
-#define FEAT_CATALOGUE_VERSION "2" /* 2: TravisTorrent file semantics under naming: travistorrent */
+#define FEAT_CATALOGUE_VERSION "3" /* 2: TravisTorrent file semantics under naming: travistorrent; 3: build_id and
+				   * history_prev_build_id are the provider's ids */
 
 static const struct feat_node *const nodes[] = {
 	&feat_node_build_info,

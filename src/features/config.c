@@ -89,6 +89,28 @@ static int read_extract(struct feat_config *x, const json_t *ec, struct err *e)
 	return rc;
 }
 
+/*
+ * scan_metrics names metrics of the scanner layer (trivy, sonarqube), which
+ * does not exist yet: a non-empty list is refused rather than silently giving
+ * a dataset without the columns asked for.
+ */
+static int read_scan_metrics(const json_t *sm, struct err *e)
+{
+	if (!sm || json_is_null(sm))
+		return 0;
+	if (!json_is_object(sm))
+		return err_set(e, ERR_INPUT, "feature_config.scan_metrics: expected an object");
+	const char *k;
+	const json_t *v;
+	json_object_foreach((json_t *)sm, k, v)
+		if (!json_is_null(v) && !(json_is_array(v) && json_array_size(v) == 0))
+			return err_set(e, ERR_INPUT,
+				       "feature_config.scan_metrics.%s: scan metrics need the scans layer, which this "
+				       "version of ciminer does not have; remove the list (or leave it empty)",
+				       k);
+	return 0;
+}
+
 int feat_plan_config_from_json(struct feat_plan_config *c, const json_t *fc, const json_t *oc, struct err *e)
 {
 	if (fc && !json_is_null(fc)) {
@@ -100,6 +122,15 @@ int feat_plan_config_from_json(struct feat_plan_config *c, const json_t *fc, con
 			rc = read_strings(&c->exclude, json_object_get(fc, "exclude"), "feature_config.exclude", 0, e);
 		if (!rc)
 			rc = read_extract(&c->extract, json_object_get(fc, "extractor_configs"), e);
+		if (!rc)
+			rc = read_scan_metrics(json_object_get(fc, "scan_metrics"), e);
+		const json_t *allow = json_object_get(fc, "allow_post_build");
+		if (!rc && allow && !json_is_null(allow)) {
+			if (!json_is_boolean(allow))
+				rc = err_set(e, ERR_INPUT, "feature_config.allow_post_build: must be true or false");
+			else
+				c->allow_post_build = json_is_true(allow);
+		}
 		if (rc)
 			return rc;
 	}

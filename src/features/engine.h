@@ -12,11 +12,15 @@
  *
  * Resolution: dag_features holds feature names, aliases (other names, e.g.
  * TravisTorrent columns) and shell wildcards (`git_*`) matched against names
- * and aliases; an empty list means every pre_build feature
- * except identifiers (unit "id": warehouse and provider ids, commit shas). exclude removes
- * names, aliases and wildcards from that. An unknown name, a wildcard that
- * matches nothing, or a label feature named explicitly (build_status,
- * build_status_num, outcome) is ERR_INPUT naming it; wildcards skip labels.
+ * and aliases; an empty list means every pre_build feature except metadata
+ * (feat_def_is_metadata: identifiers, raw timestamps, free-text and
+ * high-cardinality names; selected by a name or wildcard, a dataset writes them
+ * as metadata columns, never as model inputs). exclude removes names, aliases and wildcards from that. An unknown name, a
+ * wildcard that matches nothing, or a label feature named explicitly
+ * (build_status, build_status_num, outcome) is ERR_INPUT naming it. Leakage is
+ * opt-in: a post_build feature or a label left in the selection (by name or
+ * wildcard, after exclude) is ERR_INPUT naming them unless allow_post_build;
+ * labels are never selected.
  * The plan holds the nodes of the selected features and their ancestors, in
  * topological order (ties in catalogue order), each computed once per build.
  *
@@ -68,6 +72,7 @@ struct feat_plan_config {
 	struct strvec features; /* feature_config.dag_features */
 	struct strvec exclude;  /* feature_config.exclude */
 	int naming;             /* enum feat_naming (output_config.naming) */
+	int allow_post_build;   /* feature_config.allow_post_build: post_build features may be selected */
 	struct feat_config extract;
 };
 void feat_plan_config_init(struct feat_plan_config *c); /* lookback 90, everything else empty */

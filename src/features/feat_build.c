@@ -29,13 +29,13 @@ double feat_run_seconds(double duration_sec, int64_t started, int64_t completed)
 }
 
 static const struct feat_def info_defs[] = {
-	{ "build_id", FEAT_INT, "id", "The build's id in ciminer's warehouse.", FEAT_PRE_BUILD, 0, NULL, "tr_build_id", NULL },
-	{ "build_ci_run_id", FEAT_STRING, "id", "The CI provider's id of the run.", FEAT_PRE_BUILD, 0, NULL, NULL, NULL },
+	{ "build_id", FEAT_STRING, "id", "The CI provider's id of the build, as the imported CSV names it.",
+	  FEAT_PRE_BUILD, 0, "build_ci_run_id", "tr_build_id", NULL },
 	{ "build_number", FEAT_INT, "", "The run's number at the provider (null when unknown).", FEAT_PRE_BUILD, 0, NULL,
 	  "tr_build_number", NULL },
 	{ "build_trigger_sha", FEAT_STRING, "id", "The commit the CI reports the build ran on.", FEAT_PRE_BUILD, 0, NULL,
 	  "tr_original_commit", NULL },
-	{ "build_branch", FEAT_STRING, "", "The branch the build ran on.", FEAT_PRE_BUILD, 0, "git_branch", "git_branch",
+	{ "build_branch", FEAT_STRING, "name", "The branch the build ran on.", FEAT_PRE_BUILD, 0, "git_branch", "git_branch",
 	  NULL },
 	{ "build_event", FEAT_STRING, "", "What triggered the build (push, pull_request, schedule, ...).", FEAT_PRE_BUILD,
 	  0, NULL, NULL, NULL },
@@ -53,19 +53,18 @@ static const struct feat_def info_defs[] = {
 static int info_compute(struct feat_run *r, void *state, struct feat_value *out)
 {
 	const struct feat_build *b = r->in->build;
-	feat_set_int(&out[0], b->id);
-	feat_set_str(&out[1], b->ci_run_id);
+	feat_set_str(&out[0], b->ci_run_id);
 	if (b->build_number > 0)
-		feat_set_int(&out[2], b->build_number);
-	feat_set_str(&out[3], b->commit_sha);
-	feat_set_str(&out[4], b->branch);
-	feat_set_str(&out[5], b->event);
-	feat_set_str(&out[6], b->provider);
-	feat_set_bool(&out[7], b->actor_is_bot);
+		feat_set_int(&out[1], b->build_number);
+	feat_set_str(&out[2], b->commit_sha);
+	feat_set_str(&out[3], b->branch);
+	feat_set_str(&out[4], b->event);
+	feat_set_str(&out[5], b->provider);
+	feat_set_bool(&out[6], b->actor_is_bot);
 	if (b->run_attempt > 0)
-		feat_set_int(&out[8], b->run_attempt);
-	feat_set_int(&out[9], b->jobs_count);
-	struct strvec *ids = feat_set_list(&out[10]);
+		feat_set_int(&out[7], b->run_attempt);
+	feat_set_int(&out[8], b->jobs_count);
+	struct strvec *ids = feat_set_list(&out[9]);
 	for (size_t i = 0; b->job_ids && i < b->n_job_ids; i++)
 		strvec_push(ids, b->job_ids[i]);
 	return 0;

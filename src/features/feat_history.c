@@ -14,7 +14,8 @@
 #include <strings.h>
 
 static const struct feat_def prev_defs[] = {
-	{ "history_prev_build_id", FEAT_INT, "id", "Warehouse id of the previous build (the last to finish before this one started).",
+	{ "history_prev_build_id", FEAT_STRING, "id",
+	  "The CI provider's id of the previous build (the last to finish before this one started).",
 	  FEAT_PRE_BUILD, 1, NULL, "tr_prev_build",
 	  "TravisTorrent's is the previous build on the same branch by number; ciminer's is the last build of the "
 	  "repository to finish before this one started." },
@@ -52,7 +53,7 @@ static int prev_compute(struct feat_run *r, void *state, struct feat_value *out)
 	if (st->prev == FEAT_NONE)
 		return 0;
 	const struct feat_hist_build *p = &r->in->history->builds[st->prev];
-	feat_set_int(&out[0], p->id);
+	feat_set_str(&out[0], p->ci_run_id);
 	feat_set_str(&out[1], p->conclusion);
 	feat_set_int(&out[2], feat_outcome_of(p->conclusion));
 	double sec = feat_run_seconds(p->duration_sec, p->started_at, p->completed_at); /* p finished: completed_at known */

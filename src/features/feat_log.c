@@ -13,6 +13,19 @@
 #include "features/families.h"
 #include "logs/logs.h"
 #include <string.h>
+#include <strings.h>
+
+/* 1 when framework is among the configured ones (or none are configured). Case-insensitive: the scenario
+ * file says "junit" where the parsers report "JUnit". */
+static int framework_wanted(const struct feat_config *cfg, const char *framework)
+{
+	if (cfg->test_frameworks.n == 0)
+		return 1;
+	for (size_t i = 0; i < cfg->test_frameworks.n; i++)
+		if (strcasecmp(cfg->test_frameworks.v[i], framework) == 0)
+			return 1;
+	return 0;
+}
 
 /* 1 when the log shows one of the configured frameworks (or none are configured). */
 static int frameworks_selected(const struct logs_result *lr, const struct feat_config *cfg)
@@ -20,7 +33,7 @@ static int frameworks_selected(const struct logs_result *lr, const struct feat_c
 	if (cfg->test_frameworks.n == 0)
 		return 1;
 	for (size_t i = 0; i < lr->frameworks.n; i++)
-		if (strvec_find(&cfg->test_frameworks, lr->frameworks.v[i]) >= 0)
+		if (framework_wanted(cfg, lr->frameworks.v[i]))
 			return 1;
 	return 0;
 }
@@ -29,7 +42,7 @@ static void framework_list(struct feat_value *out, const struct logs_result *lr,
 {
 	struct strvec *l = feat_set_list(out);
 	for (size_t i = 0; i < lr->frameworks.n; i++)
-		if (cfg->test_frameworks.n == 0 || strvec_find(&cfg->test_frameworks, lr->frameworks.v[i]) >= 0)
+		if (framework_wanted(cfg, lr->frameworks.v[i]))
 			strvec_push(l, lr->frameworks.v[i]);
 }
 
@@ -66,7 +79,7 @@ static const struct feat_def log_defs[] = {
 	  NULL },
 	{ "log_tests_skipped", FEAT_INT, "count", "Tests skipped, pending or ignored.", FEAT_POST_BUILD, 0, NULL,
 	  "tr_log_num_tests_skipped", NULL },
-	{ "log_tests_failed_names", FEAT_STRLIST, "", "Distinct names of the failed tests (at most 1,000).",
+	{ "log_tests_failed_names", FEAT_STRLIST, "name", "Distinct names of the failed tests (at most 1,000).",
 	  FEAT_POST_BUILD, 0, NULL, "tr_log_tests_failed", NULL },
 	{ "log_test_duration_sec", FEAT_FLOAT, "seconds", "Test time the frameworks' summaries report, summed.",
 	  FEAT_POST_BUILD, 0, NULL, "tr_log_testduration", NULL },

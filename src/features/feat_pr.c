@@ -22,7 +22,7 @@
 static const struct feat_def info_defs[] = {
 	{ "pr_is_triggered", FEAT_BOOL, "", "Whether the build ran for a pull request.", FEAT_PRE_BUILD, 0,
 	  "build_is_pull_request", "gh_is_pr", NULL },
-	{ "pr_number", FEAT_INT, "",
+	{ "pr_number", FEAT_INT, "id",
 	  "The pull request's number (null for other builds), as the run names it; for a push run GitHub may name "
 	  "a PR opened after the build, whose data features are then null.",
 	  FEAT_PRE_BUILD, 0,

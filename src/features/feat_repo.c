@@ -12,7 +12,7 @@
 #include "core/xalloc.h"
 
 static const struct feat_def info_defs[] = {
-	{ "repo_full_name", FEAT_STRING, "", "The repository's owner/name.", FEAT_PRE_BUILD, 0, NULL, "gh_project_name",
+	{ "repo_full_name", FEAT_STRING, "name", "The repository's owner/name.", FEAT_PRE_BUILD, 0, NULL, "gh_project_name",
 	  NULL },
 	{ "repo_language", FEAT_STRING, "", "The repository's main language as its provider reports it, lower-case.",
 	  FEAT_PRE_BUILD, 0, NULL, "gh_lang", NULL },

@@ -70,7 +70,7 @@ enum feat_input_bit {
 struct feat_def {
 	const char *name;        /* native name, "<family>_<what>" */
 	enum feat_type type;
-	const char *unit;        /* "count", "lines", "days", "seconds", "ratio", "" */
+	const char *unit;        /* "count", "lines", "days", "seconds", "ratio", "id", "name", "" */
 	const char *description; /* one sentence */
 	enum feat_avail avail;
 	int temporal;            /* 1 when its value depends on what was known at the build's start */
@@ -78,6 +78,14 @@ struct feat_def {
 	const char *tt_name;     /* TravisTorrent column for the travistorrent naming, or NULL */
 	const char *tt_note;     /* where TravisTorrent's definition differs, or NULL (docs) */
 };
+
+/*
+ * 1 when d is metadata rather than a model input: an identifier (unit "id":
+ * provider ids, commit shas), a free-text or high-cardinality name (unit
+ * "name": a branch, the repository's name, test names) or a raw timestamp.
+ * They say which build a row is, not anything a model can generalise from.
+ */
+int feat_def_is_metadata(const struct feat_def *d);
 
 /* A typed value; null when !set. Strings and lists are owned. */
 struct feat_value {

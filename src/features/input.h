@@ -71,6 +71,7 @@ struct feat_repo {
  */
 struct feat_hist_build {
 	int64_t id;
+	const char *ci_run_id;        /* the provider's run id; may be NULL */
 	const char *commit_sha;
 	const char *branch;
 	int64_t started_at;           /* FEAT_TIME_UNKNOWN: created_at is used */

@@ -205,21 +205,27 @@ static int def_matches(const struct feat_def *d, const char *pattern)
 }
 
 /*
- * Identifiers (unit "id": warehouse and provider ids, commit shas) describe
- * which build a row is, not anything a model can learn from, and warehouse
- * ids differ between two runs of the same pipeline; so the default selection
- * (every pre_build feature) leaves them out. Names and wildcards select them.
+ * Identifiers (unit "id": provider ids, commit shas, job id lists), raw
+ * timestamps and free-text or high-cardinality names (unit "name": a branch,
+ * the repository's name) say which build a row is, not anything a model can
+ * generalise from: the default selection leaves them out, and a dataset writes
+ * a selected one as a metadata column, never as a model input.
  */
-static int is_identifier(const struct feat_def *d)
+int feat_def_is_metadata(const struct feat_def *d)
 {
-	return d->unit && strcmp(d->unit, "id") == 0;
+	return (d->unit && (strcmp(d->unit, "id") == 0 || strcmp(d->unit, "name") == 0)) || d->type == FEAT_TIMESTAMP;
 }
 
+/* sel[] values: what the selection holds for each def (flat index). */
+enum { SEL_NO = 0, SEL_YES = 1, SEL_LABEL = 2 /* a label a wildcard matched: refused, never selected */ };
+
 /*
- * Sets sel[f] = value for the defs (flat index f) that item names. Labels:
- * refused when named explicitly by a selection, skipped by wildcards.
+ * Sets sel[f] for the defs (flat index f) that item names: SEL_YES when
+ * selecting, SEL_NO when excluding. A label named explicitly is refused at
+ * once; one that a wildcard matches is marked SEL_LABEL, refused later unless
+ * excluded.
  */
-static int apply_item(const struct feat_catalogue *cat, uint8_t *sel, const char *item, uint8_t value,
+static int apply_item(const struct feat_catalogue *cat, uint8_t *sel, const char *item, int select,
 		      const char *key, struct err *e)
 {
 	size_t f = 0, hits = 0;
@@ -229,23 +235,62 @@ static int apply_item(const struct feat_catalogue *cat, uint8_t *sel, const char
 			const struct feat_def *d = &cat->nodes[i]->defs[k];
 			if (!(pattern ? def_matches(d, item) : def_has_name(d, item)))
 				continue;
-			if (d->avail == FEAT_LABEL) {
-				if (!pattern && value)
+			if (d->avail == FEAT_LABEL && select) {
+				if (!pattern)
 					return err_set(e, ERR_INPUT,
 						       "%s: '%s' is a label (derived from the build's outcome) and can never be "
 						       "a feature (the dataset writes its label column `outcome` itself); remove it",
 						       key, item);
+				sel[f] = SEL_LABEL;
+				hits++;
 				continue;
 			}
-			sel[f] = value;
+			sel[f] = select ? SEL_YES : SEL_NO;
 			hits++;
 		}
 	/* Excluding a label by name matches nothing and is harmless; anything else that matches nothing is a typo. */
-	int excluded_label = !pattern && !value && feat_catalogue_find(cat, item, NULL);
-	if (hits == 0 && !excluded_label)
+	int known = !pattern && !select && feat_catalogue_find(cat, item, NULL);
+	if (hits == 0 && !known)
 		return err_set(e, ERR_INPUT, "%s: %s '%s' %s; run 'ciminer features' for the catalogue", key,
 			       pattern ? "pattern" : "feature", item, pattern ? "matches no feature" : "is unknown");
 	return 0;
+}
+
+/*
+ * Leakage is opt-in: a post_build feature (known only after the build ran) or
+ * a label left in the selection is refused, naming them, unless
+ * allow_post_build; labels are never selected even then.
+ */
+static int check_leakage(const struct feat_catalogue *cat, uint8_t *sel, int allow, struct err *e)
+{
+	struct strvec names = STRVEC_INIT;
+	size_t f = 0;
+	for (size_t i = 0; i < cat->n; i++)
+		for (size_t k = 0; k < cat->nodes[i]->ndefs; k++, f++) {
+			const struct feat_def *d = &cat->nodes[i]->defs[k];
+			if (sel[f] == SEL_LABEL || (sel[f] == SEL_YES && d->avail != FEAT_PRE_BUILD && !allow))
+				strvec_push(&names, d->name);
+			if (sel[f] == SEL_LABEL)
+				sel[f] = SEL_NO;
+		}
+	int rc = 0;
+	if (names.n && !allow) {
+		struct strvec shown = STRVEC_INIT;
+		for (size_t i = 0; i < names.n && i < 12; i++)
+			strvec_push(&shown, names.v[i]);
+		if (names.n > 12)
+			strvec_pushf(&shown, "and %zu more", names.n - 12);
+		char *list = strvec_join(&shown, ", ");
+		rc = err_set(e, ERR_INPUT,
+			     "feature_config.dag_features selects %zu post-build or label feature%s (%s): known only after "
+			     "the build ran, they leak the outcome into failure prediction; list them in "
+			     "feature_config.exclude, or set feature_config.allow_post_build: true (failure diagnosis)",
+			     names.n, names.n == 1 ? "" : "s", list);
+		free(list);
+		strvec_clear(&shown);
+	}
+	strvec_clear(&names);
+	return rc;
 }
 
 static void add_node(struct feat_plan *p, const struct feat_catalogue *cat, size_t i, uint8_t *placed)
@@ -273,6 +318,7 @@ static void copy_config(struct feat_plan_config *dst, const struct feat_plan_con
 	push_all(&dst->features, &src->features);
 	push_all(&dst->exclude, &src->exclude);
 	dst->naming = src->naming;
+	dst->allow_post_build = src->allow_post_build;
 	dst->extract.lookback_days = src->extract.lookback_days;
 	push_all(&dst->extract.test_frameworks, &src->extract.test_frameworks);
 	push_all(&dst->extract.source_languages, &src->extract.source_languages);
@@ -295,12 +341,15 @@ int feat_plan_new(struct feat_plan **out, const struct feat_catalogue *cat, cons
 		size_t f = 0;
 		for (size_t i = 0; i < cat->n; i++)
 			for (size_t k = 0; k < cat->nodes[i]->ndefs; k++, f++)
-				sel[f] = cat->nodes[i]->defs[k].avail == FEAT_PRE_BUILD && !is_identifier(&cat->nodes[i]->defs[k]);
+				sel[f] = cat->nodes[i]->defs[k].avail == FEAT_PRE_BUILD &&
+					 !feat_def_is_metadata(&cat->nodes[i]->defs[k]);
 	}
 	for (size_t i = 0; i < cfg->features.n && rc == 0; i++)
 		rc = apply_item(cat, sel, cfg->features.v[i], 1, "feature_config.dag_features", e);
 	for (size_t i = 0; i < cfg->exclude.n && rc == 0; i++)
 		rc = apply_item(cat, sel, cfg->exclude.v[i], 0, "feature_config.exclude", e);
+	if (rc == 0)
+		rc = check_leakage(cat, sel, cfg->allow_post_build, e);
 	size_t nsel = 0;
 	for (size_t f = 0; f < ndefs; f++)
 		nsel += sel[f];

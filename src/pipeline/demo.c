@@ -7,26 +7,16 @@
 
 json_t *demo_scenario_config(int64_t source_id, struct err *e)
 {
-	const struct feat_catalogue *cat = feat_catalogue_default();
-	json_t *features = json_array();
-	for (size_t i = 0; i < cat->n; i++) {
-		const struct feat_node *n = cat->nodes[i];
-		for (size_t k = 0; k < n->ndefs; k++)
-			if (n->defs[k].avail == FEAT_PRE_BUILD)
-				json_array_append_new(features, json_string(n->defs[k].name));
-	}
-	json_array_append_new(features, json_string("log_*"));
-	/* Identifiers are pre-build but say nothing a model can learn from. (pr_* come from the world's
-	 * pulls.jsonl.) */
-	json_t *exclude = json_pack("[s, s, s, s, s, s, s]", "build_id", "build_ci_run_id", "build_trigger_sha",
-				    "build_job_ids", "git_built_commits", "git_prev_commit_sha", "history_prev_build_id");
+	/* The default feature selection (empty dag_features): every pre-build feature except metadata (ids,
+	 * timestamps, names), so the printed baselines and any model trained on the files are leakage-free.
+	 * (pr_* come from the world's pulls.jsonl.) */
 	json_t *cfg = json_pack(
-		"{s:s, s:s, s:{s:s, s:[I]}, s:{s:o, s:o}, s:{s:s, s:s, s:{s:f, s:f, s:f}, s:b, s:i},"
+		"{s:s, s:s, s:{s:s, s:[I]}, s:{s:[], s:[]}, s:{s:s, s:s, s:{s:f, s:f, s:f}, s:b, s:i},"
 		" s:{s:s, s:s, s:s}, s:{s:[s, s, s]}}",
 		"name", DEMO_SCENARIO_NAME, "description",
-		"every build of the generated demo world; pre-build catalogue plus log_* (post-build)",
+		"every build of the generated demo world; the default (pre-build) feature selection",
 		"data_source_config", "filter_by", "all", "source_ids", (json_int_t)source_id,
-		"feature_config", "dag_features", features, "exclude", exclude,
+		"feature_config", "dag_features", "exclude",
 		"splitting_config", "strategy", "stratified_within_group", "group_by", "repo_name", "ratios", "train", 0.7,
 		"val", 0.15, "test", 0.15, "temporal_ordering", 1, "seed", 42,
 		"preprocessing_config", "missing_values_strategy", "fill", "fill_value", "median", "normalization_method",

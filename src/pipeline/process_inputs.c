@@ -62,7 +62,7 @@ static void fill_run(struct run_row *r, struct store_cursor *c)
 		.run_attempt = store_col_int(c, 18), .jobs_count = store_col_int(c, 19),
 	};
 	r->h = (struct feat_hist_build){
-		.id = r->raw_run_id, .commit_sha = r->strs[1], .branch = r->strs[2], .started_at = r->b.started_at,
+		.id = r->raw_run_id, .ci_run_id = r->strs[0], .commit_sha = r->strs[1], .branch = r->strs[2], .started_at = r->b.started_at,
 		.created_at = r->b.created_at, .completed_at = r->b.completed_at, .conclusion = r->strs[9],
 		.duration_sec = dur, .author_email = r->strs[7], .actor_login = r->strs[5],
 		.pr_number = np ? r->prs[0] : 0, .log = NULL,

@@ -51,6 +51,7 @@ static const struct field data_source_fields[] = {
 static const struct field feature_fields[] = {
 	{ "dag_features", F_STRLIST, NULL, "[]", NULL },
 	{ "exclude", F_STRLIST, NULL, "[]", NULL },
+	{ "allow_post_build", F_BOOL, NULL, "false", NULL },
 	{ "scan_metrics", F_OBJ, NULL, "{}", scan_fields },
 	{ "extractor_configs", F_OBJ, NULL, "{}", extractor_fields },
 	{ NULL, 0, NULL, NULL, NULL },

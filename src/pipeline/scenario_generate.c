@@ -102,7 +102,9 @@ static void set_value(struct dataset_frame *f, size_t col, size_t r, enum datase
 	default:
 		if (json_is_string(v)) {
 			dataset_frame_set_str(f, col, r, json_string_value(v));
-		} else if (json_is_array(v)) { /* a string list: '#'-joined as TravisTorrent does */
+		} else if (json_is_array(v) && json_array_size(v) > 0) {
+			/* A string list: '#'-joined as TravisTorrent does. An empty list stays null: CSV cannot tell an
+			 * empty string from a null, and the three formats must hold the same values. */
 			struct buf b = BUF_INIT;
 			size_t i;
 			json_t *it;
@@ -126,12 +128,42 @@ struct frame_build {
 	const struct job_ctx *ctx; /* checked between rows: a SIGTERM or lost lease stops the job */
 };
 
-static int add_columns(struct frame_build *fb, int tt_naming, struct err *e)
+/*
+ * The feature that holds the split's group key (group_by repo_name, language
+ * or ci_provider): a model that sees it learns the group, not the build; and
+ * under leave_one_out the test group's value never occurs in train.
+ */
+static const char *group_key_feature(const char *group_by)
+{
+	if (!group_by || !strcmp(group_by, "repo_name"))
+		return "repo_full_name";
+	if (!strcmp(group_by, "language"))
+		return "repo_language";
+	if (!strcmp(group_by, "ci_provider"))
+		return "build_provider";
+	return NULL;
+}
+
+/* Role of selected feature i: metadata for identifiers, timestamps, names and the group key. */
+static enum dataset_role feature_role(const struct feat_plan *plan, size_t i, const char *group_by)
+{
+	const struct feat_def *d = feat_plan_feature(plan, i);
+	const char *key = group_key_feature(group_by);
+	if (feat_def_is_metadata(d) || (key && !strcmp(d->name, key)))
+		return DATASET_ROLE_META;
+	return DATASET_ROLE_FEATURE;
+}
+
+static int add_columns(struct frame_build *fb, int tt_naming, const char *group_by, struct err *e)
 {
 	int rc = 0;
-	for (size_t i = 0; rc >= 0 && i < fb->nfeat; i++)
+	for (size_t i = 0; rc >= 0 && i < fb->nfeat; i++) {
 		rc = dataset_frame_add_column(fb->f, feat_plan_name(fb->plan, i), frame_type(feat_plan_type(fb->plan, i)),
-					      DATASET_ROLE_FEATURE, e);
+					      feature_role(fb->plan, i, group_by), e);
+		/* Its nulls mean "does not apply" unless the vector lists the feature as skipped (missing input). */
+		if (rc >= 0)
+			dataset_frame_track_missing(fb->f, (size_t)rc);
+	}
 	if (rc >= 0)
 		rc = fb->col_outcome = dataset_frame_add_column(fb->f, "outcome", DATASET_INT64, DATASET_ROLE_LABEL, e);
 	static const char *meta[] = { "build_id", "repo_name", "commit_sha", "ci_provider", "started_at", "language" };
@@ -228,6 +260,20 @@ static int history_keys(struct frame_build *fb, size_t r, struct history_walk *w
 	return 0;
 }
 
+/* The vector's skipped features (an input was missing) are missing in the frame, not "not applicable". */
+static void mark_missing(struct frame_build *fb, size_t r, const char *skipped_json)
+{
+	json_t *sk = skipped_json ? json_loads(skipped_json, 0, NULL) : NULL;
+	size_t i;
+	json_t *it;
+	json_array_foreach(sk, i, it) {
+		int col = json_is_string(it) ? dataset_frame_find(fb->f, json_string_value(it)) : -1;
+		if (col >= 0 && (size_t)col < fb->nfeat)
+			dataset_frame_set_missing(fb->f, (size_t)col, r);
+	}
+	json_decref(sk);
+}
+
 static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int strict, struct err *e)
 {
 	struct store_cursor *c;
@@ -235,7 +281,7 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
 		 "SELECT v.feature_values, r.ci_run_id, p.full_name, r.commit_sha, r.ci_provider,"
-		 " COALESCE(r.started_at, r.created_at), p.main_lang, r.conclusion, r.raw_repo_id"
+		 " COALESCE(r.started_at, r.created_at), p.main_lang, r.conclusion, r.raw_repo_id, v.skipped_features"
 		 " FROM training_enrichment_builds b JOIN feature_vectors v ON v.id = b.feature_vector_id"
 		 " JOIN raw_build_runs r ON r.id = b.raw_run_id JOIN raw_repositories p ON p.id = r.raw_repo_id"
 		 " WHERE b.scenario_id = ? AND b.extraction_status IN (%s)"
@@ -264,6 +310,7 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 			set_value(fb->f, i, r, frame_type(feat_plan_type(fb->plan, i)),
 				  json_object_get(vals, feat_plan_name(fb->plan, i)));
 		json_decref(vals);
+		mark_missing(fb, r, store_col_text(c, 9));
 		dataset_frame_set_i64(fb->f, (size_t)fb->col_outcome, r, outcome);
 		for (int m = 0; m < 6; m++) {
 			int col = m < 4 ? m + 1 : (m == 4 ? 5 : 6);
@@ -303,7 +350,7 @@ static json_t *warnings_for(const struct feat_plan *plan)
 			strvec_push(&post, feat_plan_name(plan, i));
 	if (post.n) {
 		char *names = strvec_join(&post, ", ");
-		char *msg = xasprintf("%zu post_build feature%s among the inputs (%s): known only after the build ran;"
+		char *msg = xasprintf("feature_config.allow_post_build: %zu post_build feature%s among the inputs (%s): known only after the build ran;"
 				      " fine for failure diagnosis, label leakage for failure prediction",
 				      post.n, post.n == 1 ? "" : "s", names);
 		json_array_append_new(w, json_string(msg));
@@ -324,8 +371,59 @@ static int write_manifest(const char *dir, json_t *m, struct err *e)
 	return rc;
 }
 
+/* Descriptions of the metadata columns the dataset adds itself. */
+static const char *meta_description(const char *name)
+{
+	static const char *const d[][2] = {
+		{ "build_id", "The CI provider's id of the build, as the imported CSV names it." },
+		{ "tr_build_id", "The CI provider's id of the build, as the imported CSV names it." },
+		{ "repo_name", "The repository's owner/name." },
+		{ "commit_sha", "The commit the CI reports the build ran on." },
+		{ "ci_provider", "The CI provider (github_actions, circleci, travis, local)." },
+		{ "started_at", "When the build started (UTC; its creation time when the start is unknown)." },
+		{ "language", "The repository's main language, lower-case." },
+	};
+	for (size_t i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+		if (!strcmp(d[i][0], name))
+			return d[i][1];
+	return "";
+}
+
+/*
+ * Every column of the files, in file order, with its role (feature, label,
+ * metadata), type, unit and availability: `X = df[manifest["feature_columns"]]`,
+ * `y = df[manifest["label_column"]]`. f is the frame as written (a single
+ * dataset's columns are transformed in place; folds share the original types).
+ */
+static json_t *columns_manifest(const struct dataset_frame *f, const struct feat_plan *plan, int include_metadata,
+				json_t **feature_names)
+{
+	json_t *cols = json_array();
+	*feature_names = json_array();
+	for (size_t i = 0; i < f->ncols; i++) {
+		const struct dataset_col *c = f->cols[i];
+		if (c->role == DATASET_ROLE_KEY || (c->role == DATASET_ROLE_META && !include_metadata))
+			continue;
+		const struct feat_def *d = NULL;
+		for (size_t k = 0; k < feat_plan_count(plan) && !d; k++)
+			if (!strcmp(feat_plan_name(plan, k), c->name))
+				d = feat_plan_feature(plan, k);
+		const char *avail = c->role == DATASET_ROLE_LABEL ? "label" : d ? feat_avail_name(d->avail) : "pre_build";
+		const char *desc = c->role == DATASET_ROLE_LABEL ? "1 = the build failed, 0 = it passed"
+				   : d                          ? d->description
+								: meta_description(c->name);
+		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", c->name, "role",
+						      dataset_role_name(c->role), "type", dataset_type_name(c->type),
+						      "unit", d && d->unit ? d->unit : "", "availability", avail,
+						      "description", desc));
+		if (c->role == DATASET_ROLE_FEATURE)
+			json_array_append_new(*feature_names, json_string(c->name));
+	}
+	return cols;
+}
+
 static json_t *build_manifest(json_t *scenario, const struct feat_plan *plan, struct dataset_generate_result *res,
-			      int64_t unlabelled, const struct dataset_generate_config *cfg)
+			      int64_t unlabelled, const struct dataset_generate_config *cfg, const struct dataset_frame *f)
 {
 	json_t *m = json_object();
 	json_object_set_new(m, "ciminer_version", json_string(CIMINER_VERSION));
@@ -341,10 +439,17 @@ static json_t *build_manifest(json_t *scenario, const struct feat_plan *plan, st
 	json_object_set_new(m, "configuration", conf);
 	json_t *feats = feat_plan_manifest(plan);
 	size_t i;
-	json_t *f;
-	json_array_foreach(feats, i, f)
-		json_object_set_new(f, "selected", json_true());
+	json_t *ft;
+	json_array_foreach(feats, i, ft) {
+		json_object_set_new(ft, "selected", json_true());
+		json_object_set_new(ft, "role", json_string(dataset_role_name(feature_role(plan, i, cfg->split.group_by))));
+	}
 	json_object_set_new(m, "features", feats);
+	json_t *names;
+	json_t *cols = columns_manifest(f, plan, cfg->write.include_metadata, &names);
+	json_object_set_new(m, "feature_columns", names);
+	json_object_set_new(m, "label_column", json_string("outcome"));
+	json_object_set_new(m, "columns", cols);
 	json_object_set_new(m, "label", json_pack("{s:s, s:s}", "name", "outcome", "meaning", "1 = the build failed, 0 = it passed"));
 	json_object_set_new(m, "rows_without_outcome", json_integer(unlabelled));
 	const char *k;
@@ -424,7 +529,7 @@ static int generate_into(struct store *s, const struct job_ctx *ctx, int64_t sid
 	if (rc == 0) {
 		fb.plan = plan;
 		fb.nfeat = feat_plan_count(plan);
-		rc = add_columns(&fb, tt, e);
+		rc = add_columns(&fb, tt, cfg.split.group_by, e);
 	}
 	int strict = core_json_bool(json_object_get(scenario, "preprocessing_config"), "strict_mode", 0);
 	if (rc == 0)
@@ -452,7 +557,7 @@ static int generate_into(struct store *s, const struct job_ctx *ctx, int64_t sid
 	}
 	strvec_clear(&allnull);
 	if (rc == 0) {
-		*manifest = build_manifest(scenario, plan, res, fb.unlabelled, &cfg);
+		*manifest = build_manifest(scenario, plan, res, fb.unlabelled, &cfg, fb.f);
 		rc = write_manifest(tmp, *manifest, e);
 	}
 	dataset_frame_free(fb.f);

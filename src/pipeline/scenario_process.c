@@ -1,6 +1,7 @@
 /*
- * Phase 2 starts: enrichment builds for every ingested (and missing_resource)
- * build, one process_repo job per repository (repositories in parallel, each
+ * Phase 2 starts: enrichment builds for every ingested build (missing_resource
+ * builds are excluded, as the specification says: their logs or commit are
+ * gone, and `scenario show` counts them under builds_missing_resource), one process_repo job per repository (repositories in parallel, each
  * repository's builds oldest to newest in one job), fan-in to process_finish.
  */
 #include "pipeline/scenario.h"
@@ -70,7 +71,7 @@ int scenario_process_start(struct store *s, int64_t id, struct err *e)
 				"INSERT INTO training_enrichment_builds (scenario_id, ingestion_build_id, raw_run_id, raw_repo_id,"
 				" started_at, created_at, updated_at) SELECT scenario_id, id, raw_run_id, raw_repo_id, started_at,"
 				" ?, ? FROM training_ingestion_builds WHERE scenario_id = ?"
-				" AND status IN ('ingested', 'missing_resource')"
+				" AND status = 'ingested'"
 				" ON CONFLICT (scenario_id, raw_run_id) DO NOTHING",
 				3, p);
 	/* Every build is (re)computed: vectors are deterministic, so a re-run rewrites the same values. */

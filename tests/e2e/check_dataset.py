@@ -81,7 +81,7 @@ def main():
     with open(splits_path) as f:
         rows = json.load(f)
     label = man["label"]["name"]
-    nfeat = len(man["features"])
+    nfeat = len(man["feature_columns"])
     files = {m["path"]: m for m in man["files"]}
     counts = man["split"]["counts"]
     expect("rows of train+val+test+dropped+without outcome",

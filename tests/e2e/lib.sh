@@ -103,7 +103,7 @@ e2e_scenario_file() {
 	cat >"$2" <<EOF
 {"name": "e2e", "description": "end-to-end test scenario",
  "data_source_config": {"filter_by": "all", "source_ids": [$1]},
- "feature_config": {"dag_features": ["*"], "exclude": ["build_id", "build_ci_run_id", "build_trigger_sha",
+ "feature_config": {"dag_features": ["*"], "allow_post_build": true, "exclude": ["build_id", "build_ci_run_id", "build_trigger_sha",
    "build_job_ids", "git_built_commits", "git_prev_commit_sha", "history_prev_build_id"]},
  "splitting_config": {"strategy": "stratified_within_group", "group_by": "repo_name",
    "ratios": {"train": 0.7, "val": 0.15, "test": 0.15}, "temporal_ordering": true, "seed": 42},

@@ -9,6 +9,7 @@
 #define TESTS_FEATURES_FEAT_TEST_H
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "features/engine.h"
 
@@ -32,6 +33,7 @@ static inline int ft_plan_try(struct feat_plan **out, const struct feat_catalogu
 	for (size_t i = 0; exclude && exclude[i]; i++)
 		strvec_push(&pc.exclude, exclude[i]);
 	pc.naming = naming;
+	pc.allow_post_build = 1; /* these plans test computations; the leakage refusal has its own tests */
 	if (lookback_days > 0)
 		pc.extract.lookback_days = lookback_days;
 	int rc = feat_plan_new(out, cat, &pc, e);
@@ -55,6 +57,15 @@ static inline struct feat_plan *ft_plan(const char *const *names)
 	return ft_plan_x(names, NULL, FEAT_NAMING_NATIVE, 0);
 }
 
+/* The provider's run id the tests give warehouse build id: the id in decimal (ids below 4096). */
+static inline const char *ft_run_id(int64_t id)
+{
+	static char ids[4096][12];
+	cr_assert(id >= 0 && id < 4096, "test build ids are below 4096");
+	snprintf(ids[id], sizeof(ids[id]), "%lld", (long long)id);
+	return ids[id];
+}
+
 /* A build with the fields the tests vary; everything else empty. */
 static inline struct feat_build ft_build(int64_t id, const char *sha, int64_t started, const char *conclusion,
 					 const char *email)
@@ -62,7 +73,7 @@ static inline struct feat_build ft_build(int64_t id, const char *sha, int64_t st
 	struct feat_build b;
 	memset(&b, 0, sizeof(b));
 	b.id = id;
-	b.ci_run_id = "run";
+	b.ci_run_id = ft_run_id(id);
 	b.commit_sha = sha;
 	b.provider = "github_actions";
 	b.event = "push";
@@ -85,6 +96,7 @@ static inline struct feat_hist_build ft_hist(int64_t id, const char *sha, int64_
 	struct feat_hist_build h;
 	memset(&h, 0, sizeof(h));
 	h.id = id;
+	h.ci_run_id = ft_run_id(id);
 	h.commit_sha = sha;
 	h.branch = "main";
 	h.started_at = started;

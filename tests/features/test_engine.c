@@ -120,17 +120,87 @@ Test(engine, refuses_label_features_named_explicitly)
 
 Test(engine, wildcards_never_select_labels)
 {
-	const char *names[] = { "build_*", "out*", NULL };
-	struct err e = ERR_INIT;
-	/* "out*" matches only the label outcome: a wildcard that selects nothing. */
-	cr_assert_eq(plan_error(names, NULL, &e), ERR_INPUT);
 	const char *names2[] = { "build_*", NULL };
-	struct feat_plan *p = ft_plan(names2);
+	struct feat_plan *p = ft_plan(names2); /* allow_post_build: labels are skipped even then */
 	cr_assert(plan_has(p, "build_id"));
 	cr_assert(plan_has(p, "build_duration_sec"));
 	cr_assert(!plan_has(p, "build_status"));
 	cr_assert(!plan_has(p, "build_status_num"));
 	feat_plan_free(p);
+}
+
+/* A plan of the default catalogue without allow_post_build, as a scenario file gives it. */
+static int strict_plan(const char *const *names, const char *const *exclude, struct err *e)
+{
+	struct feat_plan_config pc;
+	feat_plan_config_init(&pc);
+	for (size_t i = 0; names && names[i]; i++)
+		strvec_push(&pc.features, names[i]);
+	for (size_t i = 0; exclude && exclude[i]; i++)
+		strvec_push(&pc.exclude, exclude[i]);
+	struct feat_plan *p = NULL;
+	int rc = feat_plan_new(&p, feat_catalogue_default(), &pc, e);
+	feat_plan_free(p);
+	feat_plan_config_release(&pc);
+	return rc;
+}
+
+Test(engine, refuses_post_build_and_label_features_by_name_or_wildcard_unless_allowed)
+{
+	struct err e = ERR_INIT;
+	const char *byname[] = { "git_diff_src_churn", "log_status", NULL };
+	cr_assert_eq(strict_plan(byname, NULL, &e), ERR_INPUT, "a post-build feature by name was accepted");
+	cr_assert(strstr(e.msg, "log_status") && strstr(e.msg, "allow_post_build"), "%s", e.msg);
+	const char *wild[] = { "log_*", NULL };
+	cr_assert_eq(strict_plan(wild, NULL, &e), ERR_INPUT, "log_* was accepted");
+	cr_assert(strstr(e.msg, "log_tests_run") && strstr(e.msg, "13 post-build"), "%s", e.msg);
+	/* build_* matches build_duration_sec (post-build) and the labels build_status, build_status_num. */
+	const char *build[] = { "build_*", NULL };
+	cr_assert_eq(strict_plan(build, NULL, &e), ERR_INPUT);
+	cr_assert(strstr(e.msg, "build_duration_sec") && strstr(e.msg, "build_status_num"), "%s", e.msg);
+	/* Excluded, they are no longer selected: the rest of build_* is accepted. */
+	const char *ex[] = { "build_duration_sec", "build_status", "build_status_num", NULL };
+	cr_assert_eq(strict_plan(build, ex, &e), 0, "%s", e.msg);
+	/* out* matches only the label outcome. */
+	const char *out[] = { "out*", NULL };
+	cr_assert_eq(strict_plan(out, NULL, &e), ERR_INPUT);
+	cr_assert(strstr(e.msg, "outcome"), "%s", e.msg);
+	/* Opted in, post-build features are selected (labels never: see wildcards_never_select_labels). */
+	struct feat_plan *p = ft_plan(wild);
+	cr_assert(plan_has(p, "log_status"));
+	feat_plan_free(p);
+}
+
+Test(engine, allow_post_build_is_read_from_feature_config)
+{
+	struct feat_plan_config pc;
+	feat_plan_config_init(&pc);
+	struct err e = ERR_INIT;
+	json_t *fc = json_loads("{\"dag_features\": [\"log_*\"], \"allow_post_build\": true}", 0, NULL);
+	cr_assert_eq(feat_plan_config_from_json(&pc, fc, NULL, &e), 0, "%s", e.msg);
+	cr_assert_eq(pc.allow_post_build, 1);
+	feat_plan_config_release(&pc);
+	json_decref(fc);
+	fc = json_loads("{\"allow_post_build\": \"yes\"}", 0, NULL);
+	cr_assert_eq(feat_plan_config_from_json(&pc, fc, NULL, &e), ERR_INPUT);
+	cr_assert(strstr(e.msg, "allow_post_build"), "%s", e.msg);
+	feat_plan_config_release(&pc);
+	json_decref(fc);
+}
+
+Test(engine, refuses_scan_metrics_until_the_scans_layer_exists)
+{
+	struct feat_plan_config pc;
+	feat_plan_config_init(&pc);
+	struct err e = ERR_INIT;
+	json_t *fc = json_loads("{\"scan_metrics\": {\"trivy\": [\"vuln_total\"], \"sonarqube\": []}}", 0, NULL);
+	cr_assert_eq(feat_plan_config_from_json(&pc, fc, NULL, &e), ERR_INPUT);
+	cr_assert(strstr(e.msg, "scan_metrics.trivy") && strstr(e.msg, "scans layer"), "%s", e.msg);
+	json_decref(fc);
+	fc = json_loads("{\"scan_metrics\": {\"trivy\": [], \"sonarqube\": []}}", 0, NULL);
+	cr_assert_eq(feat_plan_config_from_json(&pc, fc, NULL, &e), 0, "empty lists are the default: %s", e.msg);
+	json_decref(fc);
+	feat_plan_config_release(&pc);
 }
 
 Test(engine, refuses_unknown_names_and_empty_wildcards_naming_them)
@@ -151,7 +221,7 @@ Test(engine, refuses_unknown_names_and_empty_wildcards_naming_them)
 	cr_assert_eq(plan_error(d, y, &e), ERR_INPUT, "an empty selection must be refused");
 }
 
-Test(engine, empty_selection_means_every_pre_build_feature)
+Test(engine, empty_selection_means_every_pre_build_feature_except_metadata)
 {
 	struct feat_plan *p = ft_plan(NULL);
 	cr_assert(plan_has(p, "git_diff_src_churn"));
@@ -160,8 +230,15 @@ Test(engine, empty_selection_means_every_pre_build_feature)
 	cr_assert(!plan_has(p, "log_tests_failed"), "post_build");
 	cr_assert(!plan_has(p, "build_duration_sec"), "post_build");
 	cr_assert(!plan_has(p, "outcome"), "label");
-	for (size_t i = 0; i < feat_plan_count(p); i++)
+	static const char *const meta[] = { "build_id", "build_trigger_sha", "build_job_ids", "build_branch",
+					    "build_started_at", "repo_full_name", "git_built_commits",
+					    "history_prev_build_id", "pr_created_at", "pr_number" };
+	for (size_t i = 0; i < FT_N(meta); i++)
+		cr_assert(!plan_has(p, meta[i]), "%s is metadata", meta[i]);
+	for (size_t i = 0; i < feat_plan_count(p); i++) {
 		cr_assert_eq(feat_plan_feature(p, i)->avail, FEAT_PRE_BUILD, "%s", feat_plan_name(p, i));
+		cr_assert(!feat_def_is_metadata(feat_plan_feature(p, i)), "%s", feat_plan_name(p, i));
+	}
 	feat_plan_free(p);
 }
 
@@ -369,7 +446,7 @@ Test(engine, missing_mirror_and_logs_give_a_partial_vector_with_the_rest_compute
 	struct feat_history hist = { hb, 1 };
 	struct feat_input in = { .build = &b, .repo = &repo, .history = &hist };
 	struct feat_vector v = ft_compute(s, &in);
-	ft_assert_int(&v, "build_id", 42);
+	ft_assert_str(&v, "build_id", "42");
 	ft_assert_str(&v, "repo_full_name", "o/r");
 	ft_assert_int(&v, "history_builds_count", 1);
 	cr_assert(ft_is_null(&v, "git_diff_src_churn"));
@@ -389,7 +466,7 @@ Test(engine, missing_mirror_and_logs_give_a_partial_vector_with_the_rest_compute
 	/* Without history and repository too: those are listed, build_id still computed. */
 	struct feat_input bare = { .build = &b };
 	v = ft_compute(s, &bare);
-	ft_assert_int(&v, "build_id", 42);
+	ft_assert_str(&v, "build_id", "42");
 	cr_assert_eq(v.missing_resources.n, 4);
 	cr_assert_str_eq(v.missing_resources.v[0], "repository");
 	cr_assert_str_eq(v.missing_resources.v[3], "history");
@@ -495,7 +572,7 @@ Test(engine, serialises_a_vector_in_output_order_byte_for_byte)
 	struct feat_input in = { .build = &b, .history = &h };
 	struct feat_vector v = ft_compute(s, &in);
 	char *json = feat_vector_dumps(&v);
-	cr_assert_str_eq(json, "{\"status\":\"completed\",\"features\":{\"build_id\":3,\"build_branch\":\"main\","
+	cr_assert_str_eq(json, "{\"status\":\"completed\",\"features\":{\"build_id\":\"3\",\"build_branch\":\"main\","
 			       "\"build_job_ids\":[],\"build_started_at\":\"2022-06-06T06:52:18Z\",\"build_hour_utc\":6,"
 			       "\"history_prev_build_result\":\"success\",\"history_fail_rate\":0.33333333333333331},"
 			       "\"missing_resources\":[],\"skipped_features\":[]}");
@@ -523,7 +600,7 @@ Test(engine, travistorrent_naming_renames_columns_and_joins_lists)
 	struct feat_input in = { .build = &b };
 	struct feat_vector v = ft_compute(s, &in);
 	ft_assert_str(&v, "tr_jobs", "11#12");
-	ft_assert_int(&v, "tr_build_id", 3);
+	ft_assert_str(&v, "tr_build_id", "3");
 	json_t *m = feat_plan_manifest(p);
 	cr_assert_str_eq(core_json_str(json_array_get(m, 1), "name", ""), "tr_jobs");
 	cr_assert_str_eq(core_json_str(json_array_get(m, 1), "native_name", ""), "build_job_ids");

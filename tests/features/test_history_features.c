@@ -83,7 +83,7 @@ Test(history_features, see_only_builds_finished_before_the_start)
 	struct feat_session *s = feat_session_new(p);
 	struct feat_vector v = at(s, &w, 110, "alice@x.org");
 	/* The previous build is G, which finished last (108) though it started after A. */
-	ft_assert_int(&v, "history_prev_build_id", 7);
+	ft_assert_str(&v, "history_prev_build_id", ft_run_id(7));
 	ft_assert_str(&v, "history_prev_build_result", "failure");
 	ft_assert_int(&v, "history_prev_outcome", 1);
 	ft_assert_float(&v, "history_prev_build_duration_sec", 48 * 60.0);
@@ -120,7 +120,7 @@ Test(history_features, a_later_build_that_finished_first_is_the_only_history)
 	struct feat_session *s = feat_session_new(p);
 	/* At 25: B (started after A) had finished, A had not. */
 	struct feat_vector v = at(s, &w, 25, "alice@x.org");
-	ft_assert_int(&v, "history_prev_build_id", 2);
+	ft_assert_str(&v, "history_prev_build_id", ft_run_id(2));
 	ft_assert_int(&v, "history_prev_outcome", 0);
 	ft_assert_int(&v, "history_builds_count", 1);
 	ft_assert_float(&v, "history_fail_rate", 0.0);
@@ -243,7 +243,7 @@ Test(history_features, missing_logs_of_the_previous_build_make_prev_log_partial)
 	struct feat_vector v = at(s, &w, 110, "alice@x.org");
 	cr_assert(v.partial);
 	cr_assert(ft_is_null(&v, "prev_log_tests_run"));
-	ft_assert_int(&v, "history_prev_build_id", 7);
+	ft_assert_str(&v, "history_prev_build_id", ft_run_id(7));
 	cr_assert_eq(v.missing_resources.n, 1);
 	cr_assert_str_eq(v.missing_resources.v[0], "prev_logs");
 	cr_assert_str_eq(v.skipped_features.v[0], "prev_log_tests_run");
@@ -357,7 +357,7 @@ Test(history_features, agree_with_a_brute_force_reading_on_a_random_warehouse)
 		struct feat_vector v = ft_compute(s, &in);
 		ft_assert_int(&v, "history_builds_count", n);
 		if (n) {
-			ft_assert_int(&v, "history_prev_build_id", done[n - 1].id);
+			ft_assert_str(&v, "history_prev_build_id", ft_run_id(done[n - 1].id));
 			ft_assert_int(&v, "history_prev_outcome", done[n - 1].failed);
 		} else {
 			cr_assert(ft_is_null(&v, "history_prev_build_id"));

@@ -164,7 +164,10 @@ static void fill_warehouse(const char *provider)
 /* A new scenario of the pr_* features over every build; returns its id. */
 static int64_t create_scenario(void)
 {
-	json_t *doc = json_loads("{\"name\": \"pr data\", \"feature_config\": {\"dag_features\": [\"pr_*\"]}}", 0, NULL);
+	/* pr_* includes pr_description_words (post-build): opted in. */
+	json_t *doc = json_loads("{\"name\": \"pr data\", \"feature_config\": {\"dag_features\": [\"pr_*\"],"
+				 " \"allow_post_build\": true}}",
+				 0, NULL);
 	struct err e = ERR_INIT;
 	cr_assert_eq(scenario_config_validate(doc, scenario_features_check, &e), 0, "%s", e.msg);
 	int64_t id = 0;
