@@ -124,8 +124,8 @@ static const struct feat_def label_defs[] = {
 	  FEAT_LABEL, 0, NULL, "tr_status", NULL },
 	{ "build_status_num", FEAT_INT, "", "1 when the build failed, 0 when it passed, null for other conclusions.",
 	  FEAT_LABEL, 0, NULL, NULL, NULL },
-	{ "outcome", FEAT_INT, "", "The dataset label: 1 when the build failed (failure, timed_out, startup_failure), "
-				   "0 when it succeeded.",
+	{ "outcome", FEAT_INT, "", "The dataset label: 1 when the build failed, 0 when it succeeded (validation keeps "
+				   "success and failure runs only; timed_out and startup_failure runs are filtered there).",
 	  FEAT_LABEL, 0, NULL, NULL, NULL },
 };
 

@@ -153,6 +153,8 @@ e2e_check_pipeline() {
 	[ -n "$duck" ] || e2e_note "SKIP Parquet read-back: $(tail -1 "$E2E_WORK/duckdb.err")"
 	"$PY" "$E2E_DIR/check_dataset.py" "$DATA/datasets/$SCENARIO_ID" "$E2E_WORK/splits.json" "$E2E_DIR" $duck ||
 		e2e_fail "dataset files of scenario $SCENARIO_ID do not match the manifest and split rows (above)"
+	"$PY" "$E2E_DIR/check_formats.py" "$DATA/datasets/$SCENARIO_ID" "$E2E_DIR" $duck ||
+		e2e_fail "the Parquet, CSV and pickle files of scenario $SCENARIO_ID differ (above)"
 }
 
 # e2e_server ARGS...: starts the fixture server; sets SERVER_URL.
