@@ -68,10 +68,14 @@ const char *dataset_missing_name(enum dataset_missing m);
 const char *dataset_norm_name(enum dataset_norm n);
 
 /*
- * With DATASET_MISSING_DROP_ROW removes, in place, every row with a null in a
- * FEATURE column; any other strategy leaves the frame alone. *report (when not
- * NULL) gets a new object {"reason": "missing_feature", "count": N,
- * "by_feature": {name: rows}} the caller owns. Returns the number of rows removed.
+ * With DATASET_MISSING_DROP_ROW removes, in place, every row with a missing
+ * value (dataset_col_is_missing: any null of a column that does not track why,
+ * only the marked ones of a column that does) in a FEATURE column; a null that
+ * does not apply keeps its row. Any other strategy leaves the frame alone.
+ * *report (when not NULL) gets a new object {"reason": "missing_feature",
+ * "count": N, "by_feature": {name: rows missing}, "warning": "..." when more
+ * than 20% of the rows went, naming the three features that cost the most}
+ * the caller owns. Returns the number of rows removed.
  */
 size_t dataset_preprocess_drop_rows(struct dataset_frame *f, const struct dataset_prep_config *cfg, json_t **report);
 

@@ -230,3 +230,60 @@ Test(preprocess, refuses_an_empty_train_split)
 	cr_assert_null(p);
 	dataset_frame_free(f);
 }
+
+/* A frame of n rows with two features: pr_age (null on odd rows: does not apply) and log_tests (missing on rows
+ * that are multiples of k). */
+static struct dataset_frame *applicability_frame(size_t n, size_t k)
+{
+	struct err e = ERR_INIT;
+	struct dataset_frame *f = dataset_frame_new();
+	cr_assert_eq(dataset_frame_add_column(f, "pr_age", DATASET_FLOAT64, DATASET_ROLE_FEATURE, &e), 0);
+	cr_assert_eq(dataset_frame_add_column(f, "log_tests", DATASET_INT64, DATASET_ROLE_FEATURE, &e), 1);
+	cr_assert_eq(dataset_frame_add_column(f, "outcome", DATASET_INT64, DATASET_ROLE_LABEL, &e), 2);
+	dataset_frame_track_missing(f, 0);
+	dataset_frame_track_missing(f, 1);
+	for (size_t r = 0; r < n; r++) {
+		dataset_frame_add_row(f);
+		if (r % 2 == 0)
+			dataset_frame_set_f64(f, 0, r, (double)r);
+		if (r % k == 0)
+			dataset_frame_set_missing(f, 1, r);
+		else
+			dataset_frame_set_i64(f, 1, r, (int64_t)r);
+		dataset_frame_set_i64(f, 2, r, (int64_t)(r % 3 == 0));
+	}
+	return f;
+}
+
+Test(preprocess, drop_row_drops_missing_values_but_keeps_nulls_that_do_not_apply)
+{
+	struct dataset_frame *f = applicability_frame(100, 10);
+	struct dataset_prep_config cfg = DATASET_PREP_CONFIG_INIT; /* drop_row */
+	json_t *rep = NULL;
+	size_t dropped = dataset_preprocess_drop_rows(f, &cfg, &rep);
+	/* Rows 0, 10, ..., 90 miss log_tests; the 50 odd rows whose pr_age does not apply stay. */
+	cr_assert_eq(dropped, 10);
+	cr_assert_eq(f->nrows, 90);
+	cr_assert_eq(dataset_frame_col(f, "pr_age")->null_count, 50);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(rep, "by_feature"), "log_tests")), 10);
+	cr_assert_null(json_object_get(json_object_get(rep, "by_feature"), "pr_age"));
+	cr_assert_null(json_object_get(rep, "warning"), "10%% dropped is under the 20%% warning");
+	/* The missing marks follow the rows that filter keeps: none is left. */
+	for (size_t r = 0; r < f->nrows; r++)
+		cr_assert(!dataset_col_is_missing(dataset_frame_col(f, "log_tests"), r), "row %zu", r);
+	json_decref(rep);
+	dataset_frame_free(f);
+}
+
+Test(preprocess, drop_row_warns_past_a_fifth_of_the_rows_naming_the_features)
+{
+	struct dataset_frame *f = applicability_frame(100, 4); /* 25 rows miss log_tests */
+	struct dataset_prep_config cfg = DATASET_PREP_CONFIG_INIT; /* drop_row */
+	json_t *rep = NULL;
+	cr_assert_eq(dataset_preprocess_drop_rows(f, &cfg, &rep), 25);
+	const char *w = json_string_value(json_object_get(rep, "warning"));
+	cr_assert_not_null(w);
+	cr_assert(strstr(w, "25 of 100 rows") && strstr(w, "log_tests (25 rows)") && !strstr(w, "pr_age"), "%s", w);
+	json_decref(rep);
+	dataset_frame_free(f);
+}

@@ -155,6 +155,23 @@ e2e_check_pipeline() {
 		e2e_fail "dataset files of scenario $SCENARIO_ID do not match the manifest and split rows (above)"
 	"$PY" "$E2E_DIR/check_formats.py" "$DATA/datasets/$SCENARIO_ID" "$E2E_DIR" $duck ||
 		e2e_fail "the Parquet, CSV and pickle files of scenario $SCENARIO_ID differ (above)"
+	# scenario generate reports what demo prints, as text and (--json) as one document.
+	local w
+	for w in "  train " "  dropped: " "baseline parrot" "files: "; do
+		grep -q -- "$w" "$E2E_WORK/generate.out" || e2e_fail "scenario generate's report lacks '$w': $(cat "$E2E_WORK/generate.out")"
+	done
+	cim --json scenario generate "$SCENARIO_ID" --wait >"$E2E_WORK/generate.json" 2>"$E2E_WORK/generate-json.err" ||
+		e2e_fail "scenario generate --json failed: $(cat "$E2E_WORK/generate-json.err")"
+	"$PY" - "$E2E_WORK/generate.json" <<'PY' || e2e_fail "scenario generate --json is not the report (above)"
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+for k in ("status", "builds", "splits", "dropped", "baselines", "warnings", "files", "manifest", "scenario"):
+    assert k in r, "no %s in %s" % (k, sorted(r))
+assert r["status"] == "completed", r["status"]
+assert all(r["splits"][s]["rows"] >= 0 and "class_distribution" in r["splits"][s] for s in ("train", "val", "test"))
+assert "rows_without_outcome" in r["dropped"] and "parrot" in r["baselines"]
+assert r["files"] and all(os.path.isfile(f) for f in r["files"]), r["files"]
+PY
 }
 
 # e2e_server ARGS...: starts the fixture server; sets SERVER_URL.
