@@ -5,6 +5,8 @@
 #include "core/xalloc.h"
 #include "store/store.h"
 #include <stdio.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,24 +104,39 @@ int cli_dispatch(struct cli_ctx *ctx, const struct cli_command *c, int argc, cha
 	return s->run(ctx, argc - 1, argv + 1, e);
 }
 
+int cli_parse_num(const char *opt, const char *v, long long lo, long long hi, long long *out, struct err *e)
+{
+	char *end = NULL;
+	if (!v)
+		return err_set(e, ERR_USAGE, "%s needs a value", opt);
+	errno = 0;
+	long long x = strtoll(v, &end, 10);
+	if (!*v || *end || errno || x < lo || x > hi)
+		return err_set(e, ERR_USAGE, "%s '%s' is not a whole number from %lld to %lld", opt, v, lo, hi);
+	*out = x;
+	return 0;
+}
+
 int cli_parse_id(const char *arg, const char *what, int64_t *out, struct err *e)
 {
 	char *end = NULL;
 	if (!arg)
 		return err_set(e, ERR_USAGE, "missing %s id", what);
+	errno = 0;
 	long long v = strtoll(arg, &end, 10);
-	if (!*arg || *end || v <= 0)
-		return err_set(e, ERR_USAGE, "'%s' is not a %s id (a positive whole number)", arg, what);
+	/* errno: an id past INT64_MAX is refused, not clamped to INT64_MAX */
+	if (!*arg || *end || errno || v <= 0)
+		return err_set(e, ERR_USAGE, "'%s' is not a %s id (a whole number from 1 to %lld)", arg, what,
+			       (long long)INT64_MAX);
 	*out = v;
 	return 0;
 }
 
 int cli_parse_limit(const char *arg, long *out, struct err *e)
 {
-	char *end = NULL;
-	long v = strtol(arg, &end, 10);
-	if (!*arg || *end || v <= 0)
-		return err_set(e, ERR_USAGE, "--limit '%s' must be a positive whole number", arg);
-	*out = v;
-	return 0;
+	long long v = 0;
+	int rc = cli_parse_num("--limit", arg, 1, LONG_MAX, &v, e);
+	if (rc == 0)
+		*out = (long)v;
+	return rc;
 }

@@ -85,6 +85,12 @@ int cli_wants_help(int argc, char **argv);
 
 /* Parses a positive id argument ("source id"); ERR_USAGE naming the value otherwise. */
 int cli_parse_id(const char *arg, const char *what, int64_t *out, struct err *e);
+/*
+ * Parses a whole number from lo to hi given to option opt, checked for
+ * overflow before any narrowing (4294967298 is not 2); ERR_USAGE naming the
+ * option and the value otherwise.
+ */
+int cli_parse_num(const char *opt, const char *v, long long lo, long long hi, long long *out, struct err *e);
 /* Parses --limit's value, a positive whole number; ERR_USAGE naming the value otherwise. */
 int cli_parse_limit(const char *arg, long *out, struct err *e);
 

@@ -139,12 +139,12 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		char *end;
-		long v = optarg ? strtol(optarg, &end, 10) : 0;
+		long long v = 0;
 		if (c == '?')
 			return cli_unknown_option(e, "demo", NULL, argv[optind - 1]);
-		if (*end || v <= 0)
-			return err_set(e, ERR_USAGE, "bad option '%s' for demo; run 'ciminer demo --help'", argv[optind - 1]);
+		if (cli_parse_num(c == 'r' ? "--repos" : c == 'b' ? "--builds" : "--seed", optarg, c == 's' ? 0 : 1,
+				  c == 'r' ? WORLD_MAX_REPOS : c == 'b' ? WORLD_MAX_BUILDS : INT64_MAX, &v, e) < 0)
+			return e->code;
 		if (c == 'r')
 			wo.repos = (int)v;
 		else if (c == 'b')

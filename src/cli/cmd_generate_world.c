@@ -39,20 +39,6 @@ static const char usage[] =
 	"Writes DIR/archive.json, repos.json, runs.jsonl, builds.csv, logs/ and\n"
 	"repos/<owner>/<name>.git; prints a summary (--json: one JSON object).\n";
 
-static int parse_int(const char *opt, const char *v, long long lo, long long hi, long long *out, struct err *e)
-{
-	char *end = NULL;
-	long long x;
-	if (!v)
-		return err_set(e, ERR_USAGE, "%s needs a value; see 'ciminer generate-world --help'", opt);
-	errno = 0;
-	x = strtoll(v, &end, 10);
-	if (!*v || *end || errno || x < lo || x > hi)
-		return err_set(e, ERR_USAGE, "%s '%s' is not a whole number from %lld to %lld", opt, v, lo, hi);
-	*out = x;
-	return 0;
-}
-
 static int parse_args(struct world_opts *o, int argc, char **argv, struct err *e)
 {
 	for (int i = 1; i < argc; i++) {
@@ -72,13 +58,13 @@ static int parse_args(struct world_opts *o, int argc, char **argv, struct err *e
 				return err_set(e, ERR_USAGE, "--out needs a folder");
 			o->out_dir = v;
 		} else if (!strcmp(a, "--repos")) {
-			if (!(rc = parse_int(a, v, 1, WORLD_MAX_REPOS, &x, e)))
+			if (!(rc = cli_parse_num(a, v, 1, WORLD_MAX_REPOS, &x, e)))
 				o->repos = (int)x;
 		} else if (!strcmp(a, "--builds")) {
-			if (!(rc = parse_int(a, v, 1, WORLD_MAX_BUILDS, &x, e)))
+			if (!(rc = cli_parse_num(a, v, 1, WORLD_MAX_BUILDS, &x, e)))
 				o->builds = (int)x;
 		} else if (!strcmp(a, "--seed")) {
-			if (!(rc = parse_int(a, v, 0, INT64_MAX, &x, e)))
+			if (!(rc = cli_parse_num(a, v, 0, INT64_MAX, &x, e)))
 				o->seed = (uint64_t)x;
 		} else if (!strcmp(a, "--start")) {
 			struct err pe = ERR_INIT;

@@ -1,8 +1,11 @@
 /* `ciminer init`: creates the data dir and the database, migrated to the latest schema. */
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "core/redact.h"
 #include "store/store.h"
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static const char usage[] =
 	"usage: ciminer init\n"
@@ -21,10 +24,16 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	int version = 0;
 	if ((rc = store_schema_version(s, &version, e)) < 0)
 		return rc;
-	if (ctx->json)
-		printf("{\"data_dir\":\"%s\",\"db\":\"%s\",\"schema_version\":%d}\n", ctx->data_dir, store_url(s), version);
-	else
-		printf("data dir: %s\ndatabase: %s (schema %d)\n", ctx->data_dir, store_url(s), version);
+	char *shown = redact_secrets(store_url(s)); /* the URL's password never reaches a terminal or a CI log */
+	if (ctx->json) {
+		json_t *doc = json_pack("{s:s, s:s, s:i}", "data_dir", ctx->data_dir, "db", shown, "schema_version",
+					version);
+		out_print_json(doc);
+		json_decref(doc);
+	} else {
+		printf("data dir: %s\ndatabase: %s (schema %d)\n", ctx->data_dir, shown, version);
+	}
+	free(shown);
 	return 0;
 }
 

@@ -41,25 +41,25 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 					      { 0, 0, 0, 0 } };
 	struct strvec queues = STRVEC_INIT;
 	int concurrency = 2, once = 0, lease = 60, c;
+	long long v = 0;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		char *end;
 		switch (c) {
 		case 'q': strvec_split(&queues, optarg, ','); break;
 		case 'c':
-			concurrency = (int)strtol(optarg, &end, 10);
-			if (*end || concurrency < 1 || concurrency > 256) {
+			if (cli_parse_num("--concurrency", optarg, 1, 256, &v, e) < 0) {
 				strvec_clear(&queues);
-				return err_set(e, ERR_USAGE, "--concurrency '%s' must be a whole number from 1 to 256", optarg);
+				return e->code;
 			}
+			concurrency = (int)v;
 			break;
-		case 'l':
-			lease = (int)strtol(optarg, &end, 10);
-			if (*end || lease < 1) {
+		case 'l': /* seconds; a week is longer than any job's timeout */
+			if (cli_parse_num("--lease", optarg, 1, 7 * 86400, &v, e) < 0) {
 				strvec_clear(&queues);
-				return err_set(e, ERR_USAGE, "--lease '%s' must be a positive number of seconds", optarg);
+				return e->code;
 			}
+			lease = (int)v;
 			break;
 		case 'o': once = 1; break;
 		default:
@@ -74,6 +74,22 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (queues.n == 0)
 		for (const char *const *q = pipeline_queues; *q; q++)
 			strvec_push(&queues, *q);
+	for (size_t i = 0; i < queues.n; i++) {
+		const char *const *q = pipeline_queues;
+		while (*q && strcmp(*q, queues.v[i]) != 0)
+			q++;
+		if (!*q) {
+			struct strvec known = STRVEC_INIT;
+			for (q = pipeline_queues; *q; q++)
+				strvec_push(&known, *q);
+			char *list = strvec_join(&known, ", ");
+			err_set(e, ERR_USAGE, "--queues: unknown queue '%s'; the queues are %s", queues.v[i], list);
+			free(list);
+			strvec_clear(&known);
+			strvec_clear(&queues);
+			return ERR_USAGE;
+		}
+	}
 	struct store *s;
 	int rc = cli_store(ctx, &s, e);
 	if (rc < 0) {

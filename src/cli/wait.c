@@ -30,12 +30,15 @@ static void *pool_main(void *arg)
 static int workers_default(void)
 {
 	const char *env = getenv("CIMINER_WORKERS");
-	int n = env ? atoi(env) : 0;
+	char *end = NULL;
+	long n = env ? strtol(env, &end, 10) : 0;
+	if (env && (*end || n > 256))
+		n = 0; /* not a sensible count: the machine's */
 	if (n <= 0) {
 		long c = sysconf(_SC_NPROCESSORS_ONLN);
 		n = c > 0 ? (int)c : 2;
 	}
-	return n;
+	return (int)n;
 }
 
 /* A failed count (the database busy with the workers' writes) leaves the bar as it was. */

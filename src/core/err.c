@@ -1,5 +1,6 @@
 /* Error objects: a code and a composable, user-facing message. */
 #include "core/err.h"
+#include "core/redact.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@ int err_vset(struct err *e, int code, const char *fmt, va_list ap)
 	e->code = code;
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	e->field[0] = '\0';
+	redact_secrets_in(e->msg, sizeof(e->msg)); /* messages reach terminals, CI logs, events and job rows */
 	return code;
 }
 
@@ -40,6 +42,7 @@ int err_prefix(struct err *e, const char *fmt, ...)
 	joined[n + 2 + ERR_MSG_MAX - 1] = '\0';
 	memcpy(e->msg, joined, ERR_MSG_MAX - 1);
 	e->msg[ERR_MSG_MAX - 1] = '\0';
+	redact_secrets_in(e->msg, sizeof(e->msg));
 	return e->code;
 }
 

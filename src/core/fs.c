@@ -105,6 +105,12 @@ int fs_read_file(const char *path, struct buf *out, size_t max, struct err *e)
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!f)
 		return err_set(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO, "cannot read %s: %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (f != stdin)
+			fclose(f);
+		return err_set(e, ERR_INPUT, "%s is a directory; give the path of a file", path);
+	}
 	char blk[65536];
 	size_t n;
 	int rc = 0;
@@ -116,7 +122,7 @@ int fs_read_file(const char *path, struct buf *out, size_t max, struct err *e)
 		buf_add(out, blk, n);
 	}
 	if (!rc && ferror(f))
-		rc = err_set(e, ERR_IO, "error reading %s", path);
+		rc = err_set(e, ERR_IO, "error reading %s: %s", path, strerror(errno));
 	if (f != stdin)
 		fclose(f);
 	return rc;

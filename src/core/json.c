@@ -50,13 +50,23 @@ json_t *core_json_path(const json_t *obj, const char *path)
 	return (json_t *)cur;
 }
 
-json_t *core_json_parse(const char *text, size_t len, const char *what, struct err *e)
+static json_t *parse_flags(const char *text, size_t len, const char *what, size_t flags, struct err *e)
 {
 	json_error_t je;
-	json_t *v = json_loadb(text, len, JSON_ALLOW_NUL, &je);
+	json_t *v = json_loadb(text, len, flags, &je);
 	if (!v)
 		err_set(e, ERR_INPUT, "%s: invalid JSON at line %d, column %d: %s", what, je.line, je.column, je.text);
 	return v;
+}
+
+json_t *core_json_parse(const char *text, size_t len, const char *what, struct err *e)
+{
+	return parse_flags(text, len, what, JSON_ALLOW_NUL, e);
+}
+
+json_t *core_json_parse_strict(const char *text, size_t len, const char *what, struct err *e)
+{
+	return parse_flags(text, len, what, JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES, e);
 }
 
 json_t *core_json_load_file(const char *path, struct err *e)

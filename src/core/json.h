@@ -19,6 +19,8 @@ int core_json_bool(const json_t *obj, const char *key, int dflt);
 json_t *core_json_path(const json_t *obj, const char *path);
 /* Parses text; on failure fills e with the line/column and returns NULL. The caller owns the result. */
 json_t *core_json_parse(const char *text, size_t len, const char *what, struct err *e);
+/* The same, refusing an object that names a key twice (files a user wrote: the last would win silently). */
+json_t *core_json_parse_strict(const char *text, size_t len, const char *what, struct err *e);
 json_t *core_json_load_file(const char *path, struct err *e);
 /* Compact, key-sorted serialisation; the caller frees. */
 char *core_json_dumps(const json_t *v);

@@ -1,5 +1,6 @@
 /* stderr logger with a process-wide level (see log.h for why it is global). */
 #include "core/log.h"
+#include "core/redact.h"
 #include "core/utc.h"
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
 	if (n > 0 && (size_t)n < sizeof(line))
 		vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
+	redact_secrets_in(line, sizeof(line) - 1);
 	size_t len = 0;
 	while (line[len])
 		len++;

@@ -137,8 +137,9 @@ int dataset_split_config_from_json(struct dataset_split_config *c, const json_t 
 	}
 	const json_t *g = json_object_get(cfg, "gap_days");
 	if (g && !json_is_null(g)) {
-		if (!json_is_number(g) || json_number_value(g) < 0)
-			return err_set(e, ERR_INPUT, "splitting_config.gap_days must be a number of days >= 0");
+		/* 36500 days is the scenario limit (docs/limits.md); past it the gap in microseconds would overflow. */
+		if (!json_is_number(g) || json_number_value(g) < 0 || json_number_value(g) > 36500)
+			return err_set(e, ERR_INPUT, "splitting_config.gap_days must be a number of days from 0 to 36500");
 		c->gap_days = json_number_value(g);
 	}
 	if (read_groups(&c->test_groups, cfg, "test_groups", e) || read_groups(&c->val_groups, cfg, "val_groups", e) ||

@@ -32,7 +32,7 @@ int jobs_enqueue(struct store *s, const struct jobs_enqueue_opts *o, int64_t *id
 		sv_int(o->timeout_sec > 0 ? o->timeout_sec : 0), sv_text(o->concurrency_key),
 		o->parent_id > 0 ? sv_int(o->parent_id) : sv_null(), sv_int(now),
 	};
-	rc = store_query_int(s, &id, e,
+	rc = store_insert_id(s, &id, e,
 			     "INSERT INTO jobs (queue, kind, payload, state, priority, max_attempts, run_after, timeout_sec,"
 			     " concurrency_key, parent_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 			     11, p);
@@ -172,7 +172,7 @@ static int claim_stmt(struct store *s, const char *sql, size_t n, const struct s
 		      struct jobs_claimed *out, struct err *e)
 {
 	struct store_cursor *c;
-	int rc = store_query(s, &c, e, sql, n, p);
+	int rc = store_update_rows(s, &c, e, sql, n, p);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_next(c, e)) == 1) {

@@ -104,7 +104,7 @@ static int store_pr(struct store *s, int64_t repo_id, const struct ci_pr *pr, in
 				 sv_opt_int(pr->created_at), sv_opt_int(pr->closed_at), sv_opt_int(pr->merged_at),
 				 sv_text(pr->body), sv_int((int64_t)pr->n_comments),
 				 sv_text(pr->raw_json ? pr->raw_json : "{}"), sv_int(fetched_at) };
-	int rc = store_query_int(s, &id, e,
+	int rc = store_insert_id(s, &id, e,
 				 "INSERT INTO raw_pull_requests (raw_repo_id, number, state, author_login, created_at, closed_at,"
 				 " merged_at, body, comments_count, raw, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 				 " ON CONFLICT (raw_repo_id, number) DO UPDATE SET state = excluded.state,"

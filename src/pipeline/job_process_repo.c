@@ -71,7 +71,7 @@ static int store_vector(struct store *s, int64_t scenario_id, const struct pbuil
 	struct store_val p[] = { sv_int(scenario_id), sv_int(b->raw_run_id), sv_int(repo_id), sv_text(status),
 				 sv_text(values), sv_int(count), sv_text(mrs), sv_text(sks),
 				 sv_text(feat_catalogue_version()), sv_int(now) };
-	int rc = store_query_int(s, &vid, e,
+	int rc = store_insert_id(s, &vid, e,
 				 "INSERT INTO feature_vectors (scenario_id, raw_run_id, raw_repo_id, status, feature_values,"
 				 " feature_count, missing_resources, skipped_features, catalogue_version, computed_at)"
 				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scenario_id, raw_run_id) DO UPDATE SET"

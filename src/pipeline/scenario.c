@@ -22,7 +22,7 @@ int scenario_create(struct store *s, json_t *config, int64_t *id_out, struct err
 	struct store_val p[] = { sv_text(core_json_str(config, "name", "")), sv_text(core_json_str(config, "description", "")),
 				 sv_text(core_json_str(config, "version", "1")), sv_text(sec[0]), sv_text(sec[1]),
 				 sv_text(sec[2]), sv_text(sec[3]), sv_text(sec[4]), sv_int(now), sv_int(now) };
-	int rc = store_query_int(s, id_out, e,
+	int rc = store_insert_id(s, id_out, e,
 				 "INSERT INTO training_scenarios (name, description, version, data_source_config, feature_config,"
 				 " splitting_config, preprocessing_config, output_config, created_at, updated_at)"
 				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",

@@ -283,12 +283,35 @@ static int cross_checks(json_t *doc, scenario_feature_checker check, struct err 
 	}
 	if (tr <= 0)
 		return bad(e, "splitting_config.ratios.train", "must be above 0: a model needs training rows", NULL, NULL);
-	if (core_json_real(sp, "gap_days", 0) < 0)
-		return bad(e, "splitting_config.gap_days", "must not be negative", NULL, NULL);
-	json_t *ex = json_object_get(json_object_get(doc, "feature_config"), "extractor_configs");
-	if (core_json_int(ex, "lookback_days", 90) <= 0)
-		return bad(e, "feature_config.extractor_configs.lookback_days", "must be a positive number of days", NULL,
+	double gap = core_json_real(sp, "gap_days", 0);
+	if (gap < 0 || gap > SCENARIO_MAX_DAYS) {
+		char num[32];
+		snprintf(num, sizeof(num), "%g", gap);
+		return bad(e, "splitting_config.gap_days", "%s is out of range; use 0 to " SCENARIO_MAX_DAYS_S " days", num,
 			   NULL);
+	}
+	if (core_json_int(sp, "seed", 42) < 0)
+		return bad(e, "splitting_config.seed", "must not be negative", NULL, NULL);
+	json_t *ex = json_object_get(json_object_get(doc, "feature_config"), "extractor_configs");
+	int64_t lookback = core_json_int(ex, "lookback_days", 90);
+	if (lookback <= 0 || lookback > SCENARIO_MAX_DAYS)
+		return bad(e, "feature_config.extractor_configs.lookback_days",
+			   "must be a positive number of days, at most " SCENARIO_MAX_DAYS_S, NULL, NULL);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(ds, "source_ids"), i, it) {
+		if (json_integer_value(it) <= 0)
+			return bad(e, "data_source_config.source_ids", "ids are positive numbers ('ciminer source list')",
+				   NULL, NULL);
+	}
+	json_t *formats = json_object_get(json_object_get(doc, "output_config"), "formats");
+	if (json_array_size(formats) == 0)
+		return bad(e, "output_config.formats", "must name at least one of parquet, csv, pickle", NULL, NULL);
+	for (i = 0; i < json_array_size(formats); i++)
+		for (size_t j = 0; j < i; j++)
+			if (json_equal(json_array_get(formats, i), json_array_get(formats, j)))
+				return bad(e, "output_config.formats", "'%s' is listed twice",
+					   json_string_value(json_array_get(formats, i)), NULL);
 	if (check) {
 		int rc = check(doc, e);
 		if (rc < 0 && strncmp(e->msg, "feature_config", 14) != 0)
@@ -311,10 +334,10 @@ int scenario_config_load(json_t **out, const char *path, scenario_feature_checke
 {
 	struct buf b = BUF_INIT;
 	*out = NULL;
-	int rc = fs_read_file(path, &b, 16 << 20, e);
+	int rc = fs_read_file(path, &b, SCENARIO_FILE_MAX, e);
 	if (rc < 0) {
 		buf_release(&b);
-		if (rc != ERR_NOT_FOUND && rc != ERR_IO)
+		if (rc != ERR_NOT_FOUND && rc != ERR_IO && rc != ERR_TOOBIG)
 			return rc;
 		/* Copied first: formatting e->msg into itself is undefined and left the message empty. */
 		char msg[ERR_MSG_MAX];
@@ -329,7 +352,7 @@ int scenario_config_load(json_t **out, const char *path, scenario_feature_checke
 			p++;
 		yaml = *p != '{'; /* no telling extension: JSON starts with '{', anything else is YAML */
 	}
-	json_t *doc = yaml ? yaml_to_json(buf_cstr(&b), b.len, path, e) : core_json_parse(buf_cstr(&b), b.len, path, e);
+	json_t *doc = yaml ? yaml_to_json(buf_cstr(&b), b.len, path, e) : core_json_parse_strict(buf_cstr(&b), b.len, path, e);
 	buf_release(&b);
 	if (!doc)
 		return ERR_INPUT;

@@ -18,6 +18,11 @@
 #include <stdint.h>
 #include "core/err.h"
 
+/* Limits checked at the door (docs/limits.md). */
+#define SCENARIO_FILE_MAX (16u << 20)  /* bytes of a scenario file */
+#define SCENARIO_MAX_DAYS 36500        /* gap_days and lookback_days: 100 years, far past any CI history */
+#define SCENARIO_MAX_DAYS_S "36500"
+
 typedef int (*scenario_feature_checker)(const json_t *doc, struct err *e);
 /* Resolves feature_config (+ output_config.naming) against the catalogue; ERR_INPUT naming the problem. */
 int scenario_features_check(const json_t *doc, struct err *e);

@@ -33,6 +33,7 @@ struct importer {
 	int64_t record_no;     /* records seen; 1 = header */
 	int64_t line;          /* physical line the parser is on (1-based) */
 	int64_t rec_line;      /* line the current record started on: what rows report */
+	int after_cr;          /* the last record ended at a CR: an empty record ending at LF is its CRLF */
 	int64_t source_id, now;
 	json_t *preview;
 	struct source_import_result res;
@@ -79,6 +80,12 @@ static int take_header(struct importer *im)
 	const struct source_import_opts *o = im->o;
 	for (size_t i = 0; i < im->row.n; i++)
 		strvec_push(&im->header, im->row.v[i]);
+	for (size_t i = 0; i < im->header.n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(im->header.v[i], im->header.v[j]) == 0)
+				return err_set(im->e, ERR_INPUT,
+					       "%s: column '%s' appears twice in the header (columns %zu and %zu); rename one",
+					       o->path, im->header.v[i], j + 1, i + 1);
 	im->col_build = find_col(&im->header, o->map_build_id, build_id_names);
 	im->col_repo = find_col(&im->header, o->map_repo_name, repo_names);
 	im->col_provider = find_col(&im->header, o->map_ci_provider, provider_names);
@@ -107,7 +114,7 @@ static int take_header(struct importer *im)
 	struct store_val p[] = { sv_text(o->name ? o->name : base), sv_text(o->description), sv_text(base),
 				 sv_text(o->provider), sv_text(o->archive_dir), sv_text(mapped_s), sv_int(im->now),
 				 sv_int(im->now) };
-	int rc = store_query_int(im->s, &im->source_id, im->e,
+	int rc = store_insert_id(im->s, &im->source_id, im->e,
 				 "INSERT INTO build_sources (name, description, file_name, ci_provider, archive_dir,"
 				 " mapped_fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 				 8, p);
@@ -204,13 +211,15 @@ static void on_row(int term, void *ctx)
 	/* With CSV_REPALL_NL every line feed is reported, blank lines included, so
 	 * counting them gives physical line numbers (a CRLF record ends at the CR;
 	 * its LF then arrives as an empty row). */
-	if (term == '\n')
+	int blank = im->row.n == 0 || (im->row.n == 1 && im->row.v[0][0] == '\0');
+	/* Lines end at LF, CRLF or a lone CR (old Mac files): count each once. */
+	if (term == '\r' || (term == '\n' && !(im->after_cr && im->row.n == 0)))
 		im->line++;
+	im->after_cr = term == '\r';
 	if (im->rc) {
 		strvec_clear(&im->row);
 		return;
 	}
-	int blank = im->row.n == 0 || (im->row.n == 1 && im->row.v[0][0] == '\0');
 	if (!blank) {
 		im->record_no++;
 		im->rc = im->record_no == 1 ? take_header(im) : take_row(im);
@@ -238,8 +247,67 @@ static int finish(struct importer *im)
 	return rc;
 }
 
+/*
+ * Streaming UTF-8 check of the raw bytes (RFC 3629: no overlong forms, no
+ * surrogates, nothing past U+10FFFF). A Latin-1 file would otherwise be stored
+ * as is and its names become invisible in JSON output; the user is told the
+ * line and byte offset instead, and how to convert the file.
+ */
+struct utf8_scan {
+	int need;               /* continuation bytes still expected */
+	unsigned char lo, hi;   /* range of the next continuation byte */
+	int64_t line;           /* physical line (LF, CRLF or CR) */
+	int prev_cr;
+	unsigned char lead;     /* first byte of the character being read, and its offset: what is reported */
+	int64_t lead_at;
+};
+
+static int utf8_scan_block(struct utf8_scan *u, const unsigned char *p, size_t n, int64_t offset)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = p[i];
+		if (u->need) {
+			if (c < u->lo || c > u->hi)
+				return -1;
+			u->need--;
+			u->lo = 0x80;
+			u->hi = 0xBF;
+			continue;
+		}
+		if (c == '\n' && !u->prev_cr)
+			u->line++;
+		else if (c == '\r')
+			u->line++;
+		u->prev_cr = c == '\r';
+		if (c < 0x80)
+			continue;
+		u->lead = c;
+		u->lead_at = offset + (int64_t)i;
+		u->lo = 0x80;
+		u->hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF)
+			u->need = 1;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			u->need = 2;
+			if (c == 0xE0)
+				u->lo = 0xA0;
+			else if (c == 0xED)
+				u->hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			u->need = 3;
+			if (c == 0xF0)
+				u->lo = 0x90;
+			else if (c == 0xF4)
+				u->hi = 0x8F;
+		} else
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_stream(struct importer *im, FILE *f)
 {
+	struct utf8_scan u = { .line = 1 };
 	struct csv_parser csv;
 	if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL) != 0)
 		return err_set(im->e, ERR_INTERNAL, "cannot initialise the CSV parser");
@@ -258,11 +326,19 @@ static int parse_stream(struct importer *im, FILE *f)
 		}
 		if (offset == 0 && memchr(blk, '\0', n))
 			im->rc = err_set(im->e, ERR_INPUT, "%s is a binary file, not CSV", im->o->path);
+		else if (utf8_scan_block(&u, (const unsigned char *)blk, n, offset) < 0)
+			im->rc = err_set(im->e, ERR_INPUT,
+					 "%s: line %lld is not UTF-8 (byte 0x%02X at byte offset %lld); save the file as"
+					 " UTF-8, e.g. iconv -f latin1 -t utf-8",
+					 im->o->path, (long long)u.line, u.lead, (long long)u.lead_at);
 		else if (csv_parse(&csv, p, len, on_field, on_row, im) != len && !im->rc)
 			im->rc = err_set(im->e, ERR_INPUT, "%s: not valid CSV at line %lld: %s (check the quotes)",
 					 im->o->path, (long long)im->line, csv_strerror(csv_error(&csv)));
 		offset += (int64_t)n;
 	}
+	if (!im->rc && u.need)
+		im->rc = err_set(im->e, ERR_INPUT, "%s: line %lld is not UTF-8 (the file ends inside a character)",
+				 im->o->path, (long long)u.line);
 	if (!im->rc && ferror(f))
 		im->rc = err_set(im->e, ERR_IO, "error reading %s", im->o->path);
 	if (!im->rc && csv_fini(&csv, on_field, on_row, im) != 0 && !im->rc)
@@ -271,6 +347,9 @@ static int parse_stream(struct importer *im, FILE *f)
 	csv_free(&csv);
 	if (!im->rc && im->record_no == 0)
 		im->rc = err_set(im->e, ERR_INPUT, "%s is empty: it needs a header row (build_id,repo_name) and rows",
+				 im->o->path);
+	else if (!im->rc && im->record_no == 1)
+		im->rc = err_set(im->e, ERR_INPUT, "%s has a header but no rows: add one row per build under it",
 				 im->o->path);
 	return im->rc;
 }

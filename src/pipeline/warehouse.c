@@ -16,7 +16,7 @@ int warehouse_upsert_repo(struct store *s, const char *provider, const char *arc
 				 sv_text(r->default_branch), sv_text(r->language), sv_int(r->is_private),
 				 sv_text(r->git_url), sv_text(archive_dir), sv_text(r->raw_json ? r->raw_json : "{}"),
 				 sv_int(now), sv_int(now) };
-	return store_query_int(s, id_out, e,
+	return store_insert_id(s, id_out, e,
 			       "INSERT INTO raw_repositories (ci_provider, full_name, provider_repo_id, default_branch,"
 			       " main_lang, is_private, clone_url, archive_dir, metadata, created_at, updated_at)"
 			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ci_provider, full_name) DO UPDATE SET"
@@ -50,7 +50,7 @@ int warehouse_upsert_run(struct store *s, const char *provider, int64_t repo_id,
 		dur < 0 ? sv_null() : sv_real(dur), sv_text(r->web_url), sv_int(r->run_attempt > 0 ? r->run_attempt : 1),
 		sv_text(r->raw_json ? r->raw_json : "{}"), sv_int(utc_now()),
 	};
-	int rc = store_query_int(
+	int rc = store_insert_id(
 		s, id_out, e,
 		"INSERT INTO raw_build_runs (raw_repo_id, ci_provider, ci_run_id, build_number, branch, commit_sha,"
 		" commit_message, author_name, author_email, event, actor_login, is_bot, pr_numbers, status, conclusion,"

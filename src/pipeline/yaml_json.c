@@ -8,6 +8,7 @@
 
 struct yctx {
 	yaml_parser_t p;
+	int depth; /* open collections, checked against YAML_JSON_MAX_DEPTH (the converter recurses) */
 	const char *what;
 	struct err *e;
 };
@@ -47,8 +48,14 @@ static int next(struct yctx *y, yaml_event_t *ev)
 	return 0;
 }
 
-static json_t *collection(struct yctx *y, int mapping)
+static json_t *collection(struct yctx *y, int mapping, size_t line)
 {
+	if (y->depth >= YAML_JSON_MAX_DEPTH) {
+		err_set(y->e, ERR_INPUT, "%s: line %zu: nested deeper than %d levels; a scenario file needs 4", y->what,
+			line, YAML_JSON_MAX_DEPTH);
+		return NULL;
+	}
+	y->depth++;
 	json_t *out = mapping ? json_object() : json_array();
 	for (;;) {
 		yaml_event_t ev;
@@ -56,6 +63,7 @@ static json_t *collection(struct yctx *y, int mapping)
 			goto fail;
 		if (ev.type == (mapping ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT)) {
 			yaml_event_delete(&ev);
+			y->depth--;
 			return out;
 		}
 		if (!mapping) {
@@ -95,6 +103,7 @@ static json_t *collection(struct yctx *y, int mapping)
 		free(key);
 	}
 fail:
+	y->depth--;
 	json_decref(out);
 	return NULL;
 }
@@ -103,8 +112,8 @@ static json_t *node(struct yctx *y, yaml_event_t *ev)
 {
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT: return scalar(ev);
-	case YAML_SEQUENCE_START_EVENT: return collection(y, 0);
-	case YAML_MAPPING_START_EVENT: return collection(y, 1);
+	case YAML_SEQUENCE_START_EVENT: return collection(y, 0, ev->start_mark.line + 1);
+	case YAML_MAPPING_START_EVENT: return collection(y, 1, ev->start_mark.line + 1);
 	case YAML_ALIAS_EVENT:
 		err_set(y->e, ERR_INPUT, "%s: line %zu: aliases (*name) are not supported in scenario files", y->what,
 			ev->start_mark.line + 1);

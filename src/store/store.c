@@ -8,6 +8,7 @@
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 struct store_val sv_int(int64_t v) { return (struct store_val){ .t = SV_INT, .i = v }; }
 struct store_val sv_real(double v) { return (struct store_val){ .t = SV_REAL, .d = v }; }
@@ -98,10 +99,141 @@ int store_exec_script(struct store *s, const char *sql, struct err *e)
 	return s->drv->exec_script(s, sql, e);
 }
 
+/* 1 when sql starts with a keyword that writes (store.h: those go through store_insert_id/store_update_rows). */
+static int is_write_sql(const char *sql)
+{
+	static const char *const verbs[] = { "INSERT", "UPDATE", "DELETE", "REPLACE" };
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strncasecmp(sql, verbs[i], strlen(verbs[i])) == 0)
+			return 1;
+	return 0;
+}
+
 int store_query(struct store *s, struct store_cursor **out, struct err *e, const char *sql, size_t n,
 		const struct store_val *p)
 {
+	*out = NULL;
+	if (is_write_sql(sql))
+		return err_set(e, ERR_INTERNAL,
+			       "store_query given a write (%.60s...); writes that return values use store_insert_id or"
+			       " store_update_rows, which check the commit",
+			       sql);
 	return s->drv->query(s, out, e, sql, n, p);
+}
+
+/*
+ * A cursor over rows copied after their statement ended (store_update_rows).
+ * Each cell keeps the integer, real and text readings taken while the
+ * driver's row was current, so the accessors answer as the driver would.
+ */
+struct mem_cell {
+	int isnull;
+	int64_t i;
+	double d;
+	char *t;
+};
+struct mem_cursor {
+	struct store_cursor base;
+	int ncols;
+	char **names;
+	struct mem_cell *cells; /* nrows * ncols */
+	size_t nrows, cap, row; /* row: 1-based index of the current row, 0 before the first */
+};
+
+static const struct mem_cell *mem_at(const struct store_cursor *bc, int col)
+{
+	const struct mem_cursor *c = (const struct mem_cursor *)bc;
+	return &c->cells[(c->row - 1) * (size_t)c->ncols + (size_t)col];
+}
+static int mem_next(struct store_cursor *bc, struct err *e)
+{
+	(void)e;
+	struct mem_cursor *c = (struct mem_cursor *)bc;
+	if (c->row >= c->nrows)
+		return 0;
+	c->row++;
+	return 1;
+}
+static int mem_ncols(const struct store_cursor *bc) { return ((const struct mem_cursor *)bc)->ncols; }
+static const char *mem_name(const struct store_cursor *bc, int col)
+{
+	return ((const struct mem_cursor *)bc)->names[col];
+}
+static int mem_isnull(const struct store_cursor *bc, int col) { return mem_at(bc, col)->isnull; }
+static int64_t mem_int(const struct store_cursor *bc, int col) { return mem_at(bc, col)->i; }
+static double mem_real(const struct store_cursor *bc, int col) { return mem_at(bc, col)->d; }
+static const char *mem_text(const struct store_cursor *bc, int col) { return mem_at(bc, col)->t; }
+static const void *mem_blob(const struct store_cursor *bc, int col, size_t *n)
+{
+	const char *t = mem_at(bc, col)->t;
+	*n = t ? strlen(t) : 0;
+	return t;
+}
+static void mem_free(struct store_cursor *bc)
+{
+	struct mem_cursor *c = (struct mem_cursor *)bc;
+	for (size_t i = 0; i < c->nrows * (size_t)c->ncols; i++)
+		free(c->cells[i].t);
+	for (int i = 0; i < c->ncols; i++)
+		free(c->names[i]);
+	free(c->cells);
+	free(c->names);
+	free(c);
+}
+static const struct store_cursor_ops mem_cursor_ops = {
+	mem_next, mem_ncols, mem_name, mem_isnull, mem_int, mem_real, mem_text, mem_blob, mem_free,
+};
+
+int store_update_rows(struct store *s, struct store_cursor **out, struct err *e, const char *sql, size_t n,
+		      const struct store_val *p)
+{
+	struct store_cursor *dc;
+	*out = NULL;
+	int rc = s->drv->query(s, &dc, e, sql, n, p);
+	if (rc < 0)
+		return rc;
+	struct mem_cursor *c = xcalloc(1, sizeof(*c));
+	c->base.ops = &mem_cursor_ops;
+	c->ncols = store_col_count(dc);
+	c->names = xcalloc((size_t)c->ncols + 1, sizeof(*c->names));
+	for (int i = 0; i < c->ncols; i++)
+		c->names[i] = xstrdup(store_col_name(dc, i));
+	/* Stepping to the end is what makes the driver finish the statement (and its autocommit). */
+	while ((rc = store_next(dc, e)) == 1) {
+		xgrow((void **)&c->cells, &c->cap, (c->nrows + 1) * (size_t)c->ncols, sizeof(*c->cells));
+		struct mem_cell *row = &c->cells[c->nrows++ * (size_t)c->ncols];
+		for (int i = 0; i < c->ncols; i++) {
+			row[i].isnull = store_col_isnull(dc, i);
+			row[i].i = store_col_int(dc, i);
+			row[i].d = store_col_real(dc, i);
+			const char *t = store_col_text(dc, i);
+			row[i].t = t ? xstrdup(t) : NULL;
+		}
+	}
+	store_cursor_free(dc);
+	if (rc < 0) {
+		mem_free(&c->base);
+		return rc;
+	}
+	*out = &c->base;
+	return 0;
+}
+
+int store_insert_id(struct store *s, int64_t *id, struct err *e, const char *sql, size_t n,
+		    const struct store_val *p)
+{
+	struct store_cursor *c;
+	int rc = store_update_rows(s, &c, e, sql, n, p);
+	if (rc < 0)
+		return rc;
+	if (store_next(c, e) == 1 && !store_col_isnull(c, 0))
+		*id = store_col_int(c, 0);
+	else
+		rc = err_set(e, ERR_NOT_FOUND, "the write returned no id");
+	store_cursor_free(c);
+	return rc;
 }
 
 int store_next(struct store_cursor *c, struct err *e) { return c->ops->next(c, e); }

@@ -85,6 +85,24 @@ int store_query_int(struct store *s, int64_t *out, struct err *e, const char *sq
 int store_query_text(struct store *s, char **out, struct err *e, const char *sql,
 		     size_t nparams, const struct store_val *params);
 
+/*
+ * Writes that hand back values (INSERT/UPDATE/DELETE ... RETURNING). These run
+ * the statement to its end before any value is read, so that outside a
+ * transaction the commit has happened: a failed commit (disk full, a lock
+ * lost) is an error, never an id or a row for data that was rolled back.
+ * store_query() and its conveniences refuse writing statements (ERR_INTERNAL),
+ * so every write that returns something goes through these two.
+ *
+ * store_insert_id: the first column of the one row the statement returned;
+ * ERR_NOT_FOUND when it returned none (e.g. ON CONFLICT DO NOTHING).
+ * store_update_rows: every returned row, copied after the statement ended;
+ * *out is the caller's (store_cursor_free), read like any cursor.
+ */
+int store_insert_id(struct store *s, int64_t *id, struct err *e, const char *sql, size_t nparams,
+		    const struct store_val *params);
+int store_update_rows(struct store *s, struct store_cursor **out, struct err *e, const char *sql, size_t nparams,
+		      const struct store_val *params);
+
 /* The first column of every row as integers; *out (caller frees) holds *n values. */
 int store_query_ints(struct store *s, int64_t **out, size_t *n, struct err *e, const char *sql, size_t nparams,
 		     const struct store_val *params);

@@ -384,3 +384,82 @@ Test(scenario_config, languages_match_the_warehouse_whatever_their_case)
 	}
 	store_close(s);
 }
+
+/* ---- hostile input (issue 20) ---- */
+
+Test(scenario_config, a_gap_too_large_to_measure_in_microseconds_is_refused)
+{
+	/* 200,000,000 days overflowed llround(gap * USEC_PER_DAY) and switched the gap off silently. */
+	refused_containing("{\"name\": \"g\", \"splitting_config\": {\"strategy\": \"time_series_split\","
+			   " \"gap_days\": 200000000}}",
+			   "splitting_config.gap_days", "36500");
+	json_decref(load_ok("gap.json", "{\"name\": \"g\", \"splitting_config\": {\"gap_days\": 36500}}"));
+}
+
+Test(scenario_config, a_lookback_or_seed_out_of_range_is_refused)
+{
+	refused_containing("{\"name\": \"l\", \"feature_config\": {\"extractor_configs\": {\"lookback_days\":"
+			   " 9223372036854775807}}}",
+			   "lookback_days", "36500");
+	refused_containing("{\"name\": \"s\", \"splitting_config\": {\"seed\": -1}}", "splitting_config.seed", NULL);
+	refused_containing("{\"name\": \"s\", \"data_source_config\": {\"source_ids\": [0]}}", "source_ids", NULL);
+}
+
+Test(scenario_config, an_empty_or_repeated_format_list_is_refused_at_create)
+{
+	refused_containing("{\"name\": \"f\", \"output_config\": {\"formats\": []}}", "output_config.formats",
+			   "at least one");
+	refused_containing("{\"name\": \"f\", \"output_config\": {\"formats\": [\"csv\", \"csv\"]}}",
+			   "output_config.formats", "twice");
+}
+
+Test(scenario_config, a_json_key_given_twice_is_refused_as_in_yaml)
+{
+	refused_containing("{\"name\": \"a\", \"name\": \"b\"}", "duplicate", "name");
+	json_t *doc = NULL;
+	struct err e = ERR_INIT;
+	cr_assert_eq(load("twice.yaml", "name: a\nname: b\n", &doc, &e), ERR_INPUT);
+	cr_expect(strstr(e.msg, "twice"), "%s", e.msg);
+}
+
+Test(scenario_config, yaml_nested_fifty_thousand_deep_is_refused_not_a_crash)
+{
+	size_t depth = 50000;
+	char *text = xmalloc(64 + 2 * depth);
+	size_t n = (size_t)sprintf(text, "name: d\ndescription: ");
+	memset(text + n, '[', depth);
+	memset(text + n + depth, ']', depth);
+	text[n + 2 * depth] = '\n';
+	text[n + 2 * depth + 1] = '\0';
+	json_t *doc = NULL;
+	struct err e = ERR_INIT;
+	cr_assert_eq(load("deep.yaml", text, &doc, &e), ERR_INPUT, "%s", e.msg);
+	cr_expect(strstr(e.msg, "deeper than 64"), "%s", e.msg);
+	free(text);
+}
+
+Test(scenario_config, a_file_over_sixteen_mebibytes_is_bad_input)
+{
+	char *path = xasprintf("%s/huge.yaml", dir);
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	fputs("name: big\ndescription: \"", f);
+	for (int i = 0; i < (17 << 10); i++)
+		fprintf(f, "%01023d", 0);
+	fputs("\"\n", f);
+	fclose(f);
+	json_t *doc = NULL;
+	struct err e = ERR_INIT;
+	cr_expect_eq(scenario_config_load(&doc, path, NULL, &e), ERR_INPUT, "%s", e.msg);
+	cr_expect(strstr(e.msg, "huge.yaml"), "%s", e.msg);
+	unlink(path);
+	free(path);
+}
+
+Test(scenario_config, a_directory_given_as_the_file_is_named_as_one)
+{
+	json_t *doc = NULL;
+	struct err e = ERR_INIT;
+	cr_expect_eq(scenario_config_load(&doc, dir, NULL, &e), ERR_INPUT, "%s", e.msg);
+	cr_expect(strstr(e.msg, "is a directory"), "%s", e.msg);
+}

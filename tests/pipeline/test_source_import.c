@@ -468,13 +468,37 @@ Test(source_import, a_missing_file_is_refused)
 	assert_nothing_stored();
 }
 
-Test(source_import, a_header_alone_makes_an_empty_source)
+Test(source_import, a_header_alone_is_refused_like_an_empty_file)
 {
-	/* Decided: a file with a recognised header and no rows is a valid (empty) source, not an error. */
+	/* Issue 20: a header without rows used to make an empty source while an empty file was refused. */
+	refused("header.csv", "build_id,repo_name\r\n", 0, NULL, "has a header but no rows");
+}
+
+Test(source_import, a_column_named_twice_is_refused_naming_it_and_both_positions)
+{
+	refused("twice.csv", "build_id,repo,build_id\n1,a/b,2\n", 0, NULL,
+		"column 'build_id' appears twice in the header (columns 1 and 3)");
+}
+
+Test(source_import, non_utf8_bytes_are_refused_naming_the_line_and_byte_offset)
+{
+	/* A Latin-1 name (0xE9 = e acute) would be stored as is and vanish from JSON output. */
+	refused("latin1.csv", "build_id,repo\n1,a/b\n2,caf\xe9/x\n", 0, NULL, "line 3 is not UTF-8 (byte 0xE9 at byte offset 25)");
+	refused("overlong.csv", "build_id,repo\n1,a\xc0\xaf/b\n", 0, NULL, "line 2 is not UTF-8");
+	refused("cut.csv", "build_id,repo\n1,a/b\xc3", 0, NULL, "ends inside a character");
 	struct source_import_result r;
-	import_ok("header.csv", "build_id,repo_name\r\n", NULL, &r);
-	cr_assert_eq(r.rows, 0);
-	cr_assert_eq(pt_int(s, "SELECT rows FROM build_sources WHERE id = %lld", (long long)r.source_id), 0);
+	import_ok("utf8.csv", "build_id,repo\n1,caf\xc3\xa9/x\n", NULL, &r);
+	cr_expect_eq(r.rows, 1);
+}
+
+Test(source_import, cr_only_line_ends_give_each_row_its_own_line)
+{
+	struct source_import_result r;
+	import_ok("mac.csv", "build_id,repo\r1,a/b\r2,a/c\r\r3,a/d\r", NULL, &r);
+	cr_assert_eq(r.rows, 3);
+	assert_row(r.source_id, 2, "pending", "a/b", "1");
+	assert_row(r.source_id, 3, "pending", "a/c", "2");
+	assert_row(r.source_id, 5, "pending", "a/d", "3");
 }
 
 /* ---- the source row ---- */

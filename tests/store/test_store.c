@@ -32,7 +32,7 @@ static int64_t add_repo(struct store *s, const char *name)
 	struct err e = ERR_INIT;
 	int64_t id = 0;
 	struct store_val p[] = { sv_text("github_actions"), sv_text(name), sv_int(utc_now()), sv_int(utc_now()) };
-	cr_assert_eq(store_query_int(s, &id, &e,
+	cr_assert_eq(store_insert_id(s, &id, &e,
 				     "INSERT INTO raw_repositories (ci_provider, full_name, created_at, updated_at)"
 				     " VALUES (?, ?, ?, ?) ON CONFLICT (ci_provider, full_name) DO UPDATE SET"
 				     " updated_at = excluded.updated_at RETURNING id",
@@ -160,7 +160,7 @@ static int64_t add_scenario(struct store *s)
 	struct err e = ERR_INIT;
 	int64_t id = 0;
 	struct store_val p[] = { sv_text("sc"), sv_int(utc_now()), sv_int(utc_now()) };
-	cr_assert_eq(store_query_int(s, &id, &e,
+	cr_assert_eq(store_insert_id(s, &id, &e,
 				     "INSERT INTO training_scenarios (name, created_at, updated_at) VALUES (?, ?, ?) RETURNING id",
 				     3, p),
 		     0, "%s", e.msg);
