@@ -2,8 +2,22 @@
 #include "cli/output.h"
 #include "core/json.h"
 #include "core/utc.h"
+#include "core/utf8.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Text as a JSON string; bytes that are not UTF-8 (which jansson refuses, dropping the key) become U+FFFD. */
+static json_t *text_value(const char *t)
+{
+	json_t *v = json_string(t);
+	if (!v && t) {
+		char *fixed = utf8_repair(t);
+		v = json_string(fixed);
+		free(fixed);
+	}
+	return v ? v : json_null();
+}
 
 json_t *out_row_json(struct store_cursor *c, const struct out_col *cols, size_t ncols)
 {
@@ -25,10 +39,10 @@ json_t *out_row_json(struct store_cursor *c, const struct out_col *cols, size_t 
 				const char *t = store_col_text(c, col);
 				v = json_loads(t, JSON_DECODE_ANY, NULL);
 				if (!v)
-					v = json_string(t);
+					v = text_value(t);
 				break;
 			}
-			default: v = json_string(store_col_text(c, col)); break;
+			default: v = text_value(store_col_text(c, col)); break;
 			}
 		}
 		json_object_set_new(o, cols[i].name, v);
@@ -73,12 +87,9 @@ static void cell(json_t *v, char *out, size_t n)
 		strcpy(out + 57, "...");
 }
 
-void out_print_table(json_t *rows, const struct out_col *cols, size_t ncols)
+static void widen(size_t width[32], json_t *rows, const struct out_col *cols, size_t ncols)
 {
-	size_t width[32] = { 0 };
 	char buf[128];
-	for (size_t i = 0; i < ncols && i < 32; i++)
-		width[i] = strlen(cols[i].name);
 	size_t r;
 	json_t *row;
 	json_array_foreach(rows, r, row) {
@@ -88,14 +99,35 @@ void out_print_table(json_t *rows, const struct out_col *cols, size_t ncols)
 				width[i] = strlen(buf);
 		}
 	}
+}
+
+static void print_header(const size_t width[32], const struct out_col *cols, size_t ncols)
+{
 	for (size_t i = 0; i < ncols && i < 32; i++)
 		printf("%-*s%s", (int)width[i], cols[i].name, i + 1 < ncols ? "  " : "\n");
+}
+
+static void print_rows(const size_t width[32], json_t *rows, const struct out_col *cols, size_t ncols)
+{
+	char buf[128];
+	size_t r;
+	json_t *row;
 	json_array_foreach(rows, r, row) {
 		for (size_t i = 0; i < ncols && i < 32; i++) {
 			cell(json_object_get(row, cols[i].name), buf, sizeof(buf));
 			printf("%-*s%s", (int)width[i], buf, i + 1 < ncols ? "  " : "\n");
 		}
 	}
+}
+
+void out_print_table(json_t *rows, const struct out_col *cols, size_t ncols)
+{
+	size_t width[32] = { 0 };
+	for (size_t i = 0; i < ncols && i < 32; i++)
+		width[i] = strlen(cols[i].name);
+	widen(width, rows, cols, ncols);
+	print_header(width, cols, ncols);
+	print_rows(width, rows, cols, ncols);
 }
 
 void out_print_object(json_t *obj)
@@ -130,16 +162,53 @@ int out_query(struct store *s, int json, const char *sql, size_t nparams, const 
 	int rc = store_query(s, &c, e, sql, nparams, params);
 	if (rc < 0)
 		return rc;
-	json_t *rows = out_rows_json(c, cols, ncols, e);
+	size_t nt = ntable ? ntable : ncols, width[32] = { 0 }, nrows = 0;
+	for (size_t i = 0; i < nt && i < 32; i++)
+		width[i] = strlen(cols[i].name);
+	json_t *batch = json_array();
+	/*
+	 * Rows stream (a million-row source must not be held in memory): JSON
+	 * rows are printed as they come, with the layout out_print_json gives an
+	 * array; a table takes its column widths from the first OUT_WIDTH_ROWS
+	 * rows and prints later rows at those widths.
+	 */
+	while ((rc = store_next(c, e)) == 1) {
+		json_t *row = out_row_json(c, cols, ncols);
+		if (json) {
+			char *d = json_dumps(row, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+			fputs(nrows ? ",\n  " : "[\n  ", stdout);
+			for (const char *p = d ? d : "null"; *p; p++) {
+				putchar(*p);
+				if (*p == '\n')
+					fputs("  ", stdout);
+			}
+			free(d);
+			json_decref(row);
+		} else {
+			json_array_append_new(batch, row);
+			if (json_array_size(batch) == OUT_WIDTH_ROWS) {
+				if (nrows + 1 == OUT_WIDTH_ROWS) {
+					widen(width, batch, cols, nt);
+					print_header(width, cols, nt);
+				}
+				print_rows(width, batch, cols, nt);
+				json_array_clear(batch);
+			}
+		}
+		nrows++;
+	}
 	store_cursor_free(c);
-	if (!rows)
-		return e->code;
 	if (json)
-		out_print_json(rows);
-	else
-		out_print_table(rows, cols, ntable ? ntable : ncols);
-	json_decref(rows);
-	return 0;
+		fputs(nrows ? "\n]\n" : "[]\n", stdout);
+	else {
+		if (nrows < OUT_WIDTH_ROWS) {
+			widen(width, batch, cols, nt);
+			print_header(width, cols, nt);
+		}
+		print_rows(width, batch, cols, nt);
+	}
+	json_decref(batch);
+	return rc < 0 ? rc : 0;
 }
 
 void out_print_doc(int json, json_t *obj)

@@ -24,8 +24,12 @@ void out_print_table(json_t *rows, const struct out_col *cols, size_t ncols);
 void out_print_object(json_t *obj);
 /*
  * Runs sql and prints its rows: a JSON array of objects with every column when
- * json, else a table of the first ntable columns (0: all).
+ * json, else a table of the first ntable columns (0: all). Rows stream: JSON
+ * rows are printed as they are read; a table holds at most OUT_WIDTH_ROWS rows
+ * (the first ones set the column widths), so a listing of any length runs in
+ * bounded memory (on SQLite; libpq receives a whole result before the first row).
  */
+#define OUT_WIDTH_ROWS 1000
 int out_query(struct store *s, int json, const char *sql, size_t nparams, const struct store_val *params,
 	      const struct out_col *cols, size_t ncols, size_t ntable, struct err *e);
 /* Prints v as pretty JSON on stdout. */

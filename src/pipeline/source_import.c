@@ -4,6 +4,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "core/utc.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include <csv.h>
 #include <ctype.h>
@@ -247,67 +248,11 @@ static int finish(struct importer *im)
 	return rc;
 }
 
-/*
- * Streaming UTF-8 check of the raw bytes (RFC 3629: no overlong forms, no
- * surrogates, nothing past U+10FFFF). A Latin-1 file would otherwise be stored
- * as is and its names become invisible in JSON output; the user is told the
- * line and byte offset instead, and how to convert the file.
- */
-struct utf8_scan {
-	int need;               /* continuation bytes still expected */
-	unsigned char lo, hi;   /* range of the next continuation byte */
-	int64_t line;           /* physical line (LF, CRLF or CR) */
-	int prev_cr;
-	unsigned char lead;     /* first byte of the character being read, and its offset: what is reported */
-	int64_t lead_at;
-};
-
-static int utf8_scan_block(struct utf8_scan *u, const unsigned char *p, size_t n, int64_t offset)
-{
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = p[i];
-		if (u->need) {
-			if (c < u->lo || c > u->hi)
-				return -1;
-			u->need--;
-			u->lo = 0x80;
-			u->hi = 0xBF;
-			continue;
-		}
-		if (c == '\n' && !u->prev_cr)
-			u->line++;
-		else if (c == '\r')
-			u->line++;
-		u->prev_cr = c == '\r';
-		if (c < 0x80)
-			continue;
-		u->lead = c;
-		u->lead_at = offset + (int64_t)i;
-		u->lo = 0x80;
-		u->hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF)
-			u->need = 1;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			u->need = 2;
-			if (c == 0xE0)
-				u->lo = 0xA0;
-			else if (c == 0xED)
-				u->hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			u->need = 3;
-			if (c == 0xF0)
-				u->lo = 0x90;
-			else if (c == 0xF4)
-				u->hi = 0x8F;
-		} else
-			return -1;
-	}
-	return 0;
-}
-
 static int parse_stream(struct importer *im, FILE *f)
 {
-	struct utf8_scan u = { .line = 1 };
+	/* Checked on the raw bytes: a Latin-1 file would otherwise be stored as is and its names become
+	 * invisible in JSON output; the user is told the line and byte offset, and how to convert it. */
+	struct utf8_scan u = UTF8_SCAN_INIT;
 	struct csv_parser csv;
 	if (csv_init(&csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL) != 0)
 		return err_set(im->e, ERR_INTERNAL, "cannot initialise the CSV parser");
@@ -336,7 +281,7 @@ static int parse_stream(struct importer *im, FILE *f)
 					 im->o->path, (long long)im->line, csv_strerror(csv_error(&csv)));
 		offset += (int64_t)n;
 	}
-	if (!im->rc && u.need)
+	if (!im->rc && utf8_scan_unfinished(&u))
 		im->rc = err_set(im->e, ERR_INPUT, "%s: line %lld is not UTF-8 (the file ends inside a character)",
 				 im->o->path, (long long)u.line);
 	if (!im->rc && ferror(f))
