@@ -34,14 +34,19 @@ grep -q "alice:\*\*\*@127.0.0.1:1/db" "$tmp/err.1" || fail "the refused URL is n
 
 # A real PostgreSQL server (the suite's, when it runs): its URL with a password is printed by init.
 state=${CIMINER_TEST_PG_STATE:-}
-if [ -r "$state" ]; then
-	admin=$(sed -n "s/^CIMINER_TEST_PG_URL=//p" "$state" | tr -d "'")
+admin=""
+[ -r "$state" ] && admin=$(sed -n "s/^CIMINER_TEST_PG_URL=//p" "$state" | tr -d "'")
+# This test does not hold the server (it needs no PostgreSQL otherwise): use it only when it answers.
+if [ -n "$admin" ] && psql "$admin" -qAtc "SELECT 1" >/dev/null 2>&1; then
 	pg_good=${admin/postgres@/postgres:S3cretDbPw@}
 	run "$bin" --data-dir "$tmp/d2" --db "$pg_good" -v init
 	run "$bin" --data-dir "$tmp/d2" --db "$pg_good" --json init
-	grep -q "postgres:\*\*\*@" "$tmp/out.$n" || fail "init --json does not show the redacted URL: $(cat "$tmp/out.$n")"
+	if ! grep -q "postgres:\*\*\*@" "$tmp/out.$n"; then
+		grep -q "cannot connect" "$tmp/err.$n" || fail "init --json does not show the redacted URL: $(cat "$tmp/out.$n" "$tmp/err.$n")"
+		echo "note: the PostgreSQL test server stopped meanwhile; the connected-URL output was not checked" >&2
+	fi
 else
-	echo "note: no PostgreSQL test server (CIMINER_TEST_PG_STATE unreadable): the connected-URL case is not run" >&2
+	echo "note: no running PostgreSQL test server (CIMINER_TEST_PG_STATE): the connected-URL case is not run" >&2
 fi
 
 # Provider and git failures with tokens set, on SQLite: validation against an unreachable API.
