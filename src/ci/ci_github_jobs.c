@@ -80,7 +80,7 @@ static json_t *as_rest_job(const json_t *node, const char *run_id)
 {
 	json_t *job = json_object();
 	json_object_set_new(job, "id", json_integer(core_json_int(node, "databaseId", 0)));
-	json_object_set_new(job, "run_id", json_integer(strtoll(run_id, NULL, 10)));
+	json_object_set_new(job, "run_id", json_integer(run_id ? strtoll(run_id, NULL, 10) : 0));
 	json_object_set(job, "name", json_object_get(node, "name"));
 	json_object_set_new(job, "status", lower(json_object_get(node, "status")));
 	json_object_set_new(job, "conclusion", lower(json_object_get(node, "conclusion")));

@@ -189,10 +189,13 @@ crash_trial() {
 	CRASH_MIDJOB=0
 	[ "$running" -gt 0 ] && CRASH_MIDJOB=1
 	# The very command that was killed, run again: it attaches to the open phase and finishes it.
+	# Only what this run prints is searched (phase.out collects every run, and generation's report is long).
+	local printed
+	printed=$(wc -l <"$E2E_WORK/phase.out" 2>/dev/null || echo 0)
 	crash_command_bg "$phase"
 	wait "$CRASH_PID" || { tail -20 "$E2E_WORK/phase.out" >&2; e2e_fail "'ciminer $(crash_command "$phase")' run again after the kill exited with $?"; }
-	if [ "$open" -gt 0 ] && ! tail -5 "$E2E_WORK/phase.out" | grep -q "resuming it here"; then
-		tail -5 "$E2E_WORK/phase.out" >&2
+	if [ "$open" -gt 0 ] && ! tail -n +"$((printed + 1))" "$E2E_WORK/phase.out" | grep -q "resuming it here"; then
+		tail -n +"$((printed + 1))" "$E2E_WORK/phase.out" | head -20 >&2
 		e2e_fail "$phase: the command run again did not say that it resumed the open phase"
 	fi
 	crash_rest "$phase"
