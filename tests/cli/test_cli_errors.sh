@@ -3,26 +3,7 @@
 # on stderr naming the offending value, nothing on stdout, and nothing created
 # in the data dir where the refusal comes before any work.
 set -euo pipefail
-bin=${CIMINER_BIN:?CIMINER_BIN is the ciminer binary}
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-test.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-unset CIMINER_DB CIMINER_DATA_DIR
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# refused NAME NEEDLE CMD...: runs CMD, wants exit 2, one stderr line containing NEEDLE, empty stdout.
-refused() {
-	local name=$1 needle=$2
-	shift 2
-	set +e
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local rc=$?
-	set -e
-	[ "$rc" = 2 ] || fail "$name: exit $rc, want 2 (stderr: $(cat "$tmp/err"))"
-	[ "$(wc -l <"$tmp/err")" = 1 ] || fail "$name: stderr is not one line: $(cat "$tmp/err")"
-	grep -qF -- "$needle" "$tmp/err" || fail "$name: stderr does not say '$needle': $(cat "$tmp/err")"
-	[ ! -s "$tmp/out" ] || fail "$name: something was printed on stdout: $(cat "$tmp/out")"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # untouched NAME DIR: the data dir does not exist, or exists empty.
 untouched() {

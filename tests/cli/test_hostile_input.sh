@@ -3,27 +3,8 @@
 # value is checked at the door, with exit 2, one line on stderr naming the
 # value, nothing on stdout and no scenario or job stored; nothing crashes.
 set -euo pipefail
-bin=${CIMINER_BIN:?CIMINER_BIN is the ciminer binary}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-unset CIMINER_DB CIMINER_DATA_DIR CIMINER_WORKERS
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 d="$tmp/data"
-
-# refused NAME NEEDLE CMD...: exit 2, one stderr line containing NEEDLE, empty stdout.
-refused() {
-	local name=$1 needle=$2
-	shift 2
-	set +e
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	local rc=$?
-	set -e
-	[ "$rc" = 2 ] || fail "$name: exit $rc, want 2 (stderr: $(head -c 300 "$tmp/err"))"
-	[ "$(wc -l <"$tmp/err")" = 1 ] || fail "$name: stderr is not one line: $(head -c 300 "$tmp/err")"
-	grep -qF -- "$needle" "$tmp/err" || fail "$name: stderr does not say '$needle': $(cat "$tmp/err")"
-	[ ! -s "$tmp/out" ] || fail "$name: something was printed on stdout: $(cat "$tmp/out")"
-}
 
 "$bin" --data-dir "$d" init >/dev/null
 

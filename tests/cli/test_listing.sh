@@ -5,12 +5,7 @@
 # with --json); the memory bound asserted here (peak RSS, measured by
 # /usr/bin/time) is far below what 60,000 rows held in memory take.
 set -euo pipefail
-bin=${CIMINER_BIN:?CIMINER_BIN is the ciminer binary}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-unset CIMINER_DB CIMINER_DATA_DIR
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 [ -x /usr/bin/time ] || { echo "SKIP: /usr/bin/time is absent (scripts/bootstrap installs the 'time' package)"; exit 0; }
 
 rows=60000

@@ -4,12 +4,7 @@
 # write JSON are run with them, and every byte those runs wrote (stdout,
 # stderr, the data dir with its database) is searched for each secret.
 set -euo pipefail
-bin=${CIMINER_BIN:?CIMINER_BIN is the ciminer binary}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-unset CIMINER_DB CIMINER_DATA_DIR
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 secrets=(S3cretDbPw ghp_S3cretTokenOne ghp_S3cretPoolTwo S3cretCircle S3cretTravis S3cretGitPw)
 export GITHUB_TOKEN=ghp_S3cretTokenOne CIMINER_GITHUB_TOKENS=ghp_S3cretTokenOne,ghp_S3cretPoolTwo
