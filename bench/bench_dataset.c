@@ -23,7 +23,7 @@
 #include "core/xalloc.h"
 #include "dataset/generate.h"
 #include "dataset/preprocess.h"
-#include "dataset/rng.h"
+#include "core/rng.h"
 #include "dataset/split.h"
 #include "dataset/write.h"
 #include <stdio.h>
@@ -76,43 +76,43 @@ static struct dataset_frame *make_frame(size_t n)
 	dataset_frame_add_column(f, "ci_provider", DATASET_STRING, DATASET_ROLE_META, &e);
 	dataset_frame_add_column(f, "started_at", DATASET_TIMESTAMP, DATASET_ROLE_META, &e);
 	dataset_frame_add_column(f, "language", DATASET_STRING, DATASET_ROLE_META, &e);
-	struct dataset_rng rng;
-	dataset_rng_init(&rng, 2024);
+	struct rng rng;
+	rng_init(&rng, 2024);
 	int64_t t = 1577836800LL * USEC_PER_SEC;
 	/* Column by column for the features (how a columnar caller fills it), then the rest. */
 	for (int c = 0; c < 100; c++) {
 		struct dataset_col *col = f->cols[c];
 		for (size_t r = 0; r < n; r++) {
 			if (c < 60) {
-				dataset_col_append_f64(col, (dataset_rng_double(&rng) - 0.5) * 100.0);
+				dataset_col_append_f64(col, (rng_double(&rng) - 0.5) * 100.0);
 			} else if (c < 90) {
 				/* counts: mostly small, a long tail */
-				uint64_t x = dataset_rng_next(&rng);
+				uint64_t x = rng_next(&rng);
 				dataset_col_append_i64(col, (int64_t)((x & 0xff) * ((x >> 8) & 3)));
 			} else if (c < 95) {
-				if (dataset_rng_below(&rng, 100) < 5)
+				if (rng_below(&rng, 100) < 5)
 					dataset_col_append_null(col);
 				else
-					dataset_col_append_i64(col, (int64_t)dataset_rng_below(&rng, 5000));
+					dataset_col_append_i64(col, (int64_t)rng_below(&rng, 5000));
 			} else {
-				if (dataset_rng_below(&rng, 100) < 5)
+				if (rng_below(&rng, 100) < 5)
 					dataset_col_append_null(col);
 				else
-					dataset_col_append_str(col, cats[dataset_rng_below(&rng, 8)]);
+					dataset_col_append_str(col, cats[rng_below(&rng, 8)]);
 			}
 		}
 	}
 	char sha[64];
 	for (size_t r = 0; r < n; r++) {
-		size_t g = dataset_rng_below(&rng, 8);
-		dataset_col_append_i64(f->cols[100], dataset_rng_below(&rng, 10) < 3);
+		size_t g = rng_below(&rng, 8);
+		dataset_col_append_i64(f->cols[100], rng_below(&rng, 10) < 3);
 		dataset_col_append_i64(f->cols[101], (int64_t)(1000000 + r));
 		dataset_col_append_str(f->cols[102], repos[g]);
-		snprintf(sha, sizeof(sha), "%016llx%016llx%08zx", (unsigned long long)dataset_rng_next(&rng),
-			 (unsigned long long)dataset_rng_next(&rng), r);
+		snprintf(sha, sizeof(sha), "%016llx%016llx%08zx", (unsigned long long)rng_next(&rng),
+			 (unsigned long long)rng_next(&rng), r);
 		dataset_col_append_str(f->cols[103], sha);
 		dataset_col_append_str(f->cols[104], g % 3 ? "github_actions" : "circleci");
-		t += (int64_t)dataset_rng_below(&rng, 120) * USEC_PER_SEC;
+		t += (int64_t)rng_below(&rng, 120) * USEC_PER_SEC;
 		dataset_col_append_i64(f->cols[105], t);
 		dataset_col_append_str(f->cols[106], langs[g]);
 	}

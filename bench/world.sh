@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The world generator (src/pipeline/world.c, docs/world.md): `ciminer
+# The world generator (src/world/world.c, docs/world.md): `ciminer
 # generate-world` at the demo size (4 repositories, 400 builds) and at a
 # benchmark size (WORLD_BENCH_REPOS x WORLD_BENCH_BUILDS, default 8 x 5000),
 # with plain and zstd-compressed logs. Reported: wall and CPU time (user +

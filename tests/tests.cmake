@@ -45,14 +45,19 @@ set(TEST_ENV "CIMINER_BIN=${CMAKE_BINARY_DIR}/ciminer"
              "CIMINER_SOURCE_DIR=${CMAKE_SOURCE_DIR}"
              "TMPDIR=${TEST_TMP}")
 
-foreach(layer IN LISTS LAYERS ITEMS cli e2e)
+# Layers a layer's tests link besides the layer itself: the world's tests read
+# the archive it writes with the readers the product uses (the local provider,
+# the log parsers).
+set(TEST_DEPS_world ciminer_ci ciminer_logs)
+
+foreach(layer IN LISTS LAYERS ITEMS cli e2e tree)
   file(GLOB _tests CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/${layer}/test_*.c)
   foreach(tsrc IN LISTS _tests)
     get_filename_component(tname ${tsrc} NAME_WE)
     set(exe ${layer}_${tname})
     add_executable(${exe} ${tsrc})
     if(TARGET ciminer_${layer})
-      target_link_libraries(${exe} PRIVATE ciminer_${layer})
+      target_link_libraries(${exe} PRIVATE ciminer_${layer} ${TEST_DEPS_${layer}})
     else()
       target_link_libraries(${exe} PRIVATE ${ALL_LAYER_LIBS})
     endif()

@@ -18,7 +18,7 @@
 #include "pipeline/demo.h"
 #include "pipeline/scenario.h"
 #include "pipeline/source.h"
-#include "pipeline/world.h"
+#include "world/world.h"
 #include "store/store.h"
 #include <getopt.h>
 #include <stdio.h>

@@ -2,12 +2,12 @@
  * `ciminer generate-world`: writes a generated, reproducible CI world as a
  * `local`-provider archive (git repositories, workflow runs with jobs, job
  * logs), the same one `ciminer demo`, the end-to-end tests and the
- * benchmarks use. The generator is src/pipeline/world.c; the model it
+ * benchmarks use. The generator is src/world/world.c; the model it
  * follows is docs/world.md.
  */
 #include "cli/cli.h"
 #include "core/utc.h"
-#include "pipeline/world.h"
+#include "world/world.h"
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * Every strategy assigns whole *commit units* (all rows sharing a commit sha)
  * to one split, so no commit ever appears in two splits; rows without a sha
  * are units of their own. The same frame, configuration and seed give the same
- * assignment on every machine (dataset/rng.h; never rand()).
+ * assignment on every machine (core/rng.h; never rand()).
  *
  * Strategies:
  *   random_split             units shuffled with the seed and cut by the ratios

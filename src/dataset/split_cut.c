@@ -5,7 +5,7 @@
  * every cell is within a row of its ratios and the totals stay close too.
  */
 #include "dataset/split_internal.h"
-#include "dataset/rng.h"
+#include "core/rng.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include <math.h>
@@ -71,9 +71,9 @@ static void cut_units(struct split_ctx *x, struct split_fold_work *w, const uint
 
 static uint64_t cell_seed(const struct split_ctx *x, const char *group, const char *cls)
 {
-	uint64_t h = dataset_rng_mix(x->cfg->seed);
-	h = dataset_rng_mix(h ^ hash_fnv1a(group, strlen(group)));
-	return dataset_rng_mix(h ^ hash_fnv1a(cls, strlen(cls)));
+	uint64_t h = rng_mix(x->cfg->seed);
+	h = rng_mix(h ^ hash_fnv1a(group, strlen(group)));
+	return rng_mix(h ^ hash_fnv1a(cls, strlen(cls)));
 }
 
 struct unit_key {
@@ -120,9 +120,9 @@ static void cut_cells(struct split_ctx *x, struct split_fold_work *w, struct uni
 			order[k - i] = keys[k].unit;
 		if (!temporal) {
 			const struct split_unit *u = &x->units[keys[i].unit];
-			struct dataset_rng rng;
-			dataset_rng_init(&rng, cell_seed(x, by_group ? x->group.names.v[u->group] : "", x->cls.names.v[u->cls]));
-			dataset_rng_shuffle(&rng, order, j - i);
+			struct rng rng;
+			rng_init(&rng, cell_seed(x, by_group ? x->group.names.v[u->group] : "", x->cls.names.v[u->cls]));
+			rng_shuffle(&rng, order, j - i);
 		}
 		cut_units(x, w, order, j - i, deficit);
 		i = j;
@@ -263,9 +263,9 @@ int split_run_loo_fold(struct split_ctx *x, struct split_fold_work *w, const uin
 			for (size_t g = 0; g < ng; g++)
 				if (x->group.rank[g] == r && gsplit[g] != DATASET_TEST && !listed_train[g])
 					cand[nc++] = (uint32_t)g;
-		struct dataset_rng rng;
-		dataset_rng_init(&rng, dataset_rng_mix(cfg->seed) ^ dataset_rng_mix(fold_salt + 1));
-		dataset_rng_shuffle(&rng, cand, nc);
+		struct rng rng;
+		rng_init(&rng, rng_mix(cfg->seed) ^ rng_mix(fold_salt + 1));
+		rng_shuffle(&rng, cand, nc);
 		double share = cfg->ratios[DATASET_VAL] / (cfg->ratios[DATASET_TRAIN] + cfg->ratios[DATASET_VAL]);
 		size_t nval = (size_t)llround((double)nc * share);
 		if (nval == 0 && nc >= 2)

@@ -18,7 +18,7 @@
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include "dataset/frame.h"
-#include "dataset/rng.h"
+#include "core/rng.h"
 #include "testsupport.h"
 
 static const char *const tf_repos[] = { "octo/alpha", "octo/beta", "acme/gamma", "acme/delta", "solo/tiny" };
@@ -49,46 +49,46 @@ static inline struct dataset_frame *tf_make(size_t n, uint64_t seed, int nulls)
 				      DATASET_ROLE_META, DATASET_ROLE_META, DATASET_ROLE_META, DATASET_ROLE_KEY };
 	for (size_t i = 0; i < 14; i++)
 		cr_assert(dataset_frame_add_column(f, names[i], types[i], roles[i], &e) >= 0, "%s", e.msg);
-	struct dataset_rng rng;
-	dataset_rng_init(&rng, seed);
+	struct rng rng;
+	rng_init(&rng, seed);
 	int64_t t = 1640995200LL * USEC_PER_SEC; /* 2022-01-01 */
 	int64_t last_outcome[5] = { -1, -1, -1, -1, -1 };
 	char last_sha[5][48] = { "", "", "", "", "" };
 	for (size_t i = 0; i < n; i++) {
 		size_t r = dataset_frame_add_row(f);
-		int w = (int)dataset_rng_below(&rng, 100), g = 0;
+		int w = (int)rng_below(&rng, 100), g = 0;
 		while (w >= tf_repo_weight[g]) {
 			w -= tf_repo_weight[g];
 			g++;
 		}
 		int isnull[6];
 		for (int k = 0; k < 6; k++)
-			isnull[k] = nulls && dataset_rng_below(&rng, 100) < 5;
+			isnull[k] = nulls && rng_below(&rng, 100) < 5;
 		isnull[3] = 0;
 		if (!isnull[0])
-			dataset_frame_set_i64(f, 0, r, (int64_t)dataset_rng_below(&rng, 50));
+			dataset_frame_set_i64(f, 0, r, (int64_t)rng_below(&rng, 50));
 		if (!isnull[1])
-			dataset_frame_set_i64(f, 1, r, (int64_t)(dataset_rng_next(&rng) >> 2) - (INT64_MAX / 4));
+			dataset_frame_set_i64(f, 1, r, (int64_t)(rng_next(&rng) >> 2) - (INT64_MAX / 4));
 		if (!isnull[2])
-			dataset_frame_set_f64(f, 2, r, (dataset_rng_double(&rng) - 0.3) * 1000.0 / 3.0);
+			dataset_frame_set_f64(f, 2, r, (rng_double(&rng) - 0.3) * 1000.0 / 3.0);
 		dataset_frame_set_f64(f, 3, r, 3.0);
 		if (!isnull[4])
-			dataset_frame_set_bool(f, 4, r, dataset_rng_below(&rng, 3) == 0);
+			dataset_frame_set_bool(f, 4, r, rng_below(&rng, 3) == 0);
 		if (!isnull[5])
-			dataset_frame_set_str(f, 5, r, tf_cats[dataset_rng_below(&rng, 6)]);
-		int64_t outcome = dataset_rng_below(&rng, 10) < 3;
+			dataset_frame_set_str(f, 5, r, tf_cats[rng_below(&rng, 6)]);
+		int64_t outcome = rng_below(&rng, 10) < 3;
 		dataset_frame_set_i64(f, 6, r, outcome);
 		dataset_frame_set_i64(f, 7, r, 1000 + (int64_t)i);
 		dataset_frame_set_str(f, 8, r, tf_repos[g]);
 		char sha[48];
-		if (last_sha[g][0] && dataset_rng_below(&rng, 100) < 5)
+		if (last_sha[g][0] && rng_below(&rng, 100) < 5)
 			snprintf(sha, sizeof(sha), "%s", last_sha[g]);
 		else
-			snprintf(sha, sizeof(sha), "%016llx%08zx", (unsigned long long)dataset_rng_next(&rng), i);
+			snprintf(sha, sizeof(sha), "%016llx%08zx", (unsigned long long)rng_next(&rng), i);
 		snprintf(last_sha[g], sizeof(last_sha[g]), "%s", sha);
 		dataset_frame_set_str(f, 9, r, sha);
 		dataset_frame_set_str(f, 10, r, g == 2 ? "circleci" : "github_actions");
-		t += (int64_t)dataset_rng_below(&rng, 3600) * USEC_PER_SEC + (i % 3 == 0 ? (int64_t)(i % 1000) : 0);
+		t += (int64_t)rng_below(&rng, 3600) * USEC_PER_SEC + (i % 3 == 0 ? (int64_t)(i % 1000) : 0);
 		dataset_frame_set_time(f, 11, r, t);
 		dataset_frame_set_str(f, 12, r, tf_langs[g]);
 		if (last_outcome[g] >= 0)

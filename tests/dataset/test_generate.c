@@ -156,16 +156,16 @@ Test(baseline, metrics_equal_sklearn)
 {
 	if (!tf_have_pandas())
 		cr_skip_test("/usr/bin/python3 lacks pandas/sklearn (scripts/bootstrap installs them)");
-	struct dataset_rng rng;
-	dataset_rng_init(&rng, 77);
+	struct rng rng;
+	rng_init(&rng, 77);
 	enum { N = 400 };
 	uint8_t y[N], pred[N];
 	double score[N];
 	struct buf b = BUF_INIT;
 	buf_addstr(&b, "import sklearn.metrics as m\ny=[");
 	for (int i = 0; i < N; i++) {
-		y[i] = dataset_rng_below(&rng, 3) == 0;
-		score[i] = (double)dataset_rng_below(&rng, 20) / 20.0 + (y[i] ? 0.1 : 0); /* ties on purpose */
+		y[i] = rng_below(&rng, 3) == 0;
+		score[i] = (double)rng_below(&rng, 20) / 20.0 + (y[i] ? 0.1 : 0); /* ties on purpose */
 		pred[i] = score[i] >= 0.5;
 		buf_addf(&b, "%d,", y[i]);
 	}

@@ -332,15 +332,15 @@ static size_t rle_decode(const uint8_t *p, size_t len, int bw, uint32_t *out, si
 
 Test(parquet_encode, rle_hybrid_round_trips_runs_and_literals)
 {
-	struct dataset_rng rng;
-	dataset_rng_init(&rng, 5);
+	struct rng rng;
+	rng_init(&rng, 5);
 	for (int trial = 0; trial < 200; trial++) {
-		size_t n = 1 + dataset_rng_below(&rng, 3000);
-		int bw = 1 + (int)dataset_rng_below(&rng, 20);
+		size_t n = 1 + rng_below(&rng, 3000);
+		int bw = 1 + (int)rng_below(&rng, 20);
 		uint32_t *v = xmalloc(n * sizeof(uint32_t)), *back = xmalloc(n * sizeof(uint32_t));
 		for (size_t i = 0; i < n;) {
-			size_t run = dataset_rng_below(&rng, 4) == 0 ? 1 + dataset_rng_below(&rng, 40) : 1;
-			uint32_t x = (uint32_t)(dataset_rng_next(&rng) & ((1ull << bw) - 1));
+			size_t run = rng_below(&rng, 4) == 0 ? 1 + rng_below(&rng, 40) : 1;
+			uint32_t x = (uint32_t)(rng_next(&rng) & ((1ull << bw) - 1));
 			for (size_t k = 0; k < run && i < n; k++)
 				v[i++] = x;
 		}

@@ -1,5 +1,5 @@
 /*
- * The world generator (src/pipeline/world.c): the same seed writes the same
+ * The world generator (src/world/world.c): the same seed writes the same
  * bytes, a different seed a different world, bad options leave nothing
  * behind, and the archive reads back through the local provider and libgit2
  * with the counts the summary promised. The outcomes and logs are checked in
@@ -17,7 +17,7 @@
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/xalloc.h"
-#include "pipeline/world.h"
+#include "world/world.h"
 #include "testsupport.h"
 #include "world_test.h"
 

@@ -9,7 +9,7 @@
  * forward by what each line plausibly took, so the steps' times in the job
  * JSON are read off the log that was written.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/utc.h"
 #include <stdarg.h>
 #include <string.h>
@@ -33,7 +33,7 @@ void wclock_line(struct wclock *c, const char *fmt, ...)
 	va_end(ap);
 	buf_addch(c->out, '\n');
 	/* Consecutive lines are tens to hundreds of microseconds apart. */
-	c->ticks += 200 + (int64_t)dataset_rng_below(c->rng, 3000);
+	c->ticks += 200 + (int64_t)rng_below(c->rng, 3000);
 }
 
 void wclock_wait(struct wclock *c, double seconds)
@@ -88,7 +88,7 @@ void world_log_stop(struct wjob *j, struct wclock *c)
 {
 	if (j->stop == 2) {
 		/* The clock runs on to the job's timeout-minutes; the runner says so. */
-		c->ticks = (j->start + 30 * 60 * 1000000LL) * 10 + (int64_t)dataset_rng_below(c->rng, 10000000);
+		c->ticks = (j->start + 30 * 60 * 1000000LL) * 10 + (int64_t)rng_below(c->rng, 10000000);
 		wclock_line(c, "##[error]The job running on runner GitHub Actions %d has exceeded the maximum execution time of 30 minutes.",
 			    j->runner);
 	} else {
@@ -108,7 +108,7 @@ void world_log_exit(struct wjob *j, struct wclock *c, int code)
 
 void world_log_failing_values(uint32_t unit, int *want, int *got, int *line)
 {
-	uint64_t h = dataset_rng_mix(unit * 977u + 13);
+	uint64_t h = rng_mix(unit * 977u + 13);
 	*want = (int)(h % 1000);
 	*got = *want + 1 + (int)((h >> 12) % 9);
 	*line = 5 + (int)((h >> 24) % 200);
@@ -218,7 +218,7 @@ static void post(struct wrepo *r, struct wjob *j, struct wclock *c)
 		wclock_line(c, "Post job cleanup.");
 		wclock_wait(c, 0.2 + 1.5 * wr_unit(c->rng));
 		wclock_line(c, "Cache hit occurred on the primary key setup-java-Linux-maven-%016llx, not saving cache.",
-			    (unsigned long long)dataset_rng_mix((uint64_t)r->gh_id));
+			    (unsigned long long)rng_mix((uint64_t)r->gh_id));
 	}
 	world_log_step_end(j, c, "success");
 	world_log_step_begin(j, c, "Post Run actions/checkout@v4");
@@ -235,7 +235,7 @@ static void post(struct wrepo *r, struct wjob *j, struct wclock *c)
 
 void world_log_job(struct wrepo *r, const struct wbuild *b, struct wjob *j, struct buf *log)
 {
-	struct wclock c = { j->start * 10 + (int64_t)dataset_rng_below(&r->rng, 10), &r->rng, log, 0, { 0 } };
+	struct wclock c = { j->start * 10 + (int64_t)rng_below(&r->rng, 10), &r->rng, log, 0, { 0 } };
 	j->nsteps = 0;
 	j->conclusion = "success";
 	snprintf(j->setup_name, sizeof(j->setup_name), "Set up %s %s", r->lang == WL_PYTHON ? "Python" : "JDK",

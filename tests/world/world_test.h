@@ -4,17 +4,17 @@
  * its runs.jsonl back.
  *
  * Header-only (static functions) because tests/tests.cmake builds each
- * tests/pipeline/test_*.c as one executable without extra sources.
+ * tests/<layer>/test_*.c as one executable without extra sources.
  */
-#ifndef TESTS_PIPELINE_WORLD_TEST_H
-#define TESTS_PIPELINE_WORLD_TEST_H
+#ifndef TESTS_WORLD_WORLD_TEST_H
+#define TESTS_WORLD_WORLD_TEST_H
 #include <criterion/criterion.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "core/fs.h"
-#include "pipeline/world.h"
+#include "world/world.h"
 #include "testsupport.h"
 
 /* Generates a world of repos x builds from seed into a new temporary folder; returns its path (caller frees). */

@@ -15,7 +15,7 @@
 #include "core/fs.h"
 #include "core/xalloc.h"
 #include "logs/logs.h"
-#include "pipeline/world.h"
+#include "world/world.h"
 #include "testsupport.h"
 #include "world_test.h"
 

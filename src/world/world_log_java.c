@@ -5,7 +5,7 @@
  * per test class, the failures' stack traces, the Results: block and
  * BUILD SUCCESS/FAILURE, as Maven 3.9 prints them.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
@@ -51,7 +51,7 @@ static void setup_java(struct wrepo *r, struct wjob *j, struct wclock *c)
 	wclock_wait(c, 1 + 4 * wr_unit(c->rng));
 	wclock_line(c, "Cache restored successfully");
 	wclock_line(c, "Cache restored from key: setup-java-Linux-maven-%016llx",
-		    (unsigned long long)dataset_rng_mix((uint64_t)r->gh_id));
+		    (unsigned long long)rng_mix((uint64_t)r->gh_id));
 	world_log_step_end(j, c, "success");
 }
 

@@ -5,7 +5,7 @@
  * written under logs/. The run's JSON line is kept for runs.jsonl, which
  * world.c writes in id order once every repository is done.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/fs.h"
 #include "core/utc.h"
 #include "core/xalloc.h"

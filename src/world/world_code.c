@@ -11,7 +11,7 @@
  * request is a list of edits that can be replayed on main when it is merged,
  * and the test cases in the logs are exactly the test units of the commit.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/xalloc.h"
 #include <math.h>
 #include <stdlib.h>
@@ -188,7 +188,7 @@ static void touch_unit(struct edit *ed, size_t file, double p_add, double p_del)
 		return;
 	}
 	{
-		const struct wunit *u = &f->u[dataset_rng_below(&r->rng, f->n)];
+		const struct wunit *u = &f->u[rng_below(&r->rng, f->n)];
 		if (x < p_add + p_del)
 			push_op(ed, (struct wop){ (uint32_t)file, WO_DEL, 0, 0, 0, u->id });
 		else
@@ -250,7 +250,7 @@ static int new_module(struct wrepo *r, const char *name)
 static int unused_module(struct wrepo *r, const char **name)
 {
 	for (int tries = 0; tries < 40; tries++) {
-		const char *c = module_names[dataset_rng_below(&r->rng, N_MODULES)];
+		const char *c = module_names[rng_below(&r->rng, N_MODULES)];
 		if (strvec_find(&r->modules, c) < 0) {
 			*name = c;
 			return 1;
@@ -322,7 +322,7 @@ void world_code_init(struct wrepo *r)
 
 void world_code_dep_version(const struct wrepo *r, uint32_t dep, uint16_t ver, char *out, size_t n)
 {
-	uint64_t h = dataset_rng_mix(dep * 7919u + (uint64_t)r->idx);
+	uint64_t h = rng_mix(dep * 7919u + (uint64_t)r->idx);
 	snprintf(out, n, "%d.%d.%d", (int)(h % 5) + 1, (int)((h >> 8) % 20) + (ver - 1) / 6, (ver - 1) % 6);
 }
 
@@ -350,11 +350,11 @@ char *world_code_edit(struct wrepo *r, struct wmodel *m, const struct wperson *a
 		      size_t *nops, uint8_t *dirty, struct wchange *ch)
 {
 	struct edit ed = { r, m, ops, nops, *nops, dirty, ch };
-	struct dataset_rng *g = &r->rng;
+	struct rng *g = &r->rng;
 	if (kind == 2) {
 		long f = first_of_kind(r, WF_DEPS, 0);
 		struct wfile *df = file_at(m, (size_t)f);
-		const struct wunit *u = &df->u[dataset_rng_below(g, df->n)];
+		const struct wunit *u = &df->u[rng_below(g, df->n)];
 		const char *dep = r->deps.v[u->id];
 		char from[32], to[32];
 		world_code_dep_version(r, u->id, u->ver, from, sizeof(from));
@@ -379,7 +379,7 @@ char *world_code_edit(struct wrepo *r, struct wmodel *m, const struct wperson *a
 		if (nsrc > 40)
 			nsrc = 40;
 		for (int i = 0; i < nfocus; i++)
-			focus[i] = (int)dataset_rng_below(g, r->modules.n);
+			focus[i] = (int)rng_below(g, r->modules.n);
 		if (kind == 0 && wr_chance(g, 0.03) && unused_module(r, &name)) {
 			int mod = new_module(r, name);
 			long sf = module_file(r, mod, WF_SRC);
@@ -387,7 +387,7 @@ char *world_code_edit(struct wrepo *r, struct wmodel *m, const struct wperson *a
 			focus[0] = mod;
 		}
 		for (int i = 0; i < nsrc; i++) {
-			long sf = module_file(r, focus[dataset_rng_below(g, (uint64_t)nfocus)], WF_SRC);
+			long sf = module_file(r, focus[rng_below(g, (uint64_t)nfocus)], WF_SRC);
 			if (!file_at(m, (size_t)sf)->exists)
 				push_op(&ed, (struct wop){ (uint32_t)sf, WO_CREATE, 0, 0, 0, 0 });
 			touch_unit(&ed, (size_t)sf, kind == 1 ? 0 : 0.25, kind == 1 ? 0 : 0.06);

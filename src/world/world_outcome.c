@@ -10,7 +10,7 @@
  * Why a model and not coin flips: the demo's dataset must let a classifier
  * beat the majority and previous-outcome baselines, as real data does.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -69,7 +69,7 @@ static int pick_failing(struct wrepo *r, const struct wmodel *m, const struct wc
 			if (!tests[i].skip)
 				pool[npool++] = tests[i];
 	while (k < n && npool) {
-		size_t at = (size_t)dataset_rng_below(&r->rng, npool);
+		size_t at = (size_t)rng_below(&r->rng, npool);
 		out[k++] = pool[at];
 		pool[at] = pool[--npool];
 	}
@@ -91,7 +91,7 @@ static enum wfail failure_kind(struct wrepo *r, const struct wfeat *f)
 void world_outcome_draw(struct wrepo *r, const struct wfeat *f, const struct wmodel *m, const struct wchange *ch,
 			int n_jobs, struct woutcome *out)
 {
-	struct dataset_rng *g = &r->rng;
+	struct rng *g = &r->rng;
 	int flaky = wr_chance(g, P_FLAKY);
 	*out = (struct woutcome){ "success", WFAIL_NONE, 0, -1, { { 0 } }, 0, 1, 0 };
 	out->p_fail = P_FLAKY + (1 - P_FLAKY) * wr_sigmoid(logit(f));

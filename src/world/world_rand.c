@@ -1,43 +1,43 @@
 /*
  * Seeded random helpers and the name tables of the world generator. Only
- * dataset_rng (xoshiro256**) is used, never rand(), so a seed gives the same
+ * core/rng.c (xoshiro256**) is used, never rand(), so a seed gives the same
  * world with every C library.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include <math.h>
 
-double wr_unit(struct dataset_rng *r)
+double wr_unit(struct rng *r)
 {
-	return dataset_rng_double(r);
+	return rng_double(r);
 }
 
-int wr_range(struct dataset_rng *r, int lo, int hi)
+int wr_range(struct rng *r, int lo, int hi)
 {
 	if (hi <= lo)
 		return lo;
-	return lo + (int)dataset_rng_below(r, (uint64_t)(hi - lo + 1));
+	return lo + (int)rng_below(r, (uint64_t)(hi - lo + 1));
 }
 
-int wr_chance(struct dataset_rng *r, double p)
+int wr_chance(struct rng *r, double p)
 {
-	return dataset_rng_double(r) < p;
+	return rng_double(r) < p;
 }
 
-double wr_normal(struct dataset_rng *r)
+double wr_normal(struct rng *r)
 {
 	/* Box-Muller; 1 - u keeps log() away from 0. */
-	double u = 1.0 - dataset_rng_double(r), v = dataset_rng_double(r);
+	double u = 1.0 - rng_double(r), v = rng_double(r);
 	return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
 }
 
-double wr_exp(struct dataset_rng *r, double mean)
+double wr_exp(struct rng *r, double mean)
 {
-	return -mean * log(1.0 - dataset_rng_double(r));
+	return -mean * log(1.0 - rng_double(r));
 }
 
-const char *wr_pick(struct dataset_rng *r, const char *const *v, size_t n)
+const char *wr_pick(struct rng *r, const char *const *v, size_t n)
 {
-	return v[dataset_rng_below(r, n)];
+	return v[rng_below(r, n)];
 }
 
 double wr_sigmoid(double x)

@@ -8,18 +8,18 @@
  * from (unit id, version, line), so a new version changes every line of the
  * unit and nothing else: the model's churn is git's churn.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/xalloc.h"
 #include <string.h>
 
 static uint64_t tok(uint32_t unit, uint16_t ver, int line, uint64_t salt)
 {
-	return dataset_rng_mix(((uint64_t)unit << 24) ^ ((uint64_t)ver << 8) ^ (uint64_t)line ^ (salt << 40));
+	return rng_mix(((uint64_t)unit << 24) ^ ((uint64_t)ver << 8) ^ (uint64_t)line ^ (salt << 40));
 }
 
 static const char *word_of(uint32_t unit, uint64_t salt)
 {
-	return world_words[dataset_rng_mix((uint64_t)unit * 31 + salt) % world_n_words];
+	return world_words[rng_mix((uint64_t)unit * 31 + salt) % world_n_words];
 }
 
 static void cap_word(char *out, size_t n, const char *w)

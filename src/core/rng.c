@@ -1,7 +1,7 @@
 /* xoshiro256** with splitmix64 seeding (public-domain algorithms by Blackman and Vigna). */
-#include "dataset/rng.h"
+#include "core/rng.h"
 
-uint64_t dataset_rng_mix(uint64_t x)
+uint64_t rng_mix(uint64_t x)
 {
 	x += 0x9e3779b97f4a7c15ULL;
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -9,12 +9,12 @@ uint64_t dataset_rng_mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-void dataset_rng_init(struct dataset_rng *r, uint64_t seed)
+void rng_init(struct rng *r, uint64_t seed)
 {
 	uint64_t x = seed;
 	for (int i = 0; i < 4; i++) {
 		x += 0x9e3779b97f4a7c15ULL;
-		r->s[i] = dataset_rng_mix(x);
+		r->s[i] = rng_mix(x);
 	}
 }
 
@@ -23,7 +23,7 @@ static uint64_t rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-uint64_t dataset_rng_next(struct dataset_rng *r)
+uint64_t rng_next(struct rng *r)
 {
 	uint64_t *s = r->s;
 	uint64_t result = rotl(s[1] * 5, 7) * 9;
@@ -37,26 +37,26 @@ uint64_t dataset_rng_next(struct dataset_rng *r)
 	return result;
 }
 
-uint64_t dataset_rng_below(struct dataset_rng *r, uint64_t n)
+uint64_t rng_below(struct rng *r, uint64_t n)
 {
 	/* Rejection sampling: draw until the value falls below the largest multiple of n. */
 	uint64_t limit = UINT64_MAX - UINT64_MAX % n;
 	uint64_t x;
 	do
-		x = dataset_rng_next(r);
+		x = rng_next(r);
 	while (x >= limit);
 	return x % n;
 }
 
-double dataset_rng_double(struct dataset_rng *r)
+double rng_double(struct rng *r)
 {
-	return (double)(dataset_rng_next(r) >> 11) * 0x1.0p-53;
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
-void dataset_rng_shuffle(struct dataset_rng *r, uint32_t *v, size_t n)
+void rng_shuffle(struct rng *r, uint32_t *v, size_t n)
 {
 	for (size_t i = n; i > 1; i--) {
-		size_t j = (size_t)dataset_rng_below(r, i);
+		size_t j = (size_t)rng_below(r, i);
 		uint32_t t = v[i - 1];
 		v[i - 1] = v[j];
 		v[j] = t;

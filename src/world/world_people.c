@@ -7,7 +7,7 @@
  * zone, late-night and weekend work, and a join date (new authors appear
  * over the months, and their first builds fail more often).
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include <ctype.h>
@@ -35,12 +35,12 @@ static int name_taken(const struct wrepo *r, size_t n, const char *name)
 
 static void make_human(struct wrepo *r, struct wperson *p, size_t n_before, int external)
 {
-	struct dataset_rng *g = &r->rng;
+	struct rng *g = &r->rng;
 	const char *first, *last;
 	char *full, *lf, *ll;
 	do {
-		first = world_first_names[dataset_rng_below(g, world_n_first_names)];
-		last = world_last_names[dataset_rng_below(g, world_n_last_names)];
+		first = world_first_names[rng_below(g, world_n_first_names)];
+		last = world_last_names[rng_below(g, world_n_last_names)];
 		full = xasprintf("%s %s", first, last);
 		if (!name_taken(r, n_before, full))
 			break;
@@ -72,7 +72,7 @@ static void make_human(struct wrepo *r, struct wperson *p, size_t n_before, int 
 	free(lf);
 	free(ll);
 	p->external = external;
-	p->tz_min = time_zones[dataset_rng_below(g, sizeof(time_zones) / sizeof(time_zones[0]))];
+	p->tz_min = time_zones[rng_below(g, sizeof(time_zones) / sizeof(time_zones[0]))];
 	p->start_hour = wr_range(g, 7, 11);
 	p->day_hours = wr_range(g, 7, 10);
 	p->night_p = wr_chance(g, 0.2) ? 0.35 + 0.3 * wr_unit(g) : 0.02 + 0.1 * wr_unit(g);
@@ -106,7 +106,7 @@ static void make_bot(struct wperson *p, enum wbot kind)
 
 void world_people_make(struct wrepo *r)
 {
-	struct dataset_rng *g = &r->rng;
+	struct rng *g = &r->rng;
 	int core = wr_range(g, 3, 7), ext = wr_range(g, 2, 5);
 	if (core + ext > 12)
 		ext = 12 - core;
@@ -143,7 +143,7 @@ void world_people_free(struct wrepo *r)
 	r->npeople = 0;
 }
 
-int64_t world_people_adjust(const struct wperson *p, struct dataset_rng *g, int64_t t)
+int64_t world_people_adjust(const struct wperson *p, struct rng *g, int64_t t)
 {
 	const int64_t hour = 3600 * USEC_PER_SEC, tz = (int64_t)p->tz_min * 60 * USEC_PER_SEC;
 	if (p->bot)

@@ -10,7 +10,7 @@
  * with a generator seeded by the world's seed and the PR's key, so the same
  * options give the same file.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/utc.h"
@@ -44,10 +44,10 @@ static json_t *comment(int64_t id, const char *login, int64_t at, const char *co
 
 static json_t *pull_json(const struct wpull *p, uint64_t seed, int64_t *next_id)
 {
-	struct dataset_rng g;
+	struct rng g;
 	char t[UTC_FMT_MAX];
-	dataset_rng_init(&g, seed ^ hash_fnv1a(p->key, strlen(p->key)));
-	int64_t opened = p->starts[0] - (int64_t)(600 + dataset_rng_below(&g, 3 * 86400)) * USEC;
+	rng_init(&g, seed ^ hash_fnv1a(p->key, strlen(p->key)));
+	int64_t opened = p->starts[0] - (int64_t)(600 + rng_below(&g, 3 * 86400)) * USEC;
 	int64_t edges[66];
 	edges[0] = opened;
 	for (int i = 0; i < p->n; i++)
@@ -60,10 +60,10 @@ static json_t *pull_json(const struct wpull *p, uint64_t seed, int64_t *next_id)
 	json_object_set_new(pr, "state", json_string("open"));
 	json_object_set_new(pr, "title", json_sprintf("pull request %lld", (long long)p->number));
 	json_object_set_new(pr, "user", json_pack("{s:s, s:s}", "login", p->author, "type", "User"));
-	int words = (int)dataset_rng_below(&g, 40);
+	int words = (int)rng_below(&g, 40);
 	struct buf body = BUF_INIT;
 	for (int i = 0; i < words; i++)
-		buf_addf(&body, "%sword%d", i ? " " : "", (int)dataset_rng_below(&g, 99) + 1);
+		buf_addf(&body, "%sword%d", i ? " " : "", (int)rng_below(&g, 99) + 1);
 	json_object_set_new(pr, "body", words ? json_string(buf_cstr(&body)) : json_null());
 	buf_release(&body);
 	json_object_set_new(pr, "created_at", json_string(utc_format(opened, t)));
@@ -72,17 +72,17 @@ static json_t *pull_json(const struct wpull *p, uint64_t seed, int64_t *next_id)
 	json_t *reviews = json_array();
 	for (int k = 0; k < 3; k++) {
 		json_t *arr = json_array();
-		int n = (int)dataset_rng_below(&g, (uint64_t)most[k] + 1);
+		int n = (int)rng_below(&g, (uint64_t)most[k] + 1);
 		for (int i = 0; i < n; i++) {
-			int w = (int)dataset_rng_below(&g, (uint64_t)p->n + 1);
+			int w = (int)rng_below(&g, (uint64_t)p->n + 1);
 			int64_t span = edges[w + 1] - edges[w];
-			int64_t at = edges[w] + (span > 2 * USEC ? USEC + (int64_t)dataset_rng_below(&g, (uint64_t)(span / USEC - 1)) * USEC : 0);
+			int64_t at = edges[w] + (span > 2 * USEC ? USEC + (int64_t)rng_below(&g, (uint64_t)(span / USEC - 1)) * USEC : 0);
 			char login[32];
-			snprintf(login, sizeof(login), "reviewer%d", (int)dataset_rng_below(&g, 9) + 1);
-			json_t *c = comment((*next_id)++, login, at, k ? p->shas[dataset_rng_below(&g, (uint64_t)p->n)] : NULL);
+			snprintf(login, sizeof(login), "reviewer%d", (int)rng_below(&g, 9) + 1);
+			json_t *c = comment((*next_id)++, login, at, k ? p->shas[rng_below(&g, (uint64_t)p->n)] : NULL);
 			if (k == 1) {
 				int64_t rid = (*next_id)++;
-				int64_t sub = at + (int64_t)dataset_rng_below(&g, 6 * 3600) * USEC;
+				int64_t sub = at + (int64_t)rng_below(&g, 6 * 3600) * USEC;
 				json_object_set_new(c, "pull_request_review_id", json_integer(rid));
 				json_array_append_new(reviews, json_pack("{s:I, s:{s:s}, s:s, s:s}", "id", (json_int_t)rid, "user",
 									 "login", login, "state", "COMMENTED", "submitted_at",

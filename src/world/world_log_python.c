@@ -4,7 +4,7 @@
  * `pytest -v` with one line per test, the FAILURES section and the final
  * summary line, as pytest 7 prints them.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +94,7 @@ static int install(struct wrepo *r, const struct wbuild *b, struct wjob *j, stru
 		wclock_line(c, "Collecting %s==%s (from -r requirements.txt (line %zu))", name, ver, k + 2);
 		wclock_wait(c, 0.05 + 0.3 * wr_unit(c->rng));
 		{
-			int kb = 20 + (int)(dataset_rng_mix(u->id) % 900);
+			int kb = 20 + (int)(rng_mix(u->id) % 900);
 			wclock_line(c, "  Downloading %s-%s-py3-none-any.whl (%d kB)", name, ver, kb);
 			wclock_line(c, "     \xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81\xe2\x94\x81 %d.0/%d.0 kB %.1f MB/s eta 0:00:00",
 				    kb, kb, 2 + 30 * wr_unit(c->rng));

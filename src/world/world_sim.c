@@ -11,7 +11,7 @@
  * Every push that CI sees becomes a build (world_run.c); the simulation
  * stops when the repository has its share of the world's builds.
  */
-#include "pipeline/world_int.h"
+#include "world/world_internal.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
@@ -199,10 +199,10 @@ static int pr_refs(struct sim *s, struct wpr *p, struct err *e)
 	char ref[300];
 	int rc;
 	snprintf(ref, sizeof(ref), "refs/pull/%d/head", p->number);
-	rc = world_git_ref(s->r, ref, &p->b.tip, e);
+	rc = git_writer_ref(s->r->git, ref, &p->b.tip, e);
 	if (!rc && !p->fork) {
 		snprintf(ref, sizeof(ref), "refs/heads/%s", p->branch);
-		rc = world_git_ref(s->r, ref, &p->b.tip, e);
+		rc = git_writer_ref(s->r->git, ref, &p->b.tip, e);
 	}
 	return rc;
 }
@@ -236,8 +236,8 @@ static int pr_build(struct sim *s, struct wpr *p, const char *msg, int64_t t, in
 static char *branch_name(struct sim *s, struct wperson *a, int fork, const char *msg)
 {
 	struct wrepo *r = s->r;
-	const char *w1 = world_words[dataset_rng_below(&r->rng, world_n_words)];
-	const char *w2 = r->modules.v[dataset_rng_below(&r->rng, r->modules.n)];
+	const char *w1 = world_words[rng_below(&r->rng, world_n_words)];
+	const char *w2 = r->modules.v[rng_below(&r->rng, r->modules.n)];
 	if (a->bot) {
 		char dep[128] = "", to[32] = "";
 		char *b;
@@ -370,7 +370,7 @@ static int pr_act(struct sim *s, size_t i, struct err *e)
 	/* Most merged branches are deleted; refs/pull/N/head stays, as on GitHub. */
 	if (!rc && !p->fork && wr_chance(&r->rng, p->act == ACT_MERGE ? 0.8 : 0.5)) {
 		snprintf(ref, sizeof(ref), "refs/heads/%s", p->branch);
-		world_git_unref(r, ref);
+		git_writer_unref(r->git, ref);
 	}
 	pr_free(p);
 	s->prs[i] = s->prs[--s->nprs];
@@ -423,7 +423,7 @@ static int step(struct sim *s, struct err *e)
 			char tag[64];
 			s->tags++;
 			snprintf(tag, sizeof(tag), "refs/tags/v0.%d.0", s->tags);
-			rc = world_git_ref(r, tag, &r->main.tip, e);
+			rc = git_writer_ref(r->git, tag, &r->main.tip, e);
 		}
 		return rc;
 	}
@@ -444,7 +444,7 @@ int world_sim_repo(struct wrepo *r, struct err *e)
 		rc = step(&s, e);
 	if (!rc) {
 		snprintf(ref, sizeof(ref), "refs/heads/%s", r->default_branch);
-		rc = world_git_ref(r, ref, &r->main.tip, e);
+		rc = git_writer_ref(r->git, ref, &r->main.tip, e);
 	}
 	for (size_t i = 0; i < s.nprs; i++)
 		pr_free(s.prs[i]);

@@ -6,35 +6,35 @@
  *   world_people.c   authors, bots, their habits and working hours
  *   world_code.c     the code model: files made of units (functions, tests,
  *                    paragraphs, dependencies), edits, rendering to text
- *   world_git.c      writing blobs, trees, commits and refs with libgit2 (in a mempack,
- *                    dumped as one pack at the end)
+ *   world_git.c      a commit's changed files rendered and written through
+ *                    git/writer.h (objects in memory, one pack at the end)
  *   world_sim.c      one repository's history: pushes, pull requests, merges, builds
  *   world_pulls.c    pulls.jsonl: the pull requests of the runs, with comments
  *   world_outcome.c  whether a build fails, how, and how long it takes
  *   world_run.c      the workflow-run and job JSON
  *   world_log*.c     job logs: runner set-up, then pytest or Maven output
  *
- * Everything random comes from one struct dataset_rng per repository, seeded
+ * Everything random comes from one struct rng per repository, seeded
  * from (seed, repository index), so repositories are independent and the
  * order of calls alone decides the output.
  */
-#ifndef PIPELINE_WORLD_INT_H
-#define PIPELINE_WORLD_INT_H
-#include <git2.h>
+#ifndef WORLD_WORLD_INTERNAL_H
+#define WORLD_WORLD_INTERNAL_H
 #include <stdint.h>
 #include <stdio.h>
 #include "core/buf.h"
 #include "core/err.h"
-#include "dataset/rng.h"
-#include "pipeline/world.h"
+#include "core/rng.h"
+#include "git/writer.h"
+#include "world/world.h"
 
 /* ---- random helpers (world_rand.c) ---- */
-double wr_unit(struct dataset_rng *r);                 /* [0, 1) */
-int wr_range(struct dataset_rng *r, int lo, int hi);   /* lo..hi inclusive */
-int wr_chance(struct dataset_rng *r, double p);
-double wr_normal(struct dataset_rng *r);               /* N(0, 1) */
-double wr_exp(struct dataset_rng *r, double mean);
-const char *wr_pick(struct dataset_rng *r, const char *const *v, size_t n);
+double wr_unit(struct rng *r);                 /* [0, 1) */
+int wr_range(struct rng *r, int lo, int hi);   /* lo..hi inclusive */
+int wr_chance(struct rng *r, double p);
+double wr_normal(struct rng *r);               /* N(0, 1) */
+double wr_exp(struct rng *r, double mean);
+const char *wr_pick(struct rng *r, const char *const *v, size_t n);
 #define WR_PICK(r, arr) wr_pick((r), (arr), sizeof(arr) / sizeof((arr)[0]))
 double wr_sigmoid(double x);
 
@@ -70,7 +70,7 @@ struct wrepo;
 void world_people_make(struct wrepo *r);
 void world_people_free(struct wrepo *r);
 /* t moved forward into p's working hours (with p's habits of working late and on weekends). */
-int64_t world_people_adjust(const struct wperson *p, struct dataset_rng *rng, int64_t t);
+int64_t world_people_adjust(const struct wperson *p, struct rng *rng, int64_t t);
 /* A human author for the next change (weighted by activity, joined by t); never a bot. */
 struct wperson *world_people_pick(struct wrepo *r, int64_t t, int external_ok);
 struct wperson *world_people_maintainer(struct wrepo *r, int64_t t);
@@ -165,16 +165,10 @@ struct wbranch {
 	git_oid tip, tree;
 	int has_tip;
 };
-int world_git_open(struct wrepo *r, const char *path, struct err *e);
 /* Writes a commit on b: dirty files of b->m re-rendered, parents b->tip (+ second when non-NULL). */
 int world_git_commit(struct wrepo *r, struct wbranch *b, const uint8_t *dirty, const git_oid *second_parent,
 		     const struct wperson *author, int64_t author_time, const struct wperson *committer,
 		     int64_t commit_time, const char *message, struct err *e);
-int world_git_ref(struct wrepo *r, const char *name, const git_oid *oid, struct err *e);
-/* Deletes a ref (a merged pull request's branch); a missing ref is fine. */
-void world_git_unref(struct wrepo *r, const char *name);
-/* Packs all objects and refs, frees the repository. */
-int world_git_close(struct wrepo *r, struct err *e);
 
 /* ---- outcome (world_outcome.c) ---- */
 enum wfail { WFAIL_NONE = 0, WFAIL_TESTS, WFAIL_INSTALL, WFAIL_COMPILE, WFAIL_LINT };
@@ -255,7 +249,7 @@ void world_log_java(struct wrepo *r, const struct wbuild *b, struct wjob *j, str
 /* A log's clock: time in 100 ns ticks, lines stamped "2023-01-10T08:24:19.1234567Z ". */
 struct wclock {
 	int64_t ticks;
-	struct dataset_rng *rng;
+	struct rng *rng;
 	struct buf *out;
 	int64_t stamp_sec;       /* the second stamp[] shows */
 	char stamp[24];          /* "2023-01-10T08:24:19" */
@@ -297,7 +291,7 @@ struct wrepo {
 	int idx;
 	const struct world_opts *opts;
 	const char *tmp_dir;       /* the archive being written */
-	struct dataset_rng rng;
+	struct rng rng;
 	enum wlang lang;
 	char *owner, *name, *full, *pkg, *domain, *jpkg_path; /* pkg: python package / java package */
 	int64_t gh_id;
@@ -317,10 +311,8 @@ struct wrepo {
 	struct wperson *people;
 	size_t npeople;
 	/* git */
-	git_repository *git;
-	git_odb_backend *mempack;
+	struct git_writer *git;    /* the repository being written */
 	struct wbranch main;
-	git_oid empty_tree;
 	/* history */
 	int next_pr;
 	int run_number;

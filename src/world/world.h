@@ -23,11 +23,11 @@
  * out_dir at the end, so a crash never leaves a half-written archive at
  * out_dir. An existing out_dir is refused (ERR_INPUT) unless opts.overwrite.
  *
- * Threading: world_generate() initialises libgit2 (git_libgit2_init) and
+ * Threading: world_generate() initialises libgit2 (git/writer.h does) and
  * shuts it down again; it keeps no global state and may run in any thread.
  */
-#ifndef PIPELINE_WORLD_H
-#define PIPELINE_WORLD_H
+#ifndef WORLD_WORLD_H
+#define WORLD_WORLD_H
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
