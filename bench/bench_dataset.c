@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 	free(raw);
 
 	printf("\n-- pipeline: preprocess + split + write (train/val/test) --\n");
-	struct dataset_prep_config pc = { DATASET_MISSING_FILL, DATASET_FILL_MEAN, 0, DATASET_NORM_Z_SCORE };
+	struct dataset_prep_config pc = { DATASET_MISSING_FILL, DATASET_FILL_MEAN, 0, DATASET_NORM_Z_SCORE, 0 };
 	struct dataset_split_config sc;
 	dataset_split_config_init(&sc);
 	struct dataset_split_result sr = DATASET_SPLIT_RESULT_INIT;

@@ -64,23 +64,25 @@ json_t *cli_dataset_report(const json_t *sc, const char *data_dir, int64_t sid)
 			size_t i;
 			const json_t *fo;
 			json_array_foreach(folds, i, fo) {
-				json_array_append_new(fl, json_pack("{s:O*, s:o}", "fold", json_object_get(fo, "fold"), "splits",
-								    splits_of(json_object_get(fo, "splits"))));
-				/* Rows a fold drops after the split (gaps, unlisted groups), beside the shared drops. */
-				json_t *fd = json_deep_copy(json_object_get(fo, "dropped"));
+				/* The fold's own drops after the split (gaps, unlisted groups): the top level counts each
+				 * row once, however many folds dropped it. */
+				json_t *fd = json_object();
 				size_t k;
-				json_t *d;
-				json_t *only_split = json_array();
-				json_array_foreach(fd, k, d)
+				const json_t *d;
+				json_array_foreach(json_object_get(fo, "dropped"), k, d)
 					if (strcmp(core_json_str(d, "reason", ""), "missing_feature") != 0)
-						json_array_append(only_split, d);
-				add_drops(drops, only_split);
-				json_decref(only_split);
-				json_decref(fd);
+						json_object_set_new(fd, core_json_str(d, "reason", "other"),
+								    json_integer((json_int_t)core_json_int(d, "count", 0)));
+				json_array_append_new(fl, json_pack("{s:O*, s:o, s:o}", "fold", json_object_get(fo, "fold"), "splits",
+								    splits_of(json_object_get(fo, "splits")), "dropped", fd));
 			}
 			json_object_set_new(r, "folds", fl);
 		}
 		json_object_set_new(r, "dropped", drops);
+		json_object_set(r, "missing_values", json_object_get(man, "missing_values") ? json_object_get(man, "missing_values")
+												: json_null());
+		json_object_set(r, "excluded_builds", json_object_get(man, "excluded_builds") ? json_object_get(man, "excluded_builds")
+												: json_array());
 		json_object_set(r, "baselines", json_object_get(man, "baselines") ? json_object_get(man, "baselines")
 										   : json_null());
 		json_object_set(r, "warnings", json_object_get(man, "warnings") ? json_object_get(man, "warnings")
@@ -114,6 +116,39 @@ static void print_splits(const char *indent, const json_t *splits)
 	}
 }
 
+/* "a 3, b 1" of {name: n}. */
+static void print_counts(const json_t *by)
+{
+	const char *k;
+	const json_t *v;
+	int first = 1;
+	json_object_foreach((json_t *)by, k, v) {
+		printf("%s%s %lld", first ? "" : ", ", k, (long long)json_integer_value(v));
+		first = 0;
+	}
+}
+
+/* The rows that lacked feature values, and what the strategy did with them. */
+static void print_missing(const json_t *mv)
+{
+	if (!mv)
+		return;
+	long long miss = core_json_int(mv, "rows_missing", 0), na = core_json_int(mv, "rows_not_applicable", 0);
+	printf("  missing:    %lld of %lld rows lack an input", miss, (long long)core_json_int(mv, "rows", 0));
+	if (json_object_size(json_object_get(mv, "by_resource"))) {
+		printf(" (");
+		print_counts(json_object_get(mv, "by_resource"));
+		printf(")");
+	}
+	printf(" for %zu features; %lld rows have features that do not apply (pr_* of a push build...)\n",
+	       json_object_size(json_object_get(mv, "missing_by_feature")), na);
+	if (miss || na)
+		printf("              %s: %s\n", core_json_str(mv, "strategy", "?"), core_json_str(mv, "handling", ""));
+	if (json_object_size(json_object_get(mv, "indicators")))
+		printf("              %zu <feature>_missing indicator columns (manifest.json: missing_values.indicators)\n",
+		       json_object_size(json_object_get(mv, "indicators")));
+}
+
 void cli_dataset_report_print(const json_t *r)
 {
 	const json_t *b = json_object_get(r, "builds");
@@ -137,6 +172,10 @@ void cli_dataset_report_print(const json_t *r)
 		json_array_foreach(folds, i, fo) {
 			printf("  %s\n", core_json_str(fo, "fold", "?"));
 			print_splits("    ", json_object_get(fo, "splits"));
+			const char *k;
+			const json_t *v;
+			json_object_foreach((json_t *)json_object_get(fo, "dropped"), k, v)
+				printf("    dropped     %lld %s (in this fold)\n", (long long)json_integer_value(v), k);
 		}
 	} else {
 		print_splits("  ", json_object_get(r, "splits"));
@@ -151,7 +190,8 @@ void cli_dataset_report_print(const json_t *r)
 		printf("%s%lld %s", any ? ", " : "", (long long)json_integer_value(v), k);
 		any = 1;
 	}
-	printf("%s\n", any ? "" : "none");
+	printf("%s\n", !any ? "none" : folds ? " (each row once, however many folds dropped it)" : "");
+	print_missing(json_object_get(r, "missing_values"));
 	const json_t *bl = json_object_get(r, "baselines");
 	static const char *names[] = { "majority_class", "parrot", "fail_rate_so_far" };
 	for (int i = 0; i < 3; i++) {

@@ -170,6 +170,18 @@ void dataset_frame_remove_column(struct dataset_frame *f, size_t i)
 	f->ncols--;
 }
 
+void dataset_frame_move_column(struct dataset_frame *f, size_t from, size_t to)
+{
+	if (from >= f->ncols || to >= f->ncols || from == to)
+		return;
+	struct dataset_col *c = f->cols[from];
+	if (from < to)
+		memmove(f->cols + from, f->cols + from + 1, (to - from) * sizeof(*f->cols));
+	else
+		memmove(f->cols + to + 1, f->cols + to, (from - to) * sizeof(*f->cols));
+	f->cols[to] = c;
+}
+
 size_t dataset_frame_add_row(struct dataset_frame *f)
 {
 	for (size_t i = 0; i < f->ncols; i++)

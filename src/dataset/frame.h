@@ -115,6 +115,8 @@ int dataset_frame_find(const struct dataset_frame *f, const char *name);
 struct dataset_col *dataset_frame_col(const struct dataset_frame *f, const char *name);
 /* Removes column i (frees it); later columns shift down by one. */
 void dataset_frame_remove_column(struct dataset_frame *f, size_t i);
+/* Moves column from to position to (< ncols); the columns between shift by one. */
+void dataset_frame_move_column(struct dataset_frame *f, size_t from, size_t to);
 
 /* Row-wise building: appends a row of nulls to every column; returns its index. */
 size_t dataset_frame_add_row(struct dataset_frame *f);

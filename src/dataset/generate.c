@@ -5,6 +5,7 @@
  */
 #include "dataset/generate.h"
 #include "dataset/manifest.h"
+#include "core/buf.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/utc.h"
@@ -173,15 +174,70 @@ static struct dataset_frame *fold_frame(const struct dataset_frame *f, const str
 	return sub;
 }
 
+/* "name (n)" for the first k keys of {name: n} in descending count order; "" for none. */
+static char *top_counts(const json_t *by, size_t k)
+{
+	size_t n = json_object_size(by), i = 0;
+	const char **names = xcalloc(n ? n : 1, sizeof(char *));
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)by, key, v) names[i++] = key;
+	for (size_t a = 1; a < n; a++) /* insertion sort, count descending then name */
+		for (size_t b = a; b > 0; b--) {
+			json_int_t x = json_integer_value(json_object_get(by, names[b - 1])),
+				   y = json_integer_value(json_object_get(by, names[b]));
+			if (x > y || (x == y && strcmp(names[b - 1], names[b]) <= 0))
+				break;
+			const char *t = names[b];
+			names[b] = names[b - 1];
+			names[b - 1] = t;
+		}
+	struct buf b = BUF_INIT;
+	for (i = 0; i < n && i < k; i++)
+		buf_addf(&b, "%s%s (%lld)", i ? ", " : "", names[i], (long long)json_integer_value(json_object_get(by, names[i])));
+	if (n > k)
+		buf_addf(&b, " and %zu more", n - k);
+	free(names);
+	return buf_detach(&b, NULL);
+}
+
+/* The warning for rows whose missing values were imputed (fill), or NULL. */
+static char *imputed_warning(const json_t *mv, const struct dataset_prep_config *cfg)
+{
+	json_int_t rows = json_integer_value(json_object_get(mv, "rows_missing")),
+		   all = json_integer_value(json_object_get(mv, "rows"));
+	if (cfg->missing != DATASET_MISSING_FILL || rows == 0)
+		return NULL;
+	char *feats = top_counts(json_object_get(mv, "missing_by_feature"), 3);
+	const json_t *res = json_object_get(mv, "by_resource");
+	char *why = json_object_size(res) ? top_counts(res, 3) : NULL;
+	char *w = xasprintf("%lld of %lld rows (%.0f%%) have imputed values because an input was missing%s%s; features"
+			    " (rows): %s; %s", (long long)rows, (long long)all, all ? 100.0 * (double)rows / (double)all : 0.0,
+			    why ? "; missing inputs (rows): " : "", why ? why : "", feats,
+			    cfg->missing_indicators ? "the <feature>_missing columns flag them"
+						    : "set preprocessing_config.missing_indicators: true to flag them, or"
+						      " missing_values_strategy: drop_row to drop them");
+	free(feats);
+	free(why);
+	return w;
+}
+
 int dataset_generate(struct dataset_generate_result *out, struct dataset_frame *f,
 		     const struct dataset_generate_config *cfg, const char *outdir, struct err *e)
 {
 	memset(out, 0, sizeof(*out));
 	size_t rows_in = f->nrows;
+	json_t *missing = dataset_preprocess_missing_summary(f, &cfg->prep);
+	if (json_object_size(cfg->missing_by_resource))
+		json_object_set_new(missing, "by_resource", json_deep_copy(cfg->missing_by_resource));
+	json_t *indicators = NULL;
+	int rc = dataset_preprocess_add_indicators(f, &cfg->prep, &indicators, e);
+	json_object_set_new(missing, "indicators", indicators);
 	json_t *pre_dropped = NULL;
 	dataset_preprocess_drop_rows(f, &cfg->prep, &pre_dropped);
 	struct dataset_split_result sr = DATASET_SPLIT_RESULT_INIT;
-	int rc = dataset_split(&sr, f, &cfg->split, e);
+	if (rc >= 0)
+		rc = dataset_split(&sr, f, &cfg->split, e);
 	json_t *folds = json_array();
 	for (size_t i = 0; i < sr.nfolds && rc == 0; i++) {
 		if (sr.nfolds == 1) {
@@ -196,30 +252,40 @@ int dataset_generate(struct dataset_generate_result *out, struct dataset_frame *
 			free(local.rows[s]);
 		dataset_frame_free(sub);
 	}
-	dataset_split_result_release(&sr);
 	json_t *m = json_object();
 	json_object_set_new(m, "rows_in", json_integer((json_int_t)rows_in));
+	json_object_set_new(m, "missing_values", missing);
 	if (json_array_size(folds) == 1)
 		json_object_update(m, json_array_get(folds, 0));
 	json_object_set_new(m, "folds", folds);
-	/* Several folds: the top level still says what was dropped before splitting, and warns about it. */
+	/* Several folds: the top level says what was dropped before splitting, and each row a fold dropped, once. */
 	if (!json_object_get(m, "dropped")) {
 		json_t *d = json_array();
 		if (pre_dropped && json_integer_value(json_object_get(pre_dropped, "count")) > 0)
 			json_array_append(d, pre_dropped);
+		if (sr.dropped)
+			json_array_extend(d, sr.dropped);
 		json_object_set_new(m, "dropped", d);
 	}
+	dataset_split_result_release(&sr);
 	json_t *warnings = json_object_get(m, "warnings");
 	if (!json_is_array(warnings)) {
 		warnings = json_array();
+		json_object_set_new(m, "warnings", warnings);
+	} else {
+		warnings = json_copy(warnings); /* a single fold's array is shared with folds[0] */
 		json_object_set_new(m, "warnings", warnings);
 	}
 	const char *drop_warning = core_json_str(pre_dropped, "warning", NULL);
 	if (drop_warning)
 		json_array_append_new(warnings, json_string(drop_warning));
+	char *iw = imputed_warning(missing, &cfg->prep);
+	if (iw)
+		json_array_append_new(warnings, json_string(iw));
+	free(iw);
 	json_decref(pre_dropped);
 	out->manifest = m;
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 void dataset_generate_result_release(struct dataset_generate_result *r)

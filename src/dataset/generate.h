@@ -37,6 +37,9 @@ struct dataset_generate_config {
 	size_t nformats;
 	struct dataset_write_opts write;
 	struct dataset_baseline_config baseline;
+	/* Optional, not owned: the caller's {resource: rows} behind the missing values (scenario generate's
+	 * feature vectors name them); it goes into the manifest's missing_values and its warning. */
+	const json_t *missing_by_resource;
 };
 
 /* Defaults: DESIGN.md §9 (stratified_within_group by repo_name, 0.7/0.15/0.15, seed 42, parquet, metadata on). */
@@ -64,8 +67,11 @@ struct dataset_output_file {
 
 struct dataset_generate_result {
 	/*
-	 * {"rows_in": n, "folds": [dataset_manifest_fold()...]} — with a single
-	 * dataset the fold's keys are also copied to the top level.
+	 * {"rows_in": n, "missing_values": dataset_preprocess_missing_summary()
+	 * (+ "by_resource", "indicators": {column: feature}), "folds":
+	 * [dataset_manifest_fold()...], "dropped", "warnings"} — with a single
+	 * dataset the fold's keys are also copied to the top level. With several
+	 * folds the top-level "dropped" counts distinct rows (split.h).
 	 */
 	json_t *manifest;
 	struct dataset_output_file *files;

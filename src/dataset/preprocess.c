@@ -12,6 +12,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 struct prep_col {
@@ -87,6 +88,13 @@ int dataset_prep_config_from_json(struct dataset_prep_config *out, const json_t 
 			return err_set(e, ERR_INPUT, "preprocessing_config.normalization_method '%s' is unknown; use z_score, min_max, robust or none", n);
 		c.norm = (enum dataset_norm)i;
 	}
+	const json_t *mi = json_object_get(cfg, "missing_indicators");
+	if (mi && !json_is_boolean(mi) && !json_is_null(mi))
+		return err_set(e, ERR_INPUT, "preprocessing_config.missing_indicators must be true or false");
+	c.missing_indicators = json_is_true(mi);
+	if (c.missing_indicators && c.missing != DATASET_MISSING_FILL)
+		return err_set(e, ERR_INPUT, "preprocessing_config.missing_indicators needs missing_values_strategy: fill (%s"
+			       " leaves no imputed value to flag)", missing_names[c.missing]);
 	*out = c;
 	return 0;
 }
@@ -160,6 +168,102 @@ size_t dataset_preprocess_drop_rows(struct dataset_frame *f, const struct datase
 	}
 	free(warning);
 	return before - after;
+}
+
+static const char *fill_name(const struct dataset_prep_config *cfg, char *buf, size_t n)
+{
+	if (cfg->fill == DATASET_FILL_MEAN)
+		return "the train mean";
+	if (cfg->fill == DATASET_FILL_MEDIAN)
+		return "the train median";
+	snprintf(buf, n, "%g", cfg->fill_value);
+	return buf;
+}
+
+json_t *dataset_preprocess_missing_summary(const struct dataset_frame *f, const struct dataset_prep_config *cfg)
+{
+	uint8_t *row = xcalloc(f->nrows ? f->nrows : 1, 1); /* bit 0: a missing value, bit 1: one that does not apply */
+	json_t *miss = json_object(), *na = json_object();
+	for (size_t i = 0; i < f->ncols; i++) {
+		const struct dataset_col *c = f->cols[i];
+		if (c->role != DATASET_ROLE_FEATURE || !c->null_count)
+			continue;
+		size_t nm = 0, nn = 0;
+		for (size_t r = 0; r < f->nrows; r++) {
+			if (!dataset_col_is_null(c, r))
+				continue;
+			int m = dataset_col_is_missing(c, r);
+			nm += m;
+			nn += !m;
+			row[r] |= m ? 1 : 2;
+		}
+		if (nm)
+			json_object_set_new(miss, c->name, json_integer((json_int_t)nm));
+		if (nn)
+			json_object_set_new(na, c->name, json_integer((json_int_t)nn));
+	}
+	size_t rows_m = 0, rows_n = 0;
+	for (size_t r = 0; r < f->nrows; r++) {
+		rows_m += row[r] & 1;
+		rows_n += (row[r] >> 1) & 1;
+	}
+	free(row);
+	char num[40], *handling;
+	if (cfg->missing == DATASET_MISSING_FILL)
+		handling = xasprintf("numeric values filled with %s, bool and string values with the train mode (fitted on"
+				     " the train rows)%s", fill_name(cfg, num, sizeof(num)),
+				     cfg->missing_indicators ? "; <feature>_missing columns flag the missing ones" : "");
+	else if (cfg->missing == DATASET_MISSING_DROP_ROW)
+		handling = xstrdup("rows with a missing value dropped before splitting (see dropped); values that do not"
+				   " apply stay null");
+	else
+		handling = xstrdup("features with a null among the train rows removed (see preprocessing.skipped_features);"
+				   " other nulls stay null");
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I, s:o, s:I, s:o}", "strategy", dataset_missing_name(cfg->missing),
+			      "handling", handling, "rows", (json_int_t)f->nrows, "rows_missing", (json_int_t)rows_m,
+			      "missing_by_feature", miss, "rows_not_applicable", (json_int_t)rows_n,
+			      "not_applicable_by_feature", na);
+	free(handling);
+	return o;
+}
+
+int dataset_preprocess_add_indicators(struct dataset_frame *f, const struct dataset_prep_config *cfg, json_t **names,
+				      struct err *e)
+{
+	if (names)
+		*names = json_object();
+	if (cfg->missing != DATASET_MISSING_FILL || !cfg->missing_indicators)
+		return 0;
+	size_t last_feature = 0, added = 0, ncols = f->ncols;
+	for (size_t i = 0; i < ncols; i++)
+		if (f->cols[i]->role == DATASET_ROLE_FEATURE)
+			last_feature = i;
+	for (size_t i = 0; i < ncols; i++) {
+		const struct dataset_col *c = f->cols[i];
+		size_t first = SIZE_MAX;
+		for (size_t r = 0; c->role == DATASET_ROLE_FEATURE && c->null_count && r < f->nrows && first == SIZE_MAX; r++)
+			if (dataset_col_is_missing(c, r))
+				first = r;
+		if (first == SIZE_MAX)
+			continue;
+		char *name = xasprintf("%s_missing", c->name);
+		int k = dataset_frame_add_column(f, name, DATASET_BOOL, DATASET_ROLE_FEATURE, e);
+		if (k < 0) {
+			err_set(e, ERR_INPUT, "preprocessing_config.missing_indicators: feature '%s' already has the name of"
+				" %s's indicator; exclude one of them", name, c->name);
+			free(name);
+			return ERR_INPUT;
+		}
+		c = f->cols[i];
+		for (size_t r = 0; r < f->nrows; r++)
+			dataset_frame_set_bool(f, (size_t)k, r, r >= first && dataset_col_is_missing(c, r));
+		dataset_frame_move_column(f, (size_t)k, last_feature + 1 + added);
+		if (names)
+			json_object_set_new(*names, name, json_string(c->name));
+		free(name);
+		added++;
+	}
+	return (int)added;
 }
 
 /* --- order statistics ------------------------------------------------------------------ */

@@ -53,12 +53,14 @@ struct dataset_prep_config {
 	enum dataset_fill fill;   /* with DATASET_MISSING_FILL */
 	double fill_value;        /* with DATASET_FILL_VALUE */
 	enum dataset_norm norm;
+	int missing_indicators;   /* with DATASET_MISSING_FILL: add <feature>_missing columns */
 };
-#define DATASET_PREP_CONFIG_INIT { DATASET_MISSING_DROP_ROW, DATASET_FILL_VALUE, 0.0, DATASET_NORM_NONE }
+#define DATASET_PREP_CONFIG_INIT { DATASET_MISSING_DROP_ROW, DATASET_FILL_VALUE, 0.0, DATASET_NORM_NONE, 0 }
 
 /*
  * Reads a scenario's preprocessing_config object (missing_values_strategy,
- * fill_value: number | "mean" | "median", normalization_method) into out,
+ * fill_value: number | "mean" | "median", normalization_method,
+ * missing_indicators: bool, only with fill) into out,
  * starting from DATASET_PREP_CONFIG_INIT; NULL means all defaults. Unknown
  * values are ERR_INPUT naming the key, the value and the accepted ones.
  * strict_mode is the caller's business (which builds enter the frame).
@@ -78,6 +80,30 @@ const char *dataset_norm_name(enum dataset_norm n);
  * the caller owns. Returns the number of rows removed.
  */
 size_t dataset_preprocess_drop_rows(struct dataset_frame *f, const struct dataset_prep_config *cfg, json_t **report);
+
+/*
+ * What the frame's FEATURE columns lack, before any handling, as a new object
+ * (caller owns): {"strategy", "handling": what cfg does with them, "rows",
+ * "rows_missing": rows with at least one missing value (dataset_col_is_missing),
+ * "missing_by_feature": {name: rows}, "rows_not_applicable": rows with a null
+ * that does not apply, "not_applicable_by_feature": {name: rows}}. Rows are
+ * counted once however many features they lack.
+ */
+json_t *dataset_preprocess_missing_summary(const struct dataset_frame *f, const struct dataset_prep_config *cfg);
+
+/*
+ * With fill and missing_indicators: for every FEATURE column with a missing
+ * value (dataset_col_is_missing) in any row, adds a BOOL FEATURE column
+ * "<name>_missing" (true where that value is missing, so the filled value is
+ * an imputation; false elsewhere, also where the value does not apply), placed
+ * after the last feature column. Which columns get one is decided on the whole
+ * frame before splitting, like nullability, so that every split and fold has
+ * the same schema; no value statistic is involved. *names (when not NULL) gets
+ * a new object {indicator: feature}. Returns the number of columns added, or
+ * ERR_INPUT when a feature already has the indicator's name.
+ */
+int dataset_preprocess_add_indicators(struct dataset_frame *f, const struct dataset_prep_config *cfg, json_t **names,
+				      struct err *e);
 
 struct dataset_prep; /* fitted parameters; opaque */
 

@@ -426,6 +426,8 @@ static int run_loo(struct split_ctx *x, struct dataset_split_result *out, struct
 	out->folds = xcalloc(nfolds, sizeof(struct dataset_fold));
 	uint32_t *test_ids = xmalloc((ngroups + 1) * sizeof(uint32_t));
 	struct strvec used = STRVEC_INIT;
+	struct split_drop_tally tally = { xcalloc(x->nrows ? x->nrows : 1, 1),
+					  xcalloc(x->nrows ? x->nrows : 1, sizeof(uint32_t)), 0, { 0 } };
 	int rc = 0;
 	for (size_t k = 0; k < nfolds && rc == 0; k++) {
 		size_t ntest = 0;
@@ -457,8 +459,14 @@ static int run_loo(struct split_ctx *x, struct dataset_split_result *out, struct
 		rc = split_run_loo_fold(x, &w, test_ids, ntest, k, e);
 		if (rc == 0)
 			rc = split_finish_fold(x, &w, fold, e);
+		if (rc == 0)
+			split_tally_fold(x, &tally, &w);
 		work_release(&w);
 	}
+	if (rc == 0 && nfolds > 1)
+		out->dropped = split_tally_json(x, &tally);
+	free(tally.reasons);
+	free(tally.folds);
 	strvec_clear(&used);
 	free(test_ids);
 	return rc;
@@ -469,6 +477,7 @@ int dataset_split(struct dataset_split_result *out, const struct dataset_frame *
 {
 	out->folds = NULL;
 	out->nfolds = 0;
+	out->dropped = NULL;
 	struct split_ctx x;
 	int rc = ctx_init(&x, f, cfg, e);
 	if (rc == 0 && cfg->strategy == DATASET_SPLIT_LEAVE_ONE_OUT) {
@@ -507,4 +516,6 @@ void dataset_split_result_release(struct dataset_split_result *r)
 	free(r->folds);
 	r->folds = NULL;
 	r->nfolds = 0;
+	json_decref(r->dropped);
+	r->dropped = NULL;
 }

@@ -112,8 +112,15 @@ struct dataset_fold {
 struct dataset_split_result {
 	struct dataset_fold *folds;
 	size_t nfolds;       /* 1, or one per group for leave_one_out without test_groups */
+	/*
+	 * With several folds, the rows the folds dropped, each row counted once:
+	 * [{"reason", "count": distinct rows some fold dropped for it,
+	 *   "in_every_fold": rows no fold uses, "folds": folds that dropped any}]
+	 * (a fold's own report counts its own drops). NULL with one fold.
+	 */
+	json_t *dropped;
 };
-#define DATASET_SPLIT_RESULT_INIT { NULL, 0 }
+#define DATASET_SPLIT_RESULT_INIT { NULL, 0, NULL }
 
 /*
  * Splits f (a checked frame) by cfg. ERR_INPUT when a needed column is

@@ -67,4 +67,13 @@ long split_group_id(const struct split_ctx *x, const char *name);
 /* split_report.c: fills fold's rows/assign/report from the unit assignment; ERR_INTERNAL if a commit spans splits. */
 int split_finish_fold(struct split_ctx *x, struct split_fold_work *w, struct dataset_fold *fold, struct err *e);
 
+/* Drops across folds, each row counted once (dataset_split_result.dropped). */
+struct split_drop_tally {
+	uint8_t *reasons;     /* per row: bit k set = some fold dropped it for reason k */
+	uint32_t *folds;      /* per row: folds that dropped it */
+	size_t nfolds, folds_with[SPLIT_DROP_NREASONS];
+};
+void split_tally_fold(struct split_ctx *x, struct split_drop_tally *t, const struct split_fold_work *w);
+json_t *split_tally_json(struct split_ctx *x, const struct split_drop_tally *t);
+
 #endif

@@ -180,3 +180,38 @@ int split_finish_fold(struct split_ctx *x, struct split_fold_work *w, struct dat
 	fold->report = rep;
 	return 0;
 }
+
+void split_tally_fold(struct split_ctx *x, struct split_drop_tally *t, const struct split_fold_work *w)
+{
+	uint8_t seen = 0;
+	for (size_t r = 0; r < x->nrows; r++) {
+		uint8_t reason = w->unit_drop[x->unit_of[r]];
+		if (!reason)
+			continue;
+		t->reasons[r] |= (uint8_t)(1u << reason);
+		t->folds[r]++;
+		seen |= (uint8_t)(1u << reason);
+	}
+	for (int k = 1; k < SPLIT_DROP_NREASONS; k++)
+		t->folds_with[k] += (seen >> k) & 1;
+	t->nfolds++;
+}
+
+json_t *split_tally_json(struct split_ctx *x, const struct split_drop_tally *t)
+{
+	json_t *out = json_array();
+	for (int k = 1; k < SPLIT_DROP_NREASONS; k++) {
+		size_t count = 0, every = 0;
+		for (size_t r = 0; r < x->nrows; r++)
+			if ((t->reasons[r] >> k) & 1) {
+				count++;
+				every += t->folds[r] == t->nfolds;
+			}
+		if (count)
+			json_array_append_new(out, json_pack("{s:s, s:I, s:I, s:I, s:s}", "reason", drop_reasons[k], "count",
+							     (json_int_t)count, "in_every_fold", (json_int_t)every, "folds",
+							     (json_int_t)t->folds_with[k], "counted",
+							     "distinct rows dropped by at least one fold"));
+	}
+	return out;
+}

@@ -74,6 +74,7 @@ static const struct field preprocessing_fields[] = {
 	{ "missing_values_strategy", F_ENUM, "drop_row fill skip_feature", "\"fill\"", NULL },
 	{ "fill_value", F_FILL, NULL, "\"median\"", NULL },
 	{ "normalization_method", F_ENUM, "z_score min_max robust none", "\"z_score\"", NULL },
+	{ "missing_indicators", F_BOOL, NULL, "false", NULL },
 	{ "strict_mode", F_BOOL, NULL, "false", NULL },
 	{ NULL, 0, NULL, NULL, NULL },
 };
@@ -263,6 +264,12 @@ static int cross_checks(json_t *doc, scenario_feature_checker check, struct err 
 	const char *ds_s = core_json_str(ds, "date_start", NULL), *de_s = core_json_str(ds, "date_end", NULL);
 	if (ds_s && de_s && strcmp(ds_s, de_s) > 0)
 		return bad(e, "data_source_config.date_start", "%s is after date_end %s", ds_s, de_s);
+	json_t *pp = json_object_get(doc, "preprocessing_config");
+	const char *strategy = core_json_str(pp, "missing_values_strategy", "fill");
+	if (core_json_bool(pp, "missing_indicators", 0) && strcmp(strategy, "fill") != 0)
+		return bad(e, "preprocessing_config.missing_indicators",
+			   "needs missing_values_strategy: fill (with %s no value is imputed, so there is nothing to flag)",
+			   strategy, NULL);
 	json_t *sp = json_object_get(doc, "splitting_config");
 	json_t *r = json_object_get(sp, "ratios");
 	double tr = core_json_real(r, "train", 0), va = core_json_real(r, "val", 0), te = core_json_real(r, "test", 0);

@@ -125,6 +125,7 @@ struct frame_build {
 	size_t nfeat;
 	int cols_meta[6], col_outcome, col_prev, col_rate, col_concl;
 	int64_t unlabelled;
+	json_t *by_resource; /* {resource: rows} over the rows of the frame whose vector lacked it */
 	const struct job_ctx *ctx; /* checked between rows: a SIGTERM or lost lease stops the job */
 };
 
@@ -261,8 +262,18 @@ static int history_keys(struct frame_build *fb, size_t r, struct history_walk *w
 }
 
 /* The vector's skipped features (an input was missing) are missing in the frame, not "not applicable". */
-static void mark_missing(struct frame_build *fb, size_t r, const char *skipped_json)
+static void mark_missing(struct frame_build *fb, size_t r, const char *skipped_json, const char *resources_json)
 {
+	json_t *mr = resources_json ? json_loads(resources_json, 0, NULL) : NULL;
+	size_t k;
+	json_t *res;
+	json_array_foreach(mr, k, res) {
+		const char *name = json_string_value(res);
+		if (name)
+			json_object_set_new(fb->by_resource, name,
+					    json_integer(json_integer_value(json_object_get(fb->by_resource, name)) + 1));
+	}
+	json_decref(mr);
 	json_t *sk = skipped_json ? json_loads(skipped_json, 0, NULL) : NULL;
 	size_t i;
 	json_t *it;
@@ -281,7 +292,8 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 	char sql[1024];
 	snprintf(sql, sizeof(sql),
 		 "SELECT v.feature_values, r.ci_run_id, p.full_name, r.commit_sha, r.ci_provider,"
-		 " COALESCE(r.started_at, r.created_at), p.main_lang, r.conclusion, r.raw_repo_id, v.skipped_features"
+		 " COALESCE(r.started_at, r.created_at), p.main_lang, r.conclusion, r.raw_repo_id, v.skipped_features,"
+		 " v.missing_resources"
 		 " FROM training_enrichment_builds b JOIN feature_vectors v ON v.id = b.feature_vector_id"
 		 " JOIN raw_build_runs r ON r.id = b.raw_run_id JOIN raw_repositories p ON p.id = r.raw_repo_id"
 		 " WHERE b.scenario_id = ? AND b.extraction_status IN (%s)"
@@ -310,7 +322,7 @@ static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int s
 			set_value(fb->f, i, r, frame_type(feat_plan_type(fb->plan, i)),
 				  json_object_get(vals, feat_plan_name(fb->plan, i)));
 		json_decref(vals);
-		mark_missing(fb, r, store_col_text(c, 9));
+		mark_missing(fb, r, store_col_text(c, 9), store_col_text(c, 10));
 		dataset_frame_set_i64(fb->f, (size_t)fb->col_outcome, r, outcome);
 		for (int m = 0; m < 6; m++) {
 			int col = m < 4 ? m + 1 : (m == 4 ? 5 : 6);
@@ -395,8 +407,16 @@ static const char *meta_description(const char *name)
  * `y = df[manifest["label_column"]]`. f is the frame as written (a single
  * dataset's columns are transformed in place; folds share the original types).
  */
+static const struct feat_def *plan_feature(const struct feat_plan *plan, const char *name)
+{
+	for (size_t k = 0; k < feat_plan_count(plan); k++)
+		if (!strcmp(feat_plan_name(plan, k), name))
+			return feat_plan_feature(plan, k);
+	return NULL;
+}
+
 static json_t *columns_manifest(const struct dataset_frame *f, const struct feat_plan *plan, int include_metadata,
-				json_t **feature_names)
+				const json_t *indicators, json_t **feature_names)
 {
 	json_t *cols = json_array();
 	*feature_names = json_array();
@@ -404,26 +424,113 @@ static json_t *columns_manifest(const struct dataset_frame *f, const struct feat
 		const struct dataset_col *c = f->cols[i];
 		if (c->role == DATASET_ROLE_KEY || (c->role == DATASET_ROLE_META && !include_metadata))
 			continue;
-		const struct feat_def *d = NULL;
-		for (size_t k = 0; k < feat_plan_count(plan) && !d; k++)
-			if (!strcmp(feat_plan_name(plan, k), c->name))
-				d = feat_plan_feature(plan, k);
-		const char *avail = c->role == DATASET_ROLE_LABEL ? "label" : d ? feat_avail_name(d->avail) : "pre_build";
+		const struct feat_def *d = plan_feature(plan, c->name);
+		/* A <feature>_missing indicator (preprocessing_config.missing_indicators) is known when its feature is. */
+		const char *of = json_string_value(json_object_get(indicators, c->name));
+		const struct feat_def *base = of ? plan_feature(plan, of) : NULL;
+		char *ind_desc = of ? xasprintf("true when the input of %s was missing, so its value there is imputed;"
+						" false otherwise (also where %s does not apply)", of, of)
+				    : NULL;
+		const char *avail = c->role == DATASET_ROLE_LABEL ? "label"
+				    : d			     ? feat_avail_name(d->avail)
+				    : base		     ? feat_avail_name(base->avail)
+							     : "pre_build";
 		const char *desc = c->role == DATASET_ROLE_LABEL ? "1 = the build failed, 0 = it passed"
 				   : d                          ? d->description
+				   : ind_desc			? ind_desc
 								: meta_description(c->name);
 		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "name", c->name, "role",
 						      dataset_role_name(c->role), "type", dataset_type_name(c->type),
 						      "unit", d && d->unit ? d->unit : "", "availability", avail,
 						      "description", desc));
+		free(ind_desc);
 		if (c->role == DATASET_ROLE_FEATURE)
 			json_array_append_new(*feature_names, json_string(c->name));
 	}
 	return cols;
 }
 
+/*
+ * The scenario's builds that are not rows of the dataset because Phase 1 or 2
+ * could not give them a vector: [{"reason": "missing_resource", "count",
+ * "by_resource": {resource: builds}, "why"}, {"reason": "processing_failed", ...}].
+ */
+static int excluded_builds(struct store *s, int64_t sid, const json_t *scenario, json_t **out, struct err *e)
+{
+	*out = json_array();
+	json_int_t mr = (json_int_t)core_json_int(scenario, "builds_missing_resource", 0),
+		   pf = (json_int_t)core_json_int(scenario, "builds_processing_failed", 0);
+	if (mr > 0) {
+		json_t *by = json_object();
+		struct store_cursor *c;
+		struct store_val p[] = { sv_int(sid) };
+		int rc = store_query(s, &c, e,
+				     "SELECT resource_status FROM training_ingestion_builds WHERE scenario_id = ?"
+				     " AND status = 'missing_resource'",
+				     1, p);
+		if (rc < 0) {
+			json_decref(by);
+			return rc;
+		}
+		while ((rc = store_next(c, e)) == 1) {
+			json_t *rs = json_loads(store_col_text(c, 0) ? store_col_text(c, 0) : "{}", 0, NULL);
+			const char *k;
+			json_t *v;
+			json_object_foreach(rs, k, v)
+				if (!strcmp(core_json_str(v, "status", ""), "missing"))
+					json_object_set_new(by, k, json_integer(json_integer_value(json_object_get(by, k)) + 1));
+			json_decref(rs);
+		}
+		store_cursor_free(c);
+		if (rc < 0) {
+			json_decref(by);
+			return rc;
+		}
+		json_array_append_new(*out, json_pack("{s:s, s:I, s:o, s:s}", "reason", "missing_resource", "count", mr,
+						      "by_resource", by, "why",
+						      "an input the features need could not be fetched at ingestion (an expired"
+						      " or absent job log, a commit absent from the mirror, an unknown pull"
+						      " request); feature extraction takes ingested builds only"));
+	}
+	if (pf > 0)
+		json_array_append_new(*out, json_pack("{s:s, s:I, s:s}", "reason", "processing_failed", "count", pf, "why",
+						      "feature extraction failed ('ciminer scenario builds ID --status"
+						      " processing_failed' lists the errors)"));
+	return 0;
+}
+
+static char *excluded_warning(const json_t *excluded, const json_t *scenario)
+{
+	const json_t *x = json_array_get(excluded, 0);
+	if (!x)
+		return NULL;
+	struct buf b = BUF_INIT;
+	size_t i;
+	json_int_t n = 0;
+	json_array_foreach(excluded, i, x) n += json_integer_value(json_object_get(x, "count"));
+	buf_addf(&b, "%lld of %lld builds are not in the dataset: ", (long long)n,
+		 (long long)core_json_int(scenario, "builds_total", 0));
+	json_array_foreach(excluded, i, x) {
+		buf_addf(&b, "%s%lld %s", i ? ", " : "", (long long)json_integer_value(json_object_get(x, "count")),
+			 core_json_str(x, "reason", "?"));
+		const json_t *by = json_object_get(x, "by_resource");
+		const char *k;
+		const json_t *v;
+		int first = 1;
+		json_object_foreach((json_t *)by, k, v) {
+			buf_addf(&b, "%s%s %lld", first ? " (missing: " : ", ", k, (long long)json_integer_value(v));
+			first = 0;
+		}
+		if (!first)
+			buf_addch(&b, ')');
+	}
+	buf_addstr(&b, "; manifest.json excluded_builds says why");
+	return buf_detach(&b, NULL);
+}
+
 static json_t *build_manifest(json_t *scenario, const struct feat_plan *plan, struct dataset_generate_result *res,
-			      int64_t unlabelled, const struct dataset_generate_config *cfg, const struct dataset_frame *f)
+			      int64_t unlabelled, const struct dataset_generate_config *cfg, const struct dataset_frame *f,
+			      const json_t *excluded)
 {
 	json_t *m = json_object();
 	json_object_set_new(m, "ciminer_version", json_string(CIMINER_VERSION));
@@ -446,18 +553,24 @@ static json_t *build_manifest(json_t *scenario, const struct feat_plan *plan, st
 	}
 	json_object_set_new(m, "features", feats);
 	json_t *names;
-	json_t *cols = columns_manifest(f, plan, cfg->write.include_metadata, &names);
+	json_t *cols = columns_manifest(f, plan, cfg->write.include_metadata,
+					json_object_get(json_object_get(res->manifest, "missing_values"), "indicators"), &names);
 	json_object_set_new(m, "feature_columns", names);
 	json_object_set_new(m, "label_column", json_string("outcome"));
 	json_object_set_new(m, "columns", cols);
 	json_object_set_new(m, "label", json_pack("{s:s, s:s}", "name", "outcome", "meaning", "1 = the build failed, 0 = it passed"));
 	json_object_set_new(m, "rows_without_outcome", json_integer(unlabelled));
+	json_object_set(m, "excluded_builds", (json_t *)excluded);
 	const char *k;
 	json_t *v;
 	json_object_foreach(res->manifest, k, v)
 		json_object_set(m, k, v);
 	json_t *warn = json_object_get(m, "warnings");
 	json_t *mine = warnings_for(plan);
+	char *xw = excluded_warning(excluded, scenario);
+	if (xw)
+		json_array_insert_new(mine, 0, json_string(xw));
+	free(xw);
 	if (!json_is_array(warn)) {
 		json_object_set(m, "warnings", mine);
 	} else {
@@ -514,7 +627,8 @@ static int generate_into(struct store *s, const struct job_ctx *ctx, int64_t sid
 	struct dataset_generate_config cfg;
 	feat_plan_config_init(&pc);
 	dataset_generate_config_init(&cfg);
-	struct frame_build fb = { .f = dataset_frame_new(), .ctx = ctx };
+	struct frame_build fb = { .f = dataset_frame_new(), .ctx = ctx, .by_resource = json_object() };
+	json_t *excluded = NULL;
 	int rc = feat_plan_config_from_json(&pc, json_object_get(scenario, "feature_config"),
 					    json_object_get(scenario, "output_config"), e);
 	if (rc == 0)
@@ -538,7 +652,10 @@ static int generate_into(struct store *s, const struct job_ctx *ctx, int64_t sid
 		rc = err_set(e, ERR_INPUT, "scenario %lld has no labelled feature vector to write (builds with a success or"
 			     " failure conclusion)", (long long)sid);
 	if (rc == 0)
+		rc = excluded_builds(s, sid, scenario, &excluded, e);
+	if (rc == 0)
 		rc = fs_mkdirs(tmp, e);
+	cfg.missing_by_resource = fb.by_resource;
 	size_t rows_before = fb.f ? fb.f->nrows : 0;
 	/* The features with missing values, to name them if drop_row empties the frame. */
 	struct strvec allnull = STRVEC_INIT;
@@ -557,10 +674,12 @@ static int generate_into(struct store *s, const struct job_ctx *ctx, int64_t sid
 	}
 	strvec_clear(&allnull);
 	if (rc == 0) {
-		*manifest = build_manifest(scenario, plan, res, fb.unlabelled, &cfg, fb.f);
+		*manifest = build_manifest(scenario, plan, res, fb.unlabelled, &cfg, fb.f, excluded);
 		rc = write_manifest(tmp, *manifest, e);
 	}
 	dataset_frame_free(fb.f);
+	json_decref(fb.by_resource);
+	json_decref(excluded);
 	feat_plan_free(plan);
 	feat_plan_config_release(&pc);
 	dataset_generate_config_release(&cfg);

@@ -12,6 +12,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 "$bin" --data-dir "$tmp/a" demo --builds 160 --repos 3 >"$tmp/a.out" 2>"$tmp/a.err" || { cat "$tmp/a.err"; fail "demo exited $?"; }
 grep -q "ciminer demo: scenario 1 is completed" "$tmp/a.out" || fail "no completed summary: $(cat "$tmp/a.out")"
 grep -q "baseline parrot" "$tmp/a.out" || fail "summary lacks the baselines"
+grep -q "^  missing: " "$tmp/a.out" || fail "summary lacks the missing-values line: $(cat "$tmp/a.out")"
 ! grep -q "post_build" "$tmp/a.out" || fail "the demo's dataset has post-build inputs: $(grep post_build "$tmp/a.out")"
 ds="$tmp/a/datasets/1"
 for f in train val test; do
@@ -37,10 +38,29 @@ assert m["feature_columns"] and all(cols[n]["role"] == "feature" and cols[n]["av
 for n in ("build_id", "started_at", "commit_sha", "repo_name"):
     assert cols[n]["role"] == "metadata" and n not in m["feature_columns"], n
 assert not any("post_build" in w for w in m["warnings"]), m["warnings"]
+# Defaults say what they did: every row with an imputed value and every build left out, with the reason.
+mv = m["missing_values"]
+assert mv["strategy"] == "fill" and mv["rows"] == sum(counts[s] for s in ("train", "val", "test")), mv
+if mv["rows_missing"]:
+    assert any("%d of %d rows" % (mv["rows_missing"], mv["rows"]) in w and "imputed" in w for w in m["warnings"]), m["warnings"]
+    assert mv["by_resource"], mv
+for x in m["excluded_builds"]:
+    assert x["count"] > 0 and x["why"], x
+    assert any("%d of " % sum(y["count"] for y in m["excluded_builds"]) in w and "not in the dataset" in w
+               for w in m["warnings"]), m["warnings"]
+open(d + "/../../missing.txt", "w").write("%d %d\n" % (mv["rows_missing"], sum(x["count"] for x in m["excluded_builds"]
+                                                                               if x["reason"] == "missing_resource")))
 for f in m["files"]:
     import hashlib
     assert hashlib.sha256(open(d + "/" + f["path"], "rb").read()).hexdigest() == f["sha256"], f["path"]
 PY
+# The manifest's counts are the database's: partial vectors are the rows with a missing input, missing_resource
+# builds the ones left out.
+read -r rows_missing excluded <"$tmp/a/missing.txt"
+partial=$(sqlite3 "$tmp/a/ciminer.db" "SELECT COUNT(*) FROM feature_vectors WHERE status = 'partial'")
+[ "$rows_missing" = "$partial" ] || fail "manifest: $rows_missing rows with a missing input, database: $partial partial vectors"
+mr=$(sqlite3 "$tmp/a/ciminer.db" "SELECT COUNT(*) FROM training_ingestion_builds WHERE status = 'missing_resource'")
+[ "$excluded" = "$mr" ] || fail "manifest: $excluded missing_resource builds excluded, database: $mr"
 
 "$bin" --data-dir "$tmp/b" demo --builds 160 --repos 3 >/dev/null 2>&1 || fail "second data dir: demo failed"
 ( cd "$tmp/a/datasets/1" && sha256sum train.* val.* test.* ) >"$tmp/a.sums"

@@ -150,6 +150,157 @@ Test(generate, refuses_an_unknown_output_format)
 	dataset_generate_config_release(&cfg);
 }
 
+/* The build ids (tf_make's build_id) whose f_int is null: the rows whose f_int is an imputation. */
+static char *null_f_int_ids(uint64_t seed)
+{
+	struct dataset_frame *f = tf_make(1200, seed, 1);
+	const struct dataset_col *c = dataset_frame_col(f, "f_int"), *id = dataset_frame_col(f, "build_id");
+	struct buf b = BUF_INIT;
+	size_t n = 0;
+	for (size_t r = 0; r < f->nrows; r++)
+		if (dataset_col_is_null(c, r))
+			buf_addf(&b, "%s%lld", n++ ? "," : "", (long long)id->i64[r]);
+	cr_assert_gt(n, 10, "tf_make gives f_int about 5%% nulls");
+	dataset_frame_free(f);
+	return buf_detach(&b, NULL);
+}
+
+Test(generate, missing_indicators_are_features_with_the_same_flags_in_every_format)
+{
+	if (!tf_have_pandas())
+		cr_skip_test("/usr/bin/python3 lacks pandas/sklearn (scripts/bootstrap installs them)");
+	char *duck = tf_duckdb_dir();
+	if (!duck)
+		cr_skip_test("DuckDB's node package is unavailable (npm or the registry is unreachable)");
+	char *dir = ts_tempdir("gen");
+	struct dataset_generate_result res = DATASET_GENERATE_RESULT_INIT;
+	generate(&res, dir,
+		 "{\"splitting_config\": {\"seed\": 5}, \"preprocessing_config\": {\"missing_values_strategy\": \"fill\","
+		 " \"fill_value\": \"median\", \"normalization_method\": \"z_score\", \"missing_indicators\": true},"
+		 " \"output_config\": {\"formats\": [\"parquet\", \"csv\", \"pickle\"]}}",
+		 3);
+	const json_t *mv = json_object_get(res.manifest, "missing_values");
+	const json_t *ind = json_object_get(mv, "indicators");
+	/* Every feature with a null has one (tf_make: all but f_const), named <feature>_missing. */
+	cr_assert_eq(json_object_size(ind), 5, "%s", core_json_dumps(ind));
+	cr_assert_str_eq(json_string_value(json_object_get(ind, "f_int_missing")), "f_int");
+	cr_assert_null(json_object_get(ind, "f_const_missing"));
+	cr_assert_eq(res.files[0].feature_count, 11, "6 features + 5 indicators");
+	const json_t *w = json_object_get(res.manifest, "warnings");
+	size_t i;
+	const json_t *it;
+	int warned = 0;
+	json_array_foreach(w, i, it) warned |= strstr(json_string_value(it), "have imputed values") != NULL &&
+					   strstr(json_string_value(it), "_missing columns flag them") != NULL;
+	cr_assert(warned, "no warning about the imputed rows: %s", core_json_dumps(w));
+	cr_assert_gt(json_integer_value(json_object_get(mv, "rows_missing")), 0);
+
+	char *want = null_f_int_ids(3);
+	/* pandas reads pickle and CSV; the flags are bools, f_int has no null left, and the flagged build ids are exactly
+	 * those whose f_int was null. */
+	char *py = xasprintf(
+		"import pandas as pd\n"
+		"want = sorted([%s])\n"
+		"for ext in ('pkl', 'csv'):\n"
+		"    got = []\n"
+		"    for s in ('train', 'val', 'test'):\n"
+		"        p = '%s/%%s.%%s' %% (s, ext)\n"
+		"        df = pd.read_pickle(p) if ext == 'pkl' else pd.read_csv(p, keep_default_na=False, na_values=[''])\n"
+		"        assert str(df['f_int_missing'].dtype) == 'bool', (ext, df['f_int_missing'].dtype)\n"
+		"        assert df['f_int'].notna().all(), ext\n"
+		"        cols = list(df.columns)\n"
+		"        assert cols.index('f_int_missing') < cols.index('outcome'), cols\n"
+		"        got += [int(b) for b in df.loc[df['f_int_missing'], 'build_id']]\n"
+		"    assert sorted(got) == want, (ext, len(got), len(want))\n"
+		"print('ok')\n",
+		want, dir);
+	char *out = NULL;
+	cr_assert_eq(tf_python(&out, py), 0, "%s", out);
+	free(out);
+	char *sql = xasprintf("SELECT string_agg(CAST(build_id AS VARCHAR), ',' ORDER BY build_id) AS ids,"
+			      " min(typeof(f_int_missing)) AS t FROM read_parquet('%s/*.parquet') WHERE f_int_missing",
+			      dir);
+	json_t *rows = tf_duckdb(duck, sql);
+	const json_t *row = json_array_get(rows, 0);
+	cr_assert_str_eq(core_json_str(row, "t", "?"), "BOOLEAN");
+	/* want is in frame order; compare as sorted lists */
+	struct strvec a = STRVEC_INIT, b = STRVEC_INIT;
+	strvec_split(&a, want, ',');
+	strvec_split(&b, core_json_str(row, "ids", ""), ',');
+	cr_assert_eq(a.n, b.n, "parquet flags %zu rows, want %zu", b.n, a.n);
+	for (size_t k = 0; k < a.n; k++)
+		cr_assert_geq(strvec_find(&b, a.v[k]), 0, "build %s is not flagged in Parquet", a.v[k]);
+	strvec_clear(&a);
+	strvec_clear(&b);
+	json_decref(rows);
+	free(sql);
+	free(py);
+	free(want);
+	free(duck);
+	dataset_generate_result_release(&res);
+	struct err e = ERR_INIT;
+	fs_remove_tree(dir, &e);
+	free(dir);
+}
+
+Test(generate, leave_one_out_counts_each_dropped_row_once_across_folds)
+{
+	char *dir = ts_tempdir("gen");
+	struct dataset_generate_result res = DATASET_GENERATE_RESULT_INIT;
+	/* Only octo/alpha and octo/beta train: each fold keeps its test group and a val group, and drops the other
+	 * unlisted groups, so a row of acme/gamma is dropped by several folds. */
+	generate(&res, dir,
+		 "{\"splitting_config\": {\"strategy\": \"leave_one_out\", \"train_groups\": [\"octo/alpha\", \"octo/beta\"]},"
+		 " \"preprocessing_config\": {\"missing_values_strategy\": \"fill\", \"fill_value\": \"median\"}}",
+		 4);
+	const json_t *folds = json_object_get(res.manifest, "folds");
+	cr_assert_eq(json_array_size(folds), 5);
+	struct strvec any = STRVEC_INIT;
+	json_int_t summed = 0;
+	size_t i, k;
+	const json_t *fo, *d, *id;
+	json_t *every = NULL; /* ids dropped by every fold so far */
+	json_array_foreach(folds, i, fo) {
+		json_t *mine = json_object();
+		json_array_foreach(json_object_get(fo, "dropped"), k, d) {
+			if (strcmp(core_json_str(d, "reason", ""), "group_not_listed"))
+				continue;
+			summed += json_integer_value(json_object_get(d, "count"));
+			cr_assert(!json_is_true(json_object_get(d, "truncated")));
+			size_t j;
+			json_array_foreach(json_object_get(d, "build_ids"), j, id) {
+				if (strvec_find(&any, json_string_value(id)) < 0)
+					strvec_push(&any, json_string_value(id));
+				json_object_set_new(mine, json_string_value(id), json_true());
+			}
+		}
+		if (!every) {
+			every = mine;
+		} else {
+			const char *key;
+			json_t *v, *tmp;
+			json_object_foreach_safe(every, tmp, key, v) if (!json_object_get(mine, key)) json_object_del(every, key);
+			json_decref(mine);
+		}
+	}
+	cr_assert_gt(summed, (json_int_t)any.n, "the test needs rows that several folds drop (summed %lld, distinct %zu)",
+		     (long long)summed, any.n);
+	const json_t *top = json_object_get(res.manifest, "dropped");
+	const json_t *g = NULL;
+	json_array_foreach(top, k, d) if (!strcmp(core_json_str(d, "reason", ""), "group_not_listed")) g = d;
+	cr_assert_not_null(g, "%s", core_json_dumps(top));
+	cr_assert_eq(json_integer_value(json_object_get(g, "count")), (json_int_t)any.n, "distinct rows, not the sum %lld",
+		     (long long)summed);
+	cr_assert_eq(json_integer_value(json_object_get(g, "in_every_fold")), (json_int_t)json_object_size(every));
+	cr_assert_gt(json_integer_value(json_object_get(g, "folds")), 1);
+	json_decref(every);
+	strvec_clear(&any);
+	dataset_generate_result_release(&res);
+	struct err e = ERR_INIT;
+	fs_remove_tree(dir, &e);
+	free(dir);
+}
+
 /* --- baselines ------------------------------------------------------------------------------------- */
 
 Test(baseline, metrics_equal_sklearn)

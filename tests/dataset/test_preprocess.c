@@ -14,7 +14,7 @@ static void against_sklearn(enum dataset_missing missing, enum dataset_fill fill
 	if (!tf_have_pandas())
 		cr_skip_test("/usr/bin/python3 lacks pandas/sklearn (scripts/bootstrap installs them)");
 	struct dataset_frame *f = tf_make(700, 99, 1);
-	struct dataset_prep_config cfg = { missing, fill, value, norm };
+	struct dataset_prep_config cfg = { missing, fill, value, norm, 0 };
 	size_t dropped = dataset_preprocess_drop_rows(f, &cfg, NULL);
 	if (missing == DATASET_MISSING_DROP_ROW)
 		cr_assert_gt(dropped, 0);
@@ -148,7 +148,7 @@ Test(preprocess, constant_columns_become_zero_not_nan)
 	uint32_t train[] = { 0, 1, 2, 3 };
 	for (int norm = DATASET_NORM_Z_SCORE; norm <= DATASET_NORM_ROBUST; norm++) {
 		struct dataset_frame *f = small(x, 6, DATASET_INT64);
-		struct dataset_prep_config cfg = { DATASET_MISSING_FILL, DATASET_FILL_MEAN, 0, (enum dataset_norm)norm };
+		struct dataset_prep_config cfg = { DATASET_MISSING_FILL, DATASET_FILL_MEAN, 0, (enum dataset_norm)norm, 0 };
 		struct dataset_prep *p;
 		struct err e = ERR_INIT;
 		cr_assert_eq(dataset_preprocess_fit(&p, f, train, 4, &cfg, &e), 0);
@@ -171,7 +171,7 @@ Test(preprocess, statistics_come_from_train_rows_only)
 	const double x[] = { 1, 2, 3, 4, 1000 };
 	uint32_t train[] = { 0, 1, 2, 3 };
 	struct dataset_frame *f = small(x, 5, DATASET_FLOAT64);
-	struct dataset_prep_config cfg = { DATASET_MISSING_DROP_ROW, DATASET_FILL_VALUE, 0, DATASET_NORM_Z_SCORE };
+	struct dataset_prep_config cfg = { DATASET_MISSING_DROP_ROW, DATASET_FILL_VALUE, 0, DATASET_NORM_Z_SCORE, 0 };
 	struct dataset_prep *p;
 	struct err e = ERR_INIT;
 	cr_assert_eq(dataset_preprocess_fit(&p, f, train, 4, &cfg, &e), 0);
@@ -188,7 +188,7 @@ Test(preprocess, integral_fill_keeps_int64_columns)
 	const double x[] = { 1, NAN, 3 };
 	uint32_t train[] = { 0, 1, 2 };
 	struct dataset_frame *f = small(x, 3, DATASET_INT64);
-	struct dataset_prep_config cfg = { DATASET_MISSING_FILL, DATASET_FILL_VALUE, 7, DATASET_NORM_NONE };
+	struct dataset_prep_config cfg = { DATASET_MISSING_FILL, DATASET_FILL_VALUE, 7, DATASET_NORM_NONE, 0 };
 	struct dataset_prep *p;
 	struct err e = ERR_INIT;
 	cr_assert_eq(dataset_preprocess_fit(&p, f, train, 3, &cfg, &e), 0);
@@ -286,4 +286,73 @@ Test(preprocess, drop_row_warns_past_a_fifth_of_the_rows_naming_the_features)
 	cr_assert(strstr(w, "25 of 100 rows") && strstr(w, "log_tests (25 rows)") && !strstr(w, "pr_age"), "%s", w);
 	json_decref(rep);
 	dataset_frame_free(f);
+}
+
+Test(preprocess, missing_indicators_flag_missing_inputs_only_and_sit_after_the_features)
+{
+	struct dataset_frame *f = applicability_frame(100, 10);
+	struct dataset_prep_config cfg = DATASET_PREP_CONFIG_INIT;
+	cfg.missing = DATASET_MISSING_FILL;
+	cfg.fill = DATASET_FILL_MEDIAN;
+	cfg.missing_indicators = 1;
+	json_t *names = NULL;
+	struct err e = ERR_INIT;
+	/* log_tests misses 10 values; pr_age's 50 nulls do not apply, so it gets no indicator. */
+	cr_assert_eq(dataset_preprocess_add_indicators(f, &cfg, &names, &e), 1, "%s", e.msg);
+	cr_assert_str_eq(json_string_value(json_object_get(names, "log_tests_missing")), "log_tests");
+	cr_assert_eq(dataset_frame_find(f, "pr_age_missing"), -1);
+	cr_assert_eq(dataset_frame_find(f, "log_tests_missing"), 2, "right after the last feature, before the label");
+	cr_assert_eq(dataset_frame_find(f, "outcome"), 3);
+	const struct dataset_col *ind = dataset_frame_col(f, "log_tests_missing");
+	cr_assert_eq(ind->type, DATASET_BOOL);
+	cr_assert_eq(ind->role, DATASET_ROLE_FEATURE);
+	cr_assert_eq(ind->null_count, 0);
+	for (size_t r = 0; r < f->nrows; r++)
+		cr_assert_eq(ind->b[r], r % 10 == 0, "row %zu", r);
+	/* Filling leaves the flags as they are: they still say which values are imputations. */
+	uint32_t train[70];
+	for (uint32_t i = 0; i < 70; i++)
+		train[i] = i;
+	struct dataset_prep *p;
+	cr_assert_eq(dataset_preprocess_fit(&p, f, train, 70, &cfg, &e), 0, "%s", e.msg);
+	cr_assert_eq(dataset_preprocess_apply(p, f, &e), 0, "%s", e.msg);
+	cr_assert_eq(dataset_frame_col(f, "log_tests")->null_count, 0);
+	for (size_t r = 0; r < f->nrows; r++)
+		cr_assert_eq(dataset_frame_col(f, "log_tests_missing")->b[r], r % 10 == 0, "row %zu", r);
+	dataset_preprocess_free(p);
+	json_decref(names);
+	dataset_frame_free(f);
+}
+
+Test(preprocess, missing_summary_counts_rows_once_and_tells_missing_from_not_applicable)
+{
+	struct dataset_frame *f = applicability_frame(100, 4); /* 25 rows miss log_tests; 50 odd rows: pr_age n/a */
+	struct dataset_prep_config cfg = DATASET_PREP_CONFIG_INIT;
+	cfg.missing = DATASET_MISSING_FILL;
+	cfg.fill = DATASET_FILL_MEAN;
+	json_t *m = dataset_preprocess_missing_summary(f, &cfg);
+	cr_assert_eq(json_integer_value(json_object_get(m, "rows")), 100);
+	cr_assert_eq(json_integer_value(json_object_get(m, "rows_missing")), 25);
+	cr_assert_eq(json_integer_value(json_object_get(m, "rows_not_applicable")), 50);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(m, "missing_by_feature"), "log_tests")), 25);
+	cr_assert_null(json_object_get(json_object_get(m, "missing_by_feature"), "pr_age"));
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(m, "not_applicable_by_feature"), "pr_age")), 50);
+	cr_assert(strstr(json_string_value(json_object_get(m, "handling")), "train mean"), "%s",
+		  json_string_value(json_object_get(m, "handling")));
+	json_decref(m);
+	dataset_frame_free(f);
+}
+
+Test(preprocess, missing_indicators_need_fill)
+{
+	struct dataset_prep_config cfg;
+	struct err e = ERR_INIT;
+	json_t *j = json_pack("{s:s, s:b}", "missing_values_strategy", "drop_row", "missing_indicators", 1);
+	cr_assert_eq(dataset_prep_config_from_json(&cfg, j, &e), ERR_INPUT);
+	cr_assert(strstr(e.msg, "missing_indicators") && strstr(e.msg, "fill"), "%s", e.msg);
+	json_decref(j);
+	j = json_pack("{s:s, s:b}", "missing_values_strategy", "fill", "missing_indicators", 1);
+	cr_assert_eq(dataset_prep_config_from_json(&cfg, j, &e), 0, "%s", e.msg);
+	cr_assert_eq(cfg.missing_indicators, 1);
+	json_decref(j);
 }

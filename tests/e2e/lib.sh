@@ -95,7 +95,8 @@ e2e_sql() {
 
 # e2e_scenario_file SOURCE_ID OUT: the scenario of the tests: every feature
 # of the catalogue ("*": every family, post-build ones included) except the
-# identifiers the demo leaves out, three formats, stratified within
+# identifiers the demo leaves out, three formats (with <feature>_missing
+# indicators, so that check_formats.py compares them too), stratified within
 # repositories. history_prev_build_id is left out too: it is a warehouse id,
 # numbered in the order concurrent validation jobs insert runs, so it would
 # make the dataset differ from one run to the next (and between providers).
@@ -107,7 +108,8 @@ e2e_scenario_file() {
    "build_job_ids", "git_built_commits", "git_prev_commit_sha", "history_prev_build_id"]},
  "splitting_config": {"strategy": "stratified_within_group", "group_by": "repo_name",
    "ratios": {"train": 0.7, "val": 0.15, "test": 0.15}, "temporal_ordering": true, "seed": 42},
- "preprocessing_config": {"missing_values_strategy": "fill", "fill_value": "median", "normalization_method": "z_score"},
+ "preprocessing_config": {"missing_values_strategy": "fill", "fill_value": "median", "normalization_method": "z_score",
+   "missing_indicators": true},
  "output_config": {"formats": ["parquet", "csv", "pickle"]}}
 EOF
 }
@@ -157,7 +159,7 @@ e2e_check_pipeline() {
 		e2e_fail "the Parquet, CSV and pickle files of scenario $SCENARIO_ID differ (above)"
 	# scenario generate reports what demo prints, as text and (--json) as one document.
 	local w
-	for w in "  train " "  dropped: " "baseline parrot" "files: "; do
+	for w in "  train " "  dropped: " "  missing: " "baseline parrot" "files: "; do
 		grep -q -- "$w" "$E2E_WORK/generate.out" || e2e_fail "scenario generate's report lacks '$w': $(cat "$E2E_WORK/generate.out")"
 	done
 	cim --json scenario generate "$SCENARIO_ID" --wait >"$E2E_WORK/generate.json" 2>"$E2E_WORK/generate-json.err" ||
@@ -165,8 +167,17 @@ e2e_check_pipeline() {
 	"$PY" - "$E2E_WORK/generate.json" <<'PY' || e2e_fail "scenario generate --json is not the report (above)"
 import json, os, sys
 r = json.load(open(sys.argv[1]))
-for k in ("status", "builds", "splits", "dropped", "baselines", "warnings", "files", "manifest", "scenario"):
+for k in ("status", "builds", "splits", "dropped", "missing_values", "excluded_builds", "baselines", "warnings", "files",
+          "manifest", "scenario"):
     assert k in r, "no %s in %s" % (k, sorted(r))
+mv = r["missing_values"]
+assert mv["rows"] == sum(r["splits"][s]["rows"] for s in ("train", "val", "test")), mv
+# Every row with an imputed value is counted, the warning says how many, and each flagged feature has its indicator.
+if mv["rows_missing"]:
+    assert any("%d of %d rows" % (mv["rows_missing"], mv["rows"]) in w for w in r["warnings"]), r["warnings"]
+    assert set(mv["indicators"].values()) == set(mv["missing_by_feature"]), mv
+missing_resource = r["builds"]["missing_resource"]
+assert sum(x["count"] for x in r["excluded_builds"] if x["reason"] == "missing_resource") == missing_resource, r["excluded_builds"]
 assert r["status"] == "completed", r["status"]
 assert all(r["splits"][s]["rows"] >= 0 and "class_distribution" in r["splits"][s] for s in ("train", "val", "test"))
 assert "rows_without_outcome" in r["dropped"] and "parrot" in r["baselines"]

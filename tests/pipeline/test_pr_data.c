@@ -43,6 +43,7 @@
 #include "pipeline/scenario.h"
 #include "pipeline/scenario_config.h"
 #include "pipeline/source.h"
+#include "dataset/split.h"
 #include "ci/provider.h"
 #include <math.h>
 
@@ -691,4 +692,183 @@ Test(pr_data, a_fork_pr_build_of_a_local_archive_is_skipped_with_a_reason)
 	/* 1005's previous build of PR 5 is now 1002 (1003 names no PR): window [03-03T10:43, 03-07T10:46). */
 	const struct want w = { 1005, 3, 2, 1, days(6, 2, 46) };
 	assert_counts(id, &w);
+}
+
+/* --- missing vs not applicable in the dataset (issue 12) ---------------------------------------------- */
+
+/* A scenario of the pr_* features with preprocessing_config prep, run through generation; returns its id. */
+static int64_t generate_scenario(const char *prep)
+{
+	char *text = xasprintf("{\"name\": \"pr dataset\", \"feature_config\": {\"dag_features\": [\"pr_*\"],"
+			       " \"allow_post_build\": true}, \"preprocessing_config\": %s,"
+			       " \"output_config\": {\"formats\": [\"csv\"]}}",
+			       prep);
+	json_t *doc = json_loads(text, 0, NULL);
+	cr_assert_not_null(doc, "%s", text);
+	struct err e = ERR_INIT;
+	cr_assert_eq(scenario_config_validate(doc, scenario_features_check, &e), 0, "%s", e.msg);
+	int64_t id = 0;
+	cr_assert_eq(scenario_create(s, doc, &id, &e), 0, "%s", e.msg);
+	json_decref(doc);
+	free(text);
+	pt_ingest(s, db_url, data, id);
+	process(id);
+	cr_assert_eq(scenario_generate_start(s, id, &e), 0, "%s", e.msg);
+	pt_drain(db_url, data, "processing", 1, NULL);
+	char *st = pt_text(s, "SELECT status FROM training_scenarios WHERE id = %lld", (long long)id);
+	cr_assert_str_eq(st, "completed");
+	free(st);
+	return id;
+}
+
+static json_t *manifest_of(int64_t id)
+{
+	char *path = xasprintf("%s/datasets/%lld/manifest.json", data, (long long)id);
+	json_t *m = json_load_file(path, 0, NULL);
+	cr_assert_not_null(m, "%s", path);
+	free(path);
+	return m;
+}
+
+/* The comma-separated cells of a line, empty ones included (strvec_split skips those). */
+static void csv_cells(struct strvec *out, const char *line)
+{
+	for (const char *p = line;;) {
+		const char *end = strchr(p, ',');
+		char *c = end ? xstrndup(p, (size_t)(end - p)) : xstrdup(p);
+		strvec_push(out, c);
+		free(c);
+		if (!end)
+			break;
+		p = end + 1;
+	}
+}
+
+/* {build_id: {column: cell text}} of the dataset's train, val and test CSV files (no quoting in this world). */
+static json_t *csv_rows(int64_t id)
+{
+	json_t *rows = json_object();
+	static const char *const parts[] = { "train", "val", "test" };
+	for (int p = 0; p < 3; p++) {
+		char *path = xasprintf("%s/datasets/%lld/%s.csv", data, (long long)id, parts[p]);
+		struct buf b = BUF_INIT;
+		struct err e = ERR_INIT;
+		cr_assert_eq(fs_read_file(path, &b, 1 << 20, &e), 0, "%s", e.msg);
+		struct strvec lines = STRVEC_INIT, head = STRVEC_INIT;
+		char *text = xstrdup(buf_cstr(&b));
+		for (char *q = text; *q; q++)
+			if (*q == '\r')
+				*q = ' ';
+		strvec_split(&lines, text, '\n');
+		for (size_t i = 0; i < lines.n; i++) {
+			char *l = lines.v[i];
+			size_t n = strlen(l);
+			while (n && l[n - 1] == ' ')
+				l[--n] = '\0';
+			if (!n)
+				continue;
+			struct strvec cells = STRVEC_INIT;
+			csv_cells(i ? &cells : &head, l);
+			if (i) {
+				json_t *row = json_object();
+				for (size_t k = 0; k < head.n && k < cells.n; k++)
+					json_object_set_new(row, head.v[k], json_string(cells.v[k]));
+				json_object_set_new(rows, core_json_str(row, "build_id", "?"), row);
+			}
+			strvec_clear(&cells);
+		}
+		strvec_clear(&lines);
+		strvec_clear(&head);
+		free(text);
+		buf_release(&b);
+		free(path);
+	}
+	return rows;
+}
+
+static const char *cell(const json_t *rows, const char *build, const char *col)
+{
+	const char *v = core_json_str(json_object_get(rows, build), col, NULL);
+	cr_assert_not_null(v, "build %s has no %s cell", build, col);
+	return v;
+}
+
+/* The pr_* features of push build 1001 do not apply; those of fork build 1003 are missing (its PR is not looked up
+ * in a local archive); 1004's PR does not exist, so it is missing_resource and never becomes a row. */
+static void mixed_world(void)
+{
+	make_repo();
+	write_world(1);
+	static const int forks[] = { 1003 };
+	unname_prs(forks, 1);
+	fill_warehouse(CI_LOCAL);
+}
+
+Test(pr_data, drop_row_keeps_push_builds_whose_pr_features_do_not_apply_and_counts_true_drops)
+{
+	mixed_world();
+	int64_t id = generate_scenario("{\"missing_values_strategy\": \"drop_row\", \"normalization_method\": \"none\"}");
+	json_t *m = manifest_of(id);
+	char *dump = json_dumps(json_object_get(m, "dropped"), JSON_COMPACT);
+	cr_assert_eq(core_json_int(m, "rows_in", 0), 4, "1001, 1002, 1003, 1005");
+	const json_t *dropped = json_object_get(m, "dropped");
+	cr_assert_eq(json_array_size(dropped), 1, "%s", dump);
+	const json_t *d = json_array_get(dropped, 0);
+	cr_assert_str_eq(core_json_str(d, "reason", ""), "missing_feature", "%s", dump);
+	cr_assert_eq(core_json_int(d, "count", 0), 1, "only the fork build lacks its PR data: %s", dump);
+	cr_assert_eq(core_json_int(json_object_get(d, "by_feature"), "pr_issue_comments", 0), 1, "%s", dump);
+	const json_t *mv = json_object_get(m, "missing_values");
+	cr_assert_eq(core_json_int(mv, "rows_missing", -1), 1);
+	cr_assert_eq(core_json_int(mv, "rows_not_applicable", -1), 1, "the push build");
+	cr_assert_eq(core_json_int(json_object_get(mv, "by_resource"), "pull_request", 0), 1);
+	const json_t *x = json_array_get(json_object_get(m, "excluded_builds"), 0);
+	cr_assert_str_eq(core_json_str(x, "reason", ""), "missing_resource");
+	cr_assert_eq(core_json_int(x, "count", 0), 1);
+	cr_assert_eq(core_json_int(json_object_get(x, "by_resource"), "pull_request", 0), 1);
+	json_int_t rows = 0;
+	for (int k = 0; k < 3; k++)
+		rows += core_json_int(json_object_get(json_object_get(m, "splits"), dataset_split_names[k]), "rows", 0);
+	cr_assert_eq(rows, 3);
+	json_t *csv = csv_rows(id);
+	cr_assert_eq(json_object_size(csv), 3);
+	cr_assert_null(json_object_get(csv, "1003"), "the row with missing PR data is dropped");
+	cr_assert_str_eq(cell(csv, "1001", "pr_issue_comments"), "", "the push build's pr_* stays null");
+	cr_assert_str_eq(cell(csv, "1001", "pr_is_triggered"), "false");
+	cr_assert_str_eq(cell(csv, "1002", "pr_issue_comments"), "1");
+	cr_assert_str_eq(cell(csv, "1005", "pr_review_comments"), "2");
+	json_decref(csv);
+	free(dump);
+	json_decref(m);
+}
+
+Test(pr_data, fill_with_missing_indicators_flags_only_the_rows_whose_input_was_missing)
+{
+	mixed_world();
+	int64_t id = generate_scenario("{\"missing_values_strategy\": \"fill\", \"fill_value\": \"median\","
+				       " \"normalization_method\": \"none\", \"missing_indicators\": true}");
+	json_t *m = manifest_of(id);
+	cr_assert_eq(json_array_size(json_object_get(m, "dropped")), 0);
+	const json_t *col = NULL, *c;
+	size_t i;
+	json_array_foreach(json_object_get(m, "columns"), i, c) if (!strcmp(core_json_str(c, "name", ""), "pr_issue_comments_missing")) col = c;
+	cr_assert_not_null(col, "no pr_issue_comments_missing in the manifest's columns");
+	cr_assert_str_eq(core_json_str(col, "role", ""), "feature");
+	cr_assert_str_eq(core_json_str(col, "type", ""), "bool");
+	cr_assert_str_eq(core_json_str(col, "availability", ""), "pre_build");
+	int listed = 0;
+	json_array_foreach(json_object_get(m, "feature_columns"), i, c) listed |= !strcmp(json_string_value(c), "pr_issue_comments_missing");
+	cr_assert(listed, "the indicator is a model input");
+	cr_assert_str_eq(core_json_str(json_object_get(json_object_get(m, "missing_values"), "indicators"),
+				       "pr_issue_comments_missing", ""), "pr_issue_comments");
+	int warned = 0;
+	json_array_foreach(json_object_get(m, "warnings"), i, c) warned |= strstr(json_string_value(c), "1 of 4 rows") != NULL;
+	cr_assert(warned, "no warning about the imputed row");
+	json_t *csv = csv_rows(id);
+	cr_assert_eq(json_object_size(csv), 4);
+	cr_assert_str_eq(cell(csv, "1003", "pr_issue_comments_missing"), "true");
+	cr_assert_str_neq(cell(csv, "1003", "pr_issue_comments"), "", "filled");
+	cr_assert_str_eq(cell(csv, "1001", "pr_issue_comments_missing"), "false", "does not apply: not missing");
+	cr_assert_str_eq(cell(csv, "1002", "pr_issue_comments_missing"), "false");
+	json_decref(csv);
+	json_decref(m);
 }

@@ -81,6 +81,16 @@ Test(scenario_config, an_unknown_key_is_refused_with_the_nearest_known_key)
 		     "data_source_confg: unknown key; did you mean data_source_config?");
 }
 
+Test(scenario_config, missing_indicators_are_refused_without_fill)
+{
+	refused_containing("{\"name\": \"s\", \"preprocessing_config\": {\"missing_values_strategy\": \"drop_row\","
+			   " \"missing_indicators\": true}}",
+			   "preprocessing_config.missing_indicators", "needs missing_values_strategy: fill");
+	json_t *doc = load_ok("ok.json", "{\"name\": \"s\", \"preprocessing_config\": {\"missing_indicators\": true}}");
+	cr_assert(json_is_true(json_object_get(json_object_get(doc, "preprocessing_config"), "missing_indicators")));
+	json_decref(doc);
+}
+
 Test(scenario_config, an_unknown_key_far_from_every_key_gets_no_suggestion)
 {
 	refused_with("{\"name\": \"s\", \"colour\": \"blue\"}", "colour: unknown key");
