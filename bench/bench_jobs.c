@@ -7,7 +7,7 @@
  * claim + complete pair, which each need one).
  */
 #include "core/utc.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "jobs/worker.h"
 #include "store/store.h"
 #include <stdio.h>

@@ -18,6 +18,7 @@
 #include "pipeline/demo.h"
 #include "pipeline/scenario.h"
 #include "pipeline/source.h"
+#include "store/status.h"
 #include "world/world.h"
 #include "store/store.h"
 #include <getopt.h>
@@ -91,8 +92,7 @@ static int ensure_source(struct cli_ctx *ctx, struct store *s, const char *world
 		*id = res.source_id;
 	}
 	char *status = NULL;
-	struct store_val p[] = { sv_int(*id) };
-	rc = store_query_text(s, &status, e, "SELECT validation_status FROM build_sources WHERE id = ?", 1, p);
+	rc = store_status_get(s, ENT_SOURCE_VALIDATION, *id, &status, e);
 	int done = rc == 0 && strcmp(status, "completed") == 0;
 	free(status);
 	if (rc < 0 || done)

@@ -101,10 +101,12 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	int rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
-	return out_query(s, ctx->json,
+	struct store_cursor *c;
+	rc = store_query(s, &c, e,
 			 "SELECT id, name, status, builds_total, builds_ingested, builds_missing_resource, builds_failed,"
 			 " builds_processed, created_at FROM training_scenarios ORDER BY id",
-			 0, NULL, cols, 9, 0, e);
+			 0, NULL);
+	return rc < 0 ? rc : out_cursor(c, ctx->json, cols, 9, 0, e);
 }
 
 int scenario_cli_id(int argc, char **argv, const char *sub, int64_t *id, int *wait, struct err *e)

@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "core/xalloc.h"
 #include "pipeline/source.h"
+#include "store/sources.h"
 #include "store/status.h"
 #include "store/store.h"
 #include <errno.h>
@@ -33,11 +34,11 @@ static const char *const validation_queue[] = { "validation" };
 static int progress_source(struct store *s, void *arg, int64_t *done, int64_t *total, struct err *e)
 {
 	int64_t id = *(int64_t *)arg;
-	struct store_val p[] = { sv_int(id) };
-	int rc = store_query_int(s, total, e, "SELECT COUNT(*) FROM source_builds WHERE source_id = ?", 1, p);
+	int64_t pending = 0;
+	int rc = source_builds_count(s, total, id, NULL, NULL, e);
 	if (rc == 0)
-		rc = store_query_int(s, done, e,
-				     "SELECT COUNT(*) FROM source_builds WHERE source_id = ? AND status <> 'pending'", 1, p);
+		rc = source_builds_count(s, &pending, id, NULL, "pending", e);
+	*done = *total - pending;
 	return rc;
 }
 
@@ -48,23 +49,15 @@ static const struct out_col source_cols[] = {
 	{ "mapped_fields", 'j' }, { "preview", 'j' }, { "progress", 's' }, { "error_message", 's' }, { "created_at", 't' },
 	{ "validation_started_at", 't' }, { "validation_completed_at", 't' },
 };
-#define SOURCE_SELECT                                                                                              \
-	"SELECT id, name, description, file_name, ci_provider, archive_dir, rows, validation_status, stat_total,"  \
-	" stat_found, stat_not_found, stat_filtered, stat_invalid, stat_duplicates,"                               \
-	" (SELECT COUNT(*) FROM source_builds b WHERE b.source_id = build_sources.id AND b.status = 'pending'),"   \
-	" mapped_fields, preview, progress, error_message, created_at, validation_started_at, validation_completed_at"       \
-	" FROM build_sources"
-
 static json_t *load_source(struct store *s, int64_t id, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(id) };
-	if (store_query(s, &c, e, SOURCE_SELECT " WHERE id = ?", 1, p) < 0)
+	if (sources_get(s, &c, id, e) < 0)
 		return NULL;
 	json_t *o = NULL;
 	int rc = store_next(c, e);
 	if (rc == 1)
-		o = out_row_json(c, source_cols, sizeof(source_cols) / sizeof(source_cols[0]));
+		o = out_row_json(c, source_cols, NULL, sizeof(source_cols) / sizeof(source_cols[0]));
 	else if (rc == 0)
 		err_set(e, ERR_NOT_FOUND, "build source %lld does not exist; 'ciminer source list' shows them", (long long)id);
 	store_cursor_free(c);
@@ -179,12 +172,7 @@ static int running_import(struct store *s, const struct source_import_opts *o, i
 {
 	const char *base = strrchr(o->path, '/');
 	base = base ? base + 1 : o->path;
-	struct store_val p[] = { sv_text(base), sv_text(o->name ? o->name : base) };
-	*id = 0;
-	int rc = store_query_int(s, id, e,
-				 "SELECT COALESCE(MAX(id), 0) FROM build_sources WHERE file_name = ? AND name = ?"
-				 " AND validation_status = 'in_progress'",
-				 2, p);
+	int rc = sources_find_validating(s, id, base, o->name ? o->name : base, e);
 	int64_t open = 0;
 	if (rc == 0 && *id)
 		rc = source_validation_open(s, *id, &open, e);
@@ -305,19 +293,18 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	int rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
-	/* The table shows the first eleven columns of source_cols' order below. */
+	/* The table shows the first eleven; from[] are their columns in sources_list() (store/sources.h). */
 	static const struct out_col cols[] = {
 		{ "id", 'i' },        { "name", 's' },      { "ci_provider", 's' }, { "validation_status", 's' },
 		{ "total", 'i' },     { "found", 'i' },     { "not_found", 'i' },   { "filtered", 'i' },
 		{ "invalid", 'i' },   { "duplicates", 'i' }, { "pending", 'i' },    { "description", 's' },
 		{ "file_name", 's' }, { "archive_dir", 's' }, { "rows", 'i' },      { "created_at", 't' },
 	};
-	return out_query(s, ctx->json,
-			 "SELECT id, name, ci_provider, validation_status, stat_total, stat_found, stat_not_found,"
-			 " stat_filtered, stat_invalid, stat_duplicates, (SELECT COUNT(*) FROM source_builds b"
-			 " WHERE b.source_id = build_sources.id AND b.status = 'pending'), description, file_name,"
-			 " archive_dir, rows, created_at FROM build_sources ORDER BY id",
-			 0, NULL, cols, sizeof(cols) / sizeof(cols[0]), 11, e);
+	static const int from[] = { 0, 1, 4, 7, 8, 9, 10, 11, 12, 13, 14, 2, 3, 5, 6, 19 };
+	struct store_page pg = STORE_PAGE_INIT;
+	struct store_cursor *c;
+	rc = sources_list(s, &c, &pg, e);
+	return rc < 0 ? rc : out_cursor_pick(c, ctx->json, cols, from, sizeof(cols) / sizeof(cols[0]), 11, e);
 }
 
 static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -368,15 +355,10 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	static const struct out_col cols[] = { { "row", 'i' },    { "ci_provider", 's' }, { "repo_name", 's' },
 					       { "build_id", 's' }, { "status", 's' },    { "reason", 's' },
 					       { "raw_run_id", 'i' } };
-	char sql[512];
-	snprintf(sql, sizeof(sql),
-		 "SELECT line_no, ci_provider, repo_name_from_source, build_id_from_source, status, reason, raw_run_id"
-		 " FROM source_builds WHERE source_id = ?%s ORDER BY line_no LIMIT %ld",
-		 status ? " AND status = ?" : "", limit >= 0 ? limit : -1L);
-	if (store_dialect(s) == STORE_PG && limit < 0)
-		strcpy(strstr(sql, " LIMIT"), "");
-	struct store_val p[] = { sv_int(id), sv_text(status) };
-	return out_query(s, ctx->json, sql, status ? 2 : 1, p, cols, sizeof(cols) / sizeof(cols[0]), 0, e);
+	struct store_page pg = { .limit = limit, .status = status };
+	struct store_cursor *cur;
+	rc = source_builds_list(s, &cur, id, &pg, e);
+	return rc < 0 ? rc : out_cursor(cur, ctx->json, cols, sizeof(cols) / sizeof(cols[0]), 0, e);
 }
 
 static int cmd_repos(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -389,16 +371,9 @@ static int cmd_repos(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	static const struct out_col cols[] = { { "repo_name", 's' }, { "ci_provider", 's' }, { "total", 'i' },
 					       { "found", 'i' },     { "not_found", 'i' },   { "filtered", 'i' },
 					       { "invalid", 'i' },   { "pending", 'i' } };
-	struct store_val p[] = { sv_int(id) };
-	return out_query(s, ctx->json,
-			 "SELECT repo_name_from_source, ci_provider, COUNT(*),"
-			 " SUM(CASE WHEN status = 'found' THEN 1 ELSE 0 END),"
-			 " SUM(CASE WHEN status = 'not_found' THEN 1 ELSE 0 END),"
-			 " SUM(CASE WHEN status = 'filtered' THEN 1 ELSE 0 END),"
-			 " SUM(CASE WHEN status = 'invalid' THEN 1 ELSE 0 END),"
-			 " SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END)"
-			 " FROM source_builds WHERE source_id = ? GROUP BY repo_name_from_source, ci_provider ORDER BY 1, 2",
-			 1, p, cols, sizeof(cols) / sizeof(cols[0]), 0, e);
+	struct store_cursor *c;
+	rc = source_builds_repos(s, &c, id, e);
+	return rc < 0 ? rc : out_cursor(c, ctx->json, cols, sizeof(cols) / sizeof(cols[0]), 0, e);
 }
 
 static int cmd_validate(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
@@ -469,7 +444,7 @@ static int cmd_delete(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (rc == 0)
 		rc = cli_store_existing(ctx, &s, e);
 	if (rc == 0)
-		rc = source_delete(s, id, e);
+		rc = sources_delete(s, id, e);
 	if (rc < 0)
 		return rc;
 	if (ctx->json)

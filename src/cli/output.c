@@ -19,11 +19,11 @@ static json_t *text_value(const char *t)
 	return v ? v : json_null();
 }
 
-json_t *out_row_json(struct store_cursor *c, const struct out_col *cols, size_t ncols)
+json_t *out_row_json(struct store_cursor *c, const struct out_col *cols, const int *from, size_t ncols)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < ncols; i++) {
-		int col = (int)i;
+		int col = from ? from[i] : (int)i;
 		json_t *v = json_null();
 		if (!store_col_isnull(c, col)) {
 			switch (cols[i].type) {
@@ -55,7 +55,7 @@ json_t *out_rows_json(struct store_cursor *c, const struct out_col *cols, size_t
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_next(c, e)) == 1)
-		json_array_append_new(arr, out_row_json(c, cols, ncols));
+		json_array_append_new(arr, out_row_json(c, cols, NULL, ncols));
 	if (rc < 0) {
 		json_decref(arr);
 		return NULL;
@@ -155,13 +155,16 @@ void out_print_json(json_t *v)
 	free(d);
 }
 
-int out_query(struct store *s, int json, const char *sql, size_t nparams, const struct store_val *params,
-	      const struct out_col *cols, size_t ncols, size_t ntable, struct err *e)
+int out_cursor(struct store_cursor *c, int json, const struct out_col *cols, size_t ncols, size_t ntable,
+	       struct err *e)
 {
-	struct store_cursor *c;
-	int rc = store_query(s, &c, e, sql, nparams, params);
-	if (rc < 0)
-		return rc;
+	return out_cursor_pick(c, json, cols, NULL, ncols, ntable, e);
+}
+
+int out_cursor_pick(struct store_cursor *c, int json, const struct out_col *cols, const int *from, size_t ncols,
+		    size_t ntable, struct err *e)
+{
+	int rc = 0;
 	size_t nt = ntable ? ntable : ncols, width[32] = { 0 }, nrows = 0;
 	for (size_t i = 0; i < nt && i < 32; i++)
 		width[i] = strlen(cols[i].name);
@@ -173,7 +176,7 @@ int out_query(struct store *s, int json, const char *sql, size_t nparams, const 
 	 * rows and prints later rows at those widths.
 	 */
 	while ((rc = store_next(c, e)) == 1) {
-		json_t *row = out_row_json(c, cols, ncols);
+		json_t *row = out_row_json(c, cols, from, ncols);
 		if (json) {
 			char *d = json_dumps(row, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 			fputs(nrows ? ",\n  " : "[\n  ", stdout);

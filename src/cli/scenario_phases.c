@@ -5,7 +5,7 @@
 #include "cli/wait.h"
 #include "cli/watch.h"
 #include "core/json.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "jobs/worker.h"
 #include "pipeline/scenario.h"
 #include "store/status.h"
@@ -219,12 +219,14 @@ int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *
 					       { "class_distribution", 'j' }, { "group_distribution", 'j' }, { "sha256", 's' },
 					       { "file_path", 's' },     { "generated_at", 't' },    { "duration_ms", 'i' } };
 	struct store_val p[] = { sv_int(id) };
-	return out_query(s, ctx->json,
+	struct store_cursor *c;
+	rc = store_query(s, &c, e,
 			 "SELECT fold, split_type, file_format, record_count, feature_count, file_size_bytes,"
 			 " class_distribution, group_distribution, sha256, file_path, generated_at, duration_ms"
 			 " FROM training_dataset_splits WHERE scenario_id = ? ORDER BY fold,"
 			 " CASE split_type WHEN 'train' THEN 0 WHEN 'val' THEN 1 ELSE 2 END, file_format",
-			 1, p, cols, 12, 8, e);
+			 1, p);
+	return rc < 0 ? rc : out_cursor(c, ctx->json, cols, 12, 8, e);
 }
 
 int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const char *phase, const char *status,
@@ -269,7 +271,9 @@ int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const 
 		p[n++] = sv_text(status);
 	if (limit > 0)
 		p[n++] = sv_int(limit);
-	return out_query(s, ctx->json, sql, n, p, ingestion ? icols : ecols, ingestion ? 8 : 10, ingestion ? 6 : 7, e);
+	struct store_cursor *c;
+	int rc = store_query(s, &c, e, sql, n, p);
+	return rc < 0 ? rc : out_cursor(c, ctx->json, ingestion ? icols : ecols, ingestion ? 8 : 10, ingestion ? 6 : 7, e);
 }
 
 /* The phase a scenario status belongs to while it runs, or NULL. */

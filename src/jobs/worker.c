@@ -1,6 +1,6 @@
 /* The worker pool and its lease heartbeat (see worker.h). */
 #include "jobs/worker.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/utc.h"
@@ -349,34 +349,18 @@ int worker_release_dead_leases(struct store *s, const char *const *queues, size_
 	int64_t released = 0;
 	int rc = 0;
 	for (size_t q = 0; rc == 0 && q < nq; q++) {
-		struct store_cursor *c;
-		struct store_val p[] = { sv_text(queues[q]) };
-		rc = store_query(s, &c, e, "SELECT id, lease_owner FROM jobs WHERE state = 'running' AND queue = ?", 1, p);
-		if (rc < 0)
-			break;
-		struct { int64_t id; char *owner; } *dead = NULL;
-		size_t nd = 0, cap = 0;
-		while ((rc = store_next(c, e)) == 1) {
-			if (!owner_is_dead_here(store_col_text(c, 1), host))
+		struct jobs_lease *l = NULL;
+		size_t nl = 0;
+		rc = jobs_running_leases(s, &l, &nl, queues[q], e);
+		for (size_t i = 0; rc == 0 && i < nl; i++) {
+			if (!owner_is_dead_here(l[i].owner, host))
 				continue;
-			xgrow((void **)&dead, &cap, nd + 1, sizeof(*dead));
-			dead[nd].id = store_col_int(c, 0);
-			dead[nd++].owner = xstrdup(store_col_text(c, 1));
-		}
-		store_cursor_free(c);
-		for (size_t i = 0; i < nd; i++) {
 			int64_t changed = 0;
 			/* Only if the dead owner still holds it: a live claimer may have taken it meanwhile. */
-			struct store_val u[] = { sv_int(utc_now() - 1), sv_int(dead[i].id), sv_text(dead[i].owner) };
-			if (rc >= 0)
-				rc = store_exec(s, e, &changed,
-						"UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running'"
-						" AND lease_owner = ?",
-						3, u);
+			rc = jobs_expire_lease(s, l[i].id, l[i].owner, &changed, e);
 			released += changed;
-			free(dead[i].owner);
 		}
-		free(dead);
+		jobs_leases_free(l, nl);
 	}
 	if (rc > 0)
 		rc = 0;

@@ -3,6 +3,7 @@
 #include "pipeline/scenario.h"
 #include "pipeline/scenario_config.h"
 #include "features/engine.h"
+#include "store/sources.h"
 #include <string.h>
 
 json_t *demo_scenario_config(int64_t source_id, struct err *e)
@@ -31,9 +32,8 @@ json_t *demo_scenario_config(int64_t source_id, struct err *e)
 
 int demo_find_source(struct store *s, const char *name, int64_t *id, struct err *e)
 {
-	struct store_val p[] = { sv_text(name) };
 	*id = 0;
-	int rc = store_query_int(s, id, e, "SELECT id FROM build_sources WHERE name = ? ORDER BY id DESC LIMIT 1", 1, p);
+	int rc = sources_find_by_name(s, id, name, e);
 	return rc == ERR_NOT_FOUND ? 0 : rc;
 }
 

@@ -1,9 +1,9 @@
 /* Per-repository fan-out with a fan-in finish step (see fanout.h). */
 #include "pipeline/fanout.h"
 #include "core/utc.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "pipeline/scenario.h"
-#include "pipeline/events.h"
+#include "store/events.h"
 #include "store/status.h"
 #include <string.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * The shape every scenario phase shares: one job per repository with work
  * to do, all children of a waiting "finish" job that runs once the last of
- * them ends (jobs/queue.h fan-in), and, in the finish step, the builds a dead
+ * them ends (store/jobs.h fan-in), and, in the finish step, the builds a dead
  * repository job left unfinished marked failed with that job's error.
  */
 #ifndef PIPELINE_FANOUT_H

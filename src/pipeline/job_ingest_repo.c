@@ -20,7 +20,7 @@
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
 #include "pipeline/fanout.h"
-#include "pipeline/hot_sql.h"
+#include "store/hot_sql.h"
 #include "pipeline/warehouse.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -29,7 +29,7 @@
 #include "git/mirror.h"
 #include "store/blobs.h"
 #include "store/status.h"
-#include "pipeline/events.h"
+#include "store/events.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -9,8 +9,8 @@
  * reads them; a PR build whose PR is not stored gets a partial vector.
  */
 #include "pipeline/jobs_phase2.h"
-#include "pipeline/events.h"
-#include "pipeline/hot_sql.h"
+#include "store/events.h"
+#include "store/hot_sql.h"
 #include "pipeline/process_inputs.h"
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"

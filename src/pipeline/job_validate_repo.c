@@ -8,8 +8,7 @@
  * job fails retryably, so a retry (or `source validate`) resumes there.
  */
 #include "pipeline/jobs_phase0.h"
-#include "pipeline/events.h"
-#include "pipeline/hot_sql.h"
+#include "store/events.h"
 #include "pipeline/providers.h"
 #include "pipeline/source.h"
 #include "pipeline/warehouse.h"
@@ -18,6 +17,7 @@
 #include "core/log.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
+#include "store/sources.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -35,26 +35,7 @@ struct repo_job {
 
 static int mark_rows(struct repo_job *j, const char *status, const char *reason, struct err *e)
 {
-	/* Bulk pending -> not_found, an edge of the source-build transition table (store/status.c). */
-	struct store_val p[] = { sv_text(status), sv_text(reason), sv_int(utc_now()), sv_int(j->source_id),
-				 sv_text(j->provider), sv_text(j->repo) };
-	return store_exec(j->s, e, NULL,
-			  "UPDATE source_builds SET status = ?, reason = ?, updated_at = ? WHERE source_id = ?"
-			  " AND ci_provider = ? AND repo_name_from_source = ? AND status = 'pending'",
-			  6, p);
-}
-
-static int pending_ids(struct repo_job *j, struct strvec *ids, struct err *e)
-{
-	struct store_cursor *c;
-	struct store_val p[] = { sv_int(j->source_id), sv_text(j->provider), sv_text(j->repo) };
-	int rc = store_query(j->s, &c, e, hot_sql_source_pending, 3, p);
-	if (rc < 0)
-		return rc;
-	while ((rc = store_next(c, e)) == 1)
-		strvec_push(ids, store_col_text(c, 0));
-	store_cursor_free(c);
-	return rc;
+	return source_builds_set_pending(j->s, j->source_id, j->provider, j->repo, status, reason, e);
 }
 
 /* One source row's verdict, written with the rest of its batch by flush_rows(). */
@@ -86,66 +67,34 @@ static void clear_rows(struct repo_job *j)
 }
 
 /*
- * The batch's verdicts in a few statements (UPDATE ... FROM (VALUES ...), on
- * both drivers) instead of one per row, each row found through the
- * source_builds_repo index (migration 3); one statement per verdict, so that
- * the rows it changed are added to the source's counters in the same
- * transaction (a recount would read the whole source after every batch).
- * FLUSH_ROWS rows of 3 parameters stay under every SQLite build's limit of
- * 999 parameters.
+ * The batch's verdicts in a few statements (store/sources.c), one per
+ * verdict, so that the rows it changed are added to the source's counters in
+ * the same transaction (a recount would read the whole source after every
+ * batch).
  */
-#define FLUSH_ROWS 300
-static int flush_verdict(struct repo_job *j, const char *status, const char *stat_col, struct err *e)
+static int flush_verdict(struct repo_job *j, const char *status, struct err *e)
 {
-	int rc = 0;
+	struct source_builds_verdict *v = xcalloc(j->nrows ? j->nrows : 1, sizeof(*v));
+	size_t n = 0;
+	for (size_t i = 0; i < j->nrows; i++)
+		if (strcmp(j->rows[i].status, status) == 0)
+			v[n++] = (struct source_builds_verdict){ j->rows[i].build_id, j->rows[i].reason, j->rows[i].run_id };
 	int64_t total = 0;
-	struct buf sql = BUF_INIT;
-	struct store_val *p = xcalloc(3 * FLUSH_ROWS + 6, sizeof(*p));
-	size_t next = 0;
-	while (rc == 0) {
-		size_t n = 0, np = 0;
-		p[np++] = sv_text(status);
-		p[np++] = sv_int(j->repo_id);
-		p[np++] = sv_int(utc_now());
-		for (; next < j->nrows && n < FLUSH_ROWS; next++) {
-			struct row_update *u = &j->rows[next];
-			if (strcmp(u->status, status) != 0)
-				continue;
-			n++;
-			p[np++] = sv_text(u->build_id);
-			p[np++] = sv_text(u->reason);
-			p[np++] = u->run_id ? sv_int(u->run_id) : sv_null();
-		}
-		if (n == 0)
-			break;
-		buf_reset(&sql);
-		hot_sql_source_verdicts(&sql, n);
-		p[np++] = sv_int(j->source_id);
-		p[np++] = sv_text(j->provider);
-		p[np++] = sv_text(j->repo);
-		int64_t changed = 0;
-		rc = store_exec(j->s, e, &changed, buf_cstr(&sql), np, p);
-		total += changed;
-	}
-	free(p);
-	buf_release(&sql);
-	if (rc == 0 && total > 0) {
-		char add[160];
-		snprintf(add, sizeof(add), "UPDATE build_sources SET %s = %s + ?, updated_at = ? WHERE id = ?", stat_col,
-			 stat_col);
-		struct store_val q[] = { sv_int(total), sv_int(utc_now()), sv_int(j->source_id) };
-		rc = store_exec(j->s, e, NULL, add, 3, q);
-	}
+	int rc = source_builds_set_verdicts(j->s, &total, j->source_id, j->provider, j->repo, j->repo_id, status, v, n,
+					    e);
+	free(v);
+	if (rc == 0 && total > 0)
+		rc = sources_add_stat(j->s, j->source_id, status, total, e);
 	return rc;
 }
 
 static int flush_rows(struct repo_job *j, struct err *e)
 {
-	int rc = flush_verdict(j, "found", "stat_found", e);
+	int rc = flush_verdict(j, "found", e);
 	if (rc == 0)
-		rc = flush_verdict(j, "filtered", "stat_filtered", e);
+		rc = flush_verdict(j, "filtered", e);
 	if (rc == 0)
-		rc = flush_verdict(j, "not_found", "stat_not_found", e);
+		rc = flush_verdict(j, "not_found", e);
 	clear_rows(j);
 	return rc;
 }
@@ -226,9 +175,8 @@ static void on_rate_wait(void *arg, const char *why, int64_t until)
 	snprintf(msg, sizeof(msg), "waiting until %s for the rate limit: %s", utc_format(until, ts), why);
 	log_warn("source %lld, %s: %s", (long long)j->source_id, j->repo, msg);
 	struct err ignore = ERR_INIT;
-	struct store_val p[] = { sv_text(msg), sv_int(j->source_id) };
 	if (!store_in_tx(j->s))
-		store_exec(j->s, &ignore, NULL, "UPDATE build_sources SET progress = ? WHERE id = ?", 2, p);
+		sources_set_progress(j->s, j->source_id, msg, &ignore);
 }
 
 static int validate_repo(struct job_ctx *ctx, struct err *e)
@@ -239,8 +187,7 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 	if (!j.source_id || !j.provider || !j.repo)
 		return err_set(e, ERR_PERMANENT, "validate_repo: payload lacks source_id, provider or repo");
 	char *archive = NULL;
-	struct store_val sp[] = { sv_int(j.source_id) };
-	int rc = store_query_text(j.s, &archive, e, "SELECT archive_dir FROM build_sources WHERE id = ?", 1, sp);
+	int rc = sources_archive_dir(j.s, &archive, j.source_id, e);
 	if (rc == ERR_NOT_FOUND)
 		return err_set(e, ERR_PERMANENT, "build source %lld was deleted", (long long)j.source_id);
 	if (rc == 0)
@@ -262,7 +209,7 @@ static int validate_repo(struct job_ctx *ctx, struct err *e)
 		j.canonical = repo.full_name ? repo.full_name : j.repo;
 		struct strvec ids = STRVEC_INIT;
 		if (rc == 0)
-			rc = pending_ids(&j, &ids, e);
+			rc = source_builds_pending_ids(j.s, &ids, j.source_id, j.provider, j.repo, e);
 		int transient = 0;
 		for (size_t i = 0; rc == 0 && i < ids.n; i += BATCH) {
 			if (job_ctx_cancelled(ctx)) {
@@ -291,12 +238,10 @@ static int validate_finish(struct job_ctx *ctx, struct err *e)
 	struct store *s = ctx->store;
 	int rc = store_begin(s, e);
 	if (rc == 0)
-		rc = source_refresh_stats(s, id, e);
+		rc = sources_refresh_stats(s, id, e);
 	int64_t pending = 0;
-	struct store_val p[] = { sv_int(id) };
 	if (rc == 0)
-		rc = store_query_int(s, &pending, e,
-				     "SELECT COUNT(*) FROM source_builds WHERE source_id = ? AND status = 'pending'", 1, p);
+		rc = source_builds_count(s, &pending, id, NULL, "pending", e);
 	char msg[256] = "validation completed";
 	if (rc == 0 && pending > 0) {
 		snprintf(msg, sizeof(msg),
@@ -305,11 +250,10 @@ static int validate_finish(struct job_ctx *ctx, struct err *e)
 			 (long long)pending, (long long)id);
 	}
 	/* A retry that decided every row also clears the previous run's "still pending" message. */
-	struct store_val q[] = { pending > 0 ? sv_text(msg) : sv_null(), sv_int(id) };
 	if (rc == 0)
-		rc = store_exec(s, e, NULL, "UPDATE build_sources SET error_message = ? WHERE id = ?", 2, q);
+		rc = sources_set_error(s, id, pending > 0 ? msg : NULL, e);
 	if (rc == 0)
-		rc = source_set_status(s, id, pending > 0 ? "failed" : "completed", e);
+		rc = sources_set_status(s, id, pending > 0 ? "failed" : "completed", e);
 	if (rc == 0)
 		rc = events_source_update(s, id, msg, e);
 	return store_tx_end(s, rc, e);

@@ -1,6 +1,6 @@
 /* Loading one repository's feature inputs (see process_inputs.h). */
 #include "pipeline/process_inputs.h"
-#include "pipeline/hot_sql.h"
+#include "store/hot_sql.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/json.h"

@@ -1,6 +1,6 @@
 /* Scenario rows, the warehouse filter and the preview (see scenario.h). */
 #include "pipeline/scenario.h"
-#include "pipeline/events.h"
+#include "store/events.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/utc.h"

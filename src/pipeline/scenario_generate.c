@@ -10,9 +10,9 @@
  * half-written dataset under <data-dir>/datasets/<id>/.
  */
 #include "pipeline/scenario.h"
-#include "pipeline/events.h"
+#include "store/events.h"
 #include "pipeline/fanout.h"
-#include "pipeline/hot_sql.h"
+#include "store/hot_sql.h"
 #include "pipeline/jobs_phase3.h"
 #include "pipeline/registry.h"
 #include "core/buf.h"
@@ -23,7 +23,7 @@
 #include "core/xalloc.h"
 #include "dataset/generate.h"
 #include "features/engine.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "store/status.h"
 #include <dirent.h>
 #include <errno.h>

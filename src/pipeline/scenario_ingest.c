@@ -3,12 +3,12 @@
  * one ingest_repo job per repository with a fan-in to ingest_finish.
  */
 #include "pipeline/scenario.h"
-#include "pipeline/events.h"
+#include "store/events.h"
 #include "pipeline/fanout.h"
 #include "core/json.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "store/status.h"
 #include <stdio.h>
 #include <string.h>

@@ -5,11 +5,11 @@
  * repository's builds oldest to newest in one job), fan-in to process_finish.
  */
 #include "pipeline/scenario.h"
-#include "pipeline/events.h"
+#include "store/events.h"
 #include "pipeline/fanout.h"
 #include "core/buf.h"
 #include "core/utc.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "store/status.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -53,11 +53,4 @@ int source_validation_open(struct store *s, int64_t source_id, int64_t *open, st
  */
 int source_validation_cause(struct store *s, int64_t source_id, char **reason, char **repo, int64_t *rows,
 			    struct err *e);
-/* Recounts the source's stats from its rows and stores them. */
-int source_refresh_stats(struct store *s, int64_t source_id, struct err *e);
-/* Moves the source's validation status (checked against the transition table) and stamps its times. */
-int source_set_status(struct store *s, int64_t source_id, const char *to, struct err *e);
-/* Deletes the source and its rows; warehouse rows stay (they may be shared). */
-int source_delete(struct store *s, int64_t source_id, struct err *e);
-
 #endif

@@ -6,6 +6,7 @@
 #include "core/utc.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
+#include "store/sources.h"
 #include <csv.h>
 #include <ctype.h>
 #include <errno.h>
@@ -112,13 +113,10 @@ static int take_header(struct importer *im)
 	json_decref(mapped);
 	const char *base = strrchr(o->path, '/');
 	base = base ? base + 1 : o->path;
-	struct store_val p[] = { sv_text(o->name ? o->name : base), sv_text(o->description), sv_text(base),
-				 sv_text(o->provider), sv_text(o->archive_dir), sv_text(mapped_s), sv_int(im->now),
-				 sv_int(im->now) };
-	int rc = store_insert_id(im->s, &im->source_id, im->e,
-				 "INSERT INTO build_sources (name, description, file_name, ci_provider, archive_dir,"
-				 " mapped_fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				 8, p);
+	struct sources_new n = { .name = o->name ? o->name : base, .description = o->description, .file_name = base,
+				 .provider = o->provider, .archive_dir = o->archive_dir, .mapped_fields = mapped_s,
+				 .now = im->now };
+	int rc = sources_insert(im->s, &im->source_id, &n, im->e);
 	free(mapped_s);
 	return rc;
 }
@@ -165,20 +163,15 @@ static int take_row(struct importer *im)
 	else if (!ci_build_id_valid(prov, build))
 		snprintf(reason, sizeof(reason), "build id '%.60s' is not a %s id (%s)", build, prov,
 			 strcmp(prov, CI_CIRCLECI) == 0 ? "a pipeline UUID" : "a positive whole number");
-	int64_t changes = 0;
-	struct store_val p[] = { sv_int(im->source_id), sv_int(im->rec_line), sv_text(prov), sv_text(build),
-				 sv_text(repo), sv_text(reason[0] ? "invalid" : "pending"),
-				 reason[0] ? sv_text(reason) : sv_null(), sv_int(im->now) };
-	int rc = store_exec(im->s, im->e, &changes,
-			    "INSERT INTO source_builds (source_id, line_no, ci_provider, build_id_from_source,"
-			    " repo_name_from_source, status, reason, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-			    " ON CONFLICT (source_id, ci_provider, LOWER(repo_name_from_source), build_id_from_source)"
-			    " WHERE status <> 'invalid' DO NOTHING",
-			    8, p);
+	int inserted = 0;
+	struct source_builds_new n = { .source_id = im->source_id, .line_no = im->rec_line, .provider = prov,
+				       .build_id = build, .repo = repo, .reason = reason[0] ? reason : NULL,
+				       .now = im->now };
+	int rc = source_builds_insert(im->s, &inserted, &n, im->e);
 	if (rc == 0) {
 		if (reason[0])
 			im->res.invalid++;
-		else if (changes == 0)
+		else if (!inserted)
 			im->res.duplicates++;
 		else
 			im->res.accepted++;
@@ -238,12 +231,8 @@ static int finish(struct importer *im)
 	json_object_set(pv, "rows", im->preview);
 	char *preview = core_json_dumps(pv);
 	json_decref(pv);
-	struct store_val p[] = { sv_int(im->res.rows), sv_int(im->res.rows), sv_int(im->res.invalid),
-				 sv_int(im->res.duplicates), sv_text(preview), sv_int(utc_now()), sv_int(im->source_id) };
-	int rc = store_exec(im->s, im->e, NULL,
-			    "UPDATE build_sources SET rows = ?, stat_total = ?, stat_invalid = ?, stat_duplicates = ?,"
-			    " preview = ?, updated_at = ? WHERE id = ?",
-			    7, p);
+	int rc = sources_finish_import(im->s, im->source_id, im->res.rows, im->res.invalid, im->res.duplicates, preview,
+				       im->e);
 	free(preview);
 	return rc;
 }

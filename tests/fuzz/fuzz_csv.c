@@ -9,6 +9,7 @@
  */
 #include "fuzz_support.h"
 #include "pipeline/source.h"
+#include "store/sources.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -49,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (res.rows != res.accepted + res.invalid + res.duplicates ||
 	    count("SELECT COUNT(*) FROM source_builds WHERE source_id = ?", res.source_id) != res.accepted + res.invalid)
 		abort();
-	if (source_delete(db, res.source_id, &e) != 0) {
+	if (sources_delete(db, res.source_id, &e) != 0) {
 		fprintf(stderr, "fuzz_csv: %s\n", e.msg);
 		abort();
 	}

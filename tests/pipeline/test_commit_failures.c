@@ -17,7 +17,7 @@
 #include "ci/provider.h"
 #include "core/json.h"
 #include "core/utc.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "pipeline/scenario.h"
 #include "pipeline/source.h"
 #include "pipeline/warehouse.h"

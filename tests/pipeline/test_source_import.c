@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/json.h"
 #include "pipeline/source.h"
+#include "store/sources.h"
 #include <jansson.h>
 
 static struct store *s;
@@ -565,10 +566,10 @@ Test(source_import, delete_removes_the_source_and_its_rows_only)
 	import_ok("a.csv", "build_id,repo\n1,a/b\n2,a/b\n", NULL, &a);
 	import_ok("b.csv", "build_id,repo\n1,a/b\n", NULL, &b);
 	struct err e = ERR_INIT;
-	cr_assert_eq(source_delete(s, a.source_id, &e), 0, "%s", e.msg);
+	cr_assert_eq(sources_delete(s, a.source_id, &e), 0, "%s", e.msg);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM source_builds WHERE source_id = %lld", (long long)a.source_id), 0);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM source_builds WHERE source_id = %lld", (long long)b.source_id), 1);
-	cr_assert_eq(source_delete(s, a.source_id, &e), ERR_NOT_FOUND);
+	cr_assert_eq(sources_delete(s, a.source_id, &e), ERR_NOT_FOUND);
 }
 
 Test(source_import, counts_repository_names_differing_only_in_case_as_duplicates)

@@ -15,6 +15,7 @@
 #include "archive.h"
 #include "core/json.h"
 #include "pipeline/source.h"
+#include "store/sources.h"
 #include "../fixture-server/fxserver.h"
 #include <unistd.h>
 
@@ -443,7 +444,7 @@ Test(validation, validating_again_does_not_duplicate_anything)
 	cr_assert_str_eq(prs, "[17]");
 	free(prs);
 	/* Deleting the first source keeps the warehouse rows the second one uses. */
-	cr_assert_eq(source_delete(s, id, &e), 0, "%s", e.msg);
+	cr_assert_eq(sources_delete(s, id, &e), 0, "%s", e.msg);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM raw_build_runs"), 23);
 	cr_assert_eq(pt_int(s, "SELECT COUNT(*) FROM source_builds WHERE source_id = %lld AND raw_run_id IS NOT NULL",
 			    (long long)id2),

@@ -6,8 +6,8 @@
  * SCENARIO_BUILD_UPDATE {event, scenario_id, build_id, phase, status},
  * SOURCE_UPDATE {event, source_id, status, message, stats{...}} (ciminer's).
  */
-#ifndef PIPELINE_EVENTS_H
-#define PIPELINE_EVENTS_H
+#ifndef STORE_EVENTS_H
+#define STORE_EVENTS_H
 #include <jansson.h>
 #include <stdint.h>
 #include "store/store.h"

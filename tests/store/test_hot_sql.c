@@ -1,6 +1,6 @@
 /* CIMINER_TEST_BOTH_DRIVERS
  * Every statement a phase runs per repository, batch or build
- * (pipeline/hot_sql.h) reaches its rows through an index on SQLite and on
+ * (store/hot_sql.h) reaches its rows through an index on SQLite and on
  * PostgreSQL: its plan (EXPLAIN QUERY PLAN / EXPLAIN) never scans a table. On
  * PostgreSQL sequential scans are disabled for the check, so that the
  * planner's choice on the test's small tables shows whether an index could
@@ -8,7 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include "core/xalloc.h"
-#include "pipeline/hot_sql.h"
+#include "store/hot_sql.h"
 #include "store/store.h"
 #include "testsupport.h"
 #include <stdio.h>

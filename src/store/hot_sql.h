@@ -9,8 +9,8 @@
  *
  * Parameters are `?` placeholders, listed in each comment in order.
  */
-#ifndef PIPELINE_HOT_SQL_H
-#define PIPELINE_HOT_SQL_H
+#ifndef STORE_HOT_SQL_H
+#define STORE_HOT_SQL_H
 #include <stddef.h>
 #include "core/buf.h"
 #include "store/store.h"

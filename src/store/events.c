@@ -1,5 +1,6 @@
 /* Event rows for the live stream (see events.h). */
-#include "pipeline/events.h"
+#include "store/events.h"
+#include "store/sources.h"
 #include "core/json.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
@@ -66,11 +67,16 @@ int events_scenario_update(struct store *s, int64_t scenario_id, const char *mes
 
 int events_source_update(struct store *s, int64_t source_id, const char *message, struct err *e)
 {
-	static const char *const names[] = { "total", "found", "not_found", "filtered", "invalid", "duplicates" };
-	static const struct counters_event ce = {
-		"SOURCE_UPDATE", "source_id", "build source",
-		"SELECT validation_status, stat_total, stat_found, stat_not_found, stat_filtered, stat_invalid,"
-		" stat_duplicates FROM build_sources WHERE id = ?",
-		names, 6 };
-	return emit_counters(s, &ce, source_id, 0, source_id, message, e);
+	struct sources_stats st;
+	int rc = sources_stats(s, &st, source_id, e);
+	if (rc < 0)
+		return rc;
+	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I}}", "event", "SOURCE_UPDATE",
+			       "source_id", (json_int_t)source_id, "status", st.status, "message", message ? message : "",
+			       "stats", "total", (json_int_t)st.total, "found", (json_int_t)st.found, "not_found",
+			       (json_int_t)st.not_found, "filtered", (json_int_t)st.filtered, "invalid",
+			       (json_int_t)st.invalid, "duplicates", (json_int_t)st.duplicates);
+	rc = events_emit(s, "SOURCE_UPDATE", 0, source_id, ev, e);
+	json_decref(ev);
+	return rc;
 }

@@ -1,5 +1,5 @@
-/* The job queue's transactions: enqueue, claim, renew, finish, fan-in (queue.h). */
-#include "jobs/queue.h"
+/* The jobs table: the queue's transactions (enqueue, claim, renew, finish, fan-in; jobs.h). */
+#include "store/jobs.h"
 #include "core/buf.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
@@ -396,4 +396,77 @@ int jobs_next_run_after(struct store *s, const char *const *queues, size_t nq, i
 			     " 9223372036854775807) FROM jobs WHERE state IN ('queued', 'running') AND queue IN (%s)",
 			     queues, nq, out, e);
 	return rc;
+}
+
+int jobs_running_leases(struct store *s, struct jobs_lease **out, size_t *n, const char *queue, struct err *e)
+{
+	*out = NULL;
+	*n = 0;
+	struct store_cursor *c;
+	struct store_val p[] = { sv_text(queue) };
+	int rc = store_query(s, &c, e, "SELECT id, lease_owner FROM jobs WHERE state = 'running' AND queue = ?", 1, p);
+	if (rc < 0)
+		return rc;
+	size_t cap = 0;
+	while ((rc = store_next(c, e)) == 1) {
+		xgrow((void **)out, &cap, *n + 1, sizeof(**out));
+		(*out)[*n].id = store_col_int(c, 0);
+		const char *owner = store_col_text(c, 1);
+		(*out)[(*n)++].owner = owner ? xstrdup(owner) : NULL;
+	}
+	store_cursor_free(c);
+	if (rc < 0) {
+		jobs_leases_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return rc;
+	}
+	return 0;
+}
+
+void jobs_leases_free(struct jobs_lease *l, size_t n)
+{
+	for (size_t i = 0; l && i < n; i++)
+		free(l[i].owner);
+	free(l);
+}
+
+int jobs_expire_lease(struct store *s, int64_t id, const char *owner, int64_t *changed, struct err *e)
+{
+	struct store_val u[] = { sv_int(utc_now() - 1), sv_int(id), sv_text(owner) };
+	return store_exec(s, e, changed,
+			  "UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND state = 'running' AND lease_owner = ?", 3,
+			  u);
+}
+
+int jobs_count_open_kind(struct store *s, int64_t *out, const char *kind, const char *payload, struct err *e)
+{
+	struct store_val p[] = { sv_text(kind), sv_text(payload) };
+	return store_query_int(s, out, e,
+			       "SELECT COUNT(*) FROM jobs WHERE kind = ? AND payload = ?"
+			       " AND state IN ('waiting', 'queued', 'running')",
+			       2, p);
+}
+
+int jobs_last_error_of(struct store *s, char **last_error, char **payload, const char *kind,
+		       const char *payload_tail, struct err *e)
+{
+	*last_error = *payload = NULL;
+	struct buf like = BUF_INIT;
+	buf_addf(&like, "%%%s", payload_tail);
+	struct store_val p[] = { sv_text(kind), sv_text(like.data) };
+	struct store_cursor *c;
+	int rc = store_query(s, &c, e,
+			     "SELECT last_error, payload FROM jobs WHERE kind = ? AND payload LIKE ?"
+			     " AND last_error IS NOT NULL AND state <> 'succeeded' ORDER BY id DESC LIMIT 1",
+			     2, p);
+	buf_release(&like);
+	if (rc < 0)
+		return rc;
+	if ((rc = store_next(c, e)) == 1) {
+		*last_error = xstrdup(store_col_text(c, 0));
+		*payload = xstrdup(store_col_text(c, 1));
+	}
+	store_cursor_free(c);
+	return rc < 0 ? rc : 0;
 }

@@ -6,7 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include "core/utc.h"
-#include "jobs/queue.h"
+#include "store/jobs.h"
 #include "jobs/worker.h"
 #include "store/store.h"
 #include "testsupport.h"

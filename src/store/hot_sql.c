@@ -2,26 +2,10 @@
  * The statements of the phases' loops, kept where their plans are tested
  * (hot_sql.h). The index each one relies on is named beside it.
  */
-#include "pipeline/hot_sql.h"
+#include "store/hot_sql.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>
-
-/* source_builds_repo (migration 3) */
-const char hot_sql_source_pending[] =
-	"SELECT build_id_from_source FROM source_builds WHERE source_id = ? AND ci_provider = ?"
-	" AND repo_name_from_source = ? AND status = 'pending' ORDER BY id";
-
-/* source_builds_repo, one look-up per VALUES row */
-void hot_sql_source_verdicts(struct buf *sql, size_t rows)
-{
-	buf_addstr(sql, "UPDATE source_builds SET status = ?, reason = v.column2, raw_repo_id = ?,"
-			" raw_run_id = CAST(v.column3 AS BIGINT), updated_at = ? FROM (VALUES ");
-	for (size_t i = 0; i < rows; i++)
-		buf_addstr(sql, i ? ", (?, ?, ?)" : "(?, ?, ?)");
-	buf_addstr(sql, ") AS v WHERE source_id = ? AND ci_provider = ? AND repo_name_from_source = ?"
-			" AND status = 'pending' AND build_id_from_source = v.column1");
-}
 
 /* raw_build_runs_repo_time (by raw_repo_id; sorted after) */
 #define REPO_FINISHED                                                                                                \

@@ -20,8 +20,8 @@
  * jobs_enqueue() and jobs_release(), which join the caller's transaction when
  * one is open (so a step can enqueue its children atomically with its writes).
  */
-#ifndef JOBS_QUEUE_H
-#define JOBS_QUEUE_H
+#ifndef STORE_JOBS_H
+#define STORE_JOBS_H
 #include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
@@ -94,5 +94,26 @@ int jobs_fail(struct store *s, const struct jobs_claimed *job, const char *owner
 int jobs_count_open(struct store *s, const char *const *queues, size_t nq, int64_t *out, struct err *e);
 /* Earliest run_after of queued jobs in the queues, or INT64_MAX. */
 int jobs_next_run_after(struct store *s, const char *const *queues, size_t nq, int64_t *out, struct err *e);
+
+/* A running job and who holds its lease. */
+struct jobs_lease {
+	int64_t id;
+	char *owner; /* owned; jobs_leases_free() */
+};
+/* The running jobs of a queue; *out (*n entries) is the caller's: jobs_leases_free(). */
+int jobs_running_leases(struct store *s, struct jobs_lease **out, size_t *n, const char *queue, struct err *e);
+void jobs_leases_free(struct jobs_lease *l, size_t n);
+/* Ends job id's lease now if owner still holds it; *changed (optional) gets 1 when it did. */
+int jobs_expire_lease(struct store *s, int64_t id, const char *owner, int64_t *changed, struct err *e);
+
+/* How many jobs of kind with exactly this payload are open (waiting, queued or running). */
+int jobs_count_open_kind(struct store *s, int64_t *out, const char *kind, const char *payload, struct err *e);
+/*
+ * The newest not-succeeded job of kind whose payload ends with payload_tail
+ * and that recorded an error: *last_error and *payload (the caller's), both
+ * NULL when there is none.
+ */
+int jobs_last_error_of(struct store *s, char **last_error, char **payload, const char *kind,
+		       const char *payload_tail, struct err *e);
 
 #endif
