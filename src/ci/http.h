@@ -1,5 +1,5 @@
 /*
- * The HTTP client policy shared by every CI provider (DESIGN.md §6).
+ * The HTTP client policy shared by every CI provider (docs/ci.md).
  *
  * One struct ci_http_client wraps a libcurl multi handle: connections are
  * reused across requests (and multiplexed over HTTP/2 where the server offers

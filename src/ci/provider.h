@@ -1,5 +1,6 @@
 /*
- * CI providers behind one interface (DESIGN.md §6, STYLE.md §6).
+ * CI providers behind one interface (docs/ci.md; docs/architecture.md,
+ * Conventions: interfaces).
  *
  * A struct ci_provider is opened for one kind ("github_actions", "circleci",
  * "travis", "local") and answers four questions in a provider-neutral shape:
@@ -23,7 +24,7 @@
  * that the provider does not know are NULL; times that it does not know are
  * CI_TIME_UNKNOWN. Times are int64 microseconds UTC (core/utc.h).
  *
- * Errors (STYLE.md §4): functions return 0 or a negative code and fill the
+ * Errors (docs/architecture.md, "Error model and exit status"): functions return 0 or a negative code and fill the
  * struct err. The codes a caller acts on have names:
  *   CI_ERR_NOT_FOUND     404: the repository/build/job does not exist (or is
  *                        not visible to the token) — a permanent answer
@@ -192,7 +193,7 @@ struct ci_options {
 	const char *git_url;     /* clone base; NULL: CIMINER_GIT_URL, else https://github.com */
 	struct ci_http_config http;
 };
-/* Defaults: everything from the environment (DESIGN.md §6), http from ci_http_config_init(). */
+/* Defaults: everything from the environment (docs/ci.md), http from ci_http_config_init(). */
 void ci_options_init(struct ci_options *o);
 
 struct ci_provider;

@@ -1,7 +1,7 @@
 /*
  * The command line: one file per command group (cmd_<group>.c), each exporting
  * one const struct cli_command, all listed in the commands[] table of main.c
- * (the git/tmux pattern, STYLE.md §1).
+ * (the git/tmux pattern; docs/architecture.md, Conventions: tables).
  *
  * main() strips the global options (--data-dir, --db, --json, -v/--verbose),
  * wherever they stand, into struct cli_ctx; the handler gets the command's own

@@ -1,5 +1,5 @@
 /*
- * The container kit (STYLE.md §5): a growable byte buffer with an optional
+ * The container kit (docs/architecture.md, Conventions: containers): a growable byte buffer with an optional
  * size cap, a string vector, and a string-keyed hash map.
  *
  * struct buf: data is always NUL-terminated (data[len] == 0) once anything

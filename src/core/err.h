@@ -1,5 +1,6 @@
 /*
- * The one error model (STYLE.md §4). A function that can fail returns 0 or a
+ * The one error model (docs/architecture.md, "Error model and exit
+ * status"). A function that can fail returns 0 or a
  * negative ERR_* code and fills the caller's struct err with a message a user
  * can act on: what happened, the offending value, what to do. Callers add
  * context on the way up with err_prefix() ("source 3: row 17: ...").

@@ -6,7 +6,7 @@
  * regenerates docs/features.md.
  */
 #include "features/engine.h"
-#include "features/families.h"
+#include "features/families_internal.h"
 
 /* Bumped when a definition changes meaning, so stored vectors can be told apart. */
 #define FEAT_CATALOGUE_VERSION "3" /* 2: TravisTorrent file semantics under naming: travistorrent; 3: build_id and

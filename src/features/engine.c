@@ -7,7 +7,7 @@
  * vector's own copies.
  */
 #include "features/cache.h"
-#include "features/plan_int.h"
+#include "features/plan_internal.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include "git/history.h"

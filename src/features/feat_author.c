@@ -9,7 +9,7 @@
  * in later history or other branches — and how much of the touched files'
  * history is theirs.
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 
 static const struct feat_def hist_defs[] = {
 	{ "author_experience", FEAT_INT, "count",

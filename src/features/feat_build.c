@@ -4,7 +4,7 @@
  * labels (build_status, build_status_num, outcome), which are catalogued so
  * that users see them but can never be selected as features.
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 #include "core/utc.h"
 #include <math.h>
 #include <string.h>

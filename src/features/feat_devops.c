@@ -5,7 +5,7 @@
  * paths count and which tool each belongs to is git/classify.h's rule
  * (GIT_CLASS_CI and enum git_tool).
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 
 static void tool_list(struct feat_value *out, uint32_t tools)
 {

@@ -11,7 +11,7 @@
  * against its first parent: file counts are unique paths, churn is lines
  * added plus deleted.
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
  * still running at the start, and builds that finish later even though they
  * started earlier, are not in the history.
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 #include "core/utc.h"
 #include <strings.h>
 

@@ -10,7 +10,7 @@
  * only those frameworks are listed, and a log that shows none of them has
  * null test counts (its tests are not of the kinds the scenario studies).
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 #include "logs/logs.h"
 #include <string.h>
 #include <strings.h>

@@ -16,7 +16,7 @@
  * (its event and pull_requests): they say which PR the commit belongs to
  * now, as GitHub reports it, and are documented as such.
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 #include <ctype.h>
 
 static const struct feat_def info_defs[] = {

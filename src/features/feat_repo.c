@@ -5,7 +5,7 @@
  * later state). Source and test lines are code lines (no blank or
  * comment-only lines) of the languages in extractor_configs.source_languages.
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

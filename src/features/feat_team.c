@@ -10,7 +10,7 @@
  * for those commits the author — the person who merged, or whose work was
  * squashed in — counts instead, so that web-flow itself is never a member.
  */
-#include "features/families.h"
+#include "features/families_internal.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>

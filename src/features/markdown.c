@@ -6,7 +6,7 @@
  * fails when the committed page is not what this prints, so the page cannot
  * drift from the code.
  */
-#include "features/plan_int.h"
+#include "features/plan_internal.h"
 #include <stdlib.h>
 #include <string.h>
 

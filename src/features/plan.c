@@ -6,7 +6,7 @@
  * Nothing here is per build; a plan is made once per scenario, so clarity
  * wins over speed (linear look-ups over a catalogue of ~30 nodes).
  */
-#include "features/plan_int.h"
+#include "features/plan_internal.h"
 #include "core/json.h"
 #include "core/xalloc.h"
 #include <fnmatch.h>

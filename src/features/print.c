@@ -4,7 +4,7 @@
  * (The Markdown page is markdown.c.) Everything is printed in catalogue
  * order so that the output is stable.
  */
-#include "features/plan_int.h"
+#include "features/plan_internal.h"
 #include "core/xalloc.h"
 #include <string.h>
 

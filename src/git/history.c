@@ -3,7 +3,7 @@
  * commits and the built-commits walk. The indexing pass is history_build.c;
  * views and window queries are history_query.c.
  */
-#include "git/history_int.h"
+#include "git/history_internal.h"
 #include "core/xalloc.h"
 #include <ctype.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * test files, test-case and assertion counts) are computed once, by blob id,
  * and kept in the index; line diffs of modified files run libgit2's xdiff.
  */
-#include "git/history_int.h"
+#include "git/history_internal.h"
 #include "core/xalloc.h"
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * counts), the repository totals carried from the first parent, and the
  * commit linked into the look-up tables.
  */
-#include "git/history_int.h"
+#include "git/history_internal.h"
 #include "core/xalloc.h"
 #include "core/utc.h"
 #include <stdlib.h>

@@ -13,7 +13,7 @@
  * fails any bounds check, is ignored (the index is then built from scratch):
  * a cache can cost time but never change a value.
  */
-#include "git/history_int.h"
+#include "git/history_internal.h"
 #include "core/fs.h"
 #include "core/log.h"
 #include "core/xalloc.h"

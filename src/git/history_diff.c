@@ -9,7 +9,7 @@
  * commit that both adds and deletes files go through libgit2's similarity
  * detection (git_diff_find_similar), as git does.
  */
-#include "git/history_int.h"
+#include "git/history_internal.h"
 #include "core/xalloc.h"
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * time-ordered list, or a sum over a few records; per-query deduplication uses
  * epoch stamps in the view, so nothing is cleared between queries.
  */
-#include "git/history_int.h"
+#include "git/history_internal.h"
 #include "core/xalloc.h"
 #include <math.h>
 #include <stdlib.h>

@@ -11,7 +11,7 @@
  * That is a few instructions per byte whatever the number of parsers, which
  * is what lets parsing keep up with grep (docs/benchmarks.md).
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include "core/xalloc.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -35,7 +35,7 @@
  * Memory: a ring of the last FAIL_RING lines (each cut to FAIL_LINE_MAX
  * bytes) and two chunk buffers, allocated once per parser.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include "core/xalloc.h"
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>

@@ -8,7 +8,7 @@
  * (BugSwarm's rule; a Gradle build action counts as the build).
  * Travis's setup time is summed by the normaliser from its fold timings.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include "core/utc.h"
 #include <string.h>
 

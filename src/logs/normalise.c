@@ -17,7 +17,7 @@
  * Memory: one line buffer of LOGS_LINE_MAX + 1 bytes and a carry buffer for a
  * line split across chunks, capped the same way; longer lines are cut.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include "core/xalloc.h"
 #include <string.h>
 #ifdef __SSE2__

@@ -11,7 +11,7 @@
  *
  * Counting: run = passed + failed, skipped = ignored / skipped.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "test result: ", " ... FAILED", "tests run: ", "test run: ",

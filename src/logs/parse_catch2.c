@@ -7,7 +7,7 @@
  *
  * Counting: run = passed + failed, skipped = skipped.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "All tests passed (", "test cases: ", "test case: ", "-------------------",

@@ -9,7 +9,7 @@
  * so CTest's figures are used only when no GoogleTest or Catch2 summary was
  * read. Counting: run = out of - skipped, failed = failed.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "tests passed, ", "Total Test time", "The following tests", "(Failed)",

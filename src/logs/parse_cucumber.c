@@ -8,7 +8,7 @@
  * skipped. Failed names: the "Failing Scenarios:" list
  * ("cucumber features/a.feature:12 # Scenario: does b").
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { " scenario", " steps (", " step (", "cucumber ", NULL };

@@ -9,7 +9,7 @@
  *
  * Counting: run = passed + failed, skipped = skipped.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "Passed!  - ", "Failed!  - ", "Total tests: ", "Failed ", NULL };

@@ -15,7 +15,7 @@
  *
  * Counting: run = passed + failed, failed, skipped.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "--- PASS: ", "--- FAIL: ", "--- SKIP: ", "ok  \t", "FAIL\t",

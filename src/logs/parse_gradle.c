@@ -13,7 +13,7 @@
  * Failed names: "a.b.FooTest > testBar FAILED" and nested
  * "FooTest > testBar(int) > a.b.FooTest.testBar(int)[2] FAILED" (last part).
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "tests completed", " FAILED", ":test", ":integrationTest", NULL };

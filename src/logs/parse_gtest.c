@@ -8,7 +8,7 @@
  * Counting: run = passed + failed, skipped = skipped (GoogleTest counts a
  * GTEST_SKIP test in "ran").
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "[  PASSED  ] ", "[  FAILED  ] ", "[  SKIPPED ] ", "[==========] ", NULL };

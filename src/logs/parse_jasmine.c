@@ -7,7 +7,7 @@
  * Counting: Jasmine counts pending specs in "specs"; run = specs - pending,
  * failed = failures, skipped = pending.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { " specs, ", " spec, ", "Failures:", NULL };

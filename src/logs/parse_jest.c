@@ -8,7 +8,7 @@
  * Counting: run = passed + failed (skipped and todo are not run), as
  * BugSwarm. Failed names: the "● Suite › test name" headings.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "Tests:", "Time:", "  \xe2\x97\x8f ", NULL };

@@ -20,7 +20,7 @@
  * Counting as the reference analyzers: run = "Tests run" (surefire includes
  * skipped tests in it), failed = Failures + Errors.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "Tests run:", "Total tests run:", "T E S T S", "<<< FAILURE!",

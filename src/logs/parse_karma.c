@@ -10,7 +10,7 @@
  * Counting: run = executed, failed = FAILED, skipped = skipped.
  * Failed names: "Chrome 98 (Linux) Suite does something FAILED".
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include "core/buf.h"
 #include <string.h>
 

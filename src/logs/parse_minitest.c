@@ -9,7 +9,7 @@
  * Failed names: the line after "  1) Failure:" / "  2) Error:"
  * ("FooTest#test_bar [test/foo_test.rb:12]:").
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { " assertions, ", " assertion, ", ") Failure:", ") Error:", NULL };

@@ -10,7 +10,7 @@
  * Failed names: the numbered list after "N failing" ("  1) Suite", then
  * "       test name:" lines up to the one ending in ':').
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { " passing", " failing", " pending", "tests completed",

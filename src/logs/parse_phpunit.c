@@ -10,7 +10,7 @@
  * Tests - Skipped - Incomplete, failed = Failures + Errors, skipped =
  * Skipped + Incomplete.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { " assertion", "Tests: ", "Memory: ", "There was ", "There were ", NULL };

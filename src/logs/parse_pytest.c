@@ -12,7 +12,7 @@
  * Failed names come from the short summary ("FAILED tests/a.py::test_x - ...",
  * "ERROR tests/a.py::test_y") and verbose lines ("tests/a.py::test_x FAILED").
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { " passed", " failed", " error", " skipped", "xfailed", "xpassed",

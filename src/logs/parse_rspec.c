@@ -9,7 +9,7 @@
  * it), failed = failures, skipped = pending. Failed names: the "Failed
  * examples:" list ("rspec ./spec/a_spec.rb:12 # A does b").
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { " example", "rspec ./", "rspec spec", "Finished in ", NULL };

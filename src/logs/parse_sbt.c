@@ -11,7 +11,7 @@
  * skipped tests), failed = Failed + Errors, skipped = Skipped + Ignored +
  * Canceled + Pending. ScalaTest alone: run = succeeded + failed.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "Passed: Total ", "Failed: Total ", "Tests: succeeded ",

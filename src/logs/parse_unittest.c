@@ -15,7 +15,7 @@
  *
  * Failed names: "FAIL: test_x (pkg.mod.Class)" and "ERROR: test_y (pkg.Class)".
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 #include <strings.h>
 

@@ -7,7 +7,7 @@
  *
  * Counting: run = passed + failed, skipped = skipped + todo.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "Tests  ", "Duration  ", "FAIL  ", NULL };

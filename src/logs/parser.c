@@ -4,7 +4,7 @@
  * or standard input) in fixed-size chunks so that a log of any size is parsed
  * in bounded memory.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include "core/xalloc.h"
 #include <errno.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /*
- * The table of parsers, in the order they see a line (STYLE.md §1: one file
- * per parser, listed in one table). The order matters only within a line.
+ * The table of parsers, in the order they see a line (one file per parser,
+ * listed in one table: docs/architecture.md, Conventions: tables). The order matters only within a line.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 
 extern const struct logs_parser_def logs_parse_pytest, logs_parse_unittest, logs_parse_junit,
 	logs_parse_gradle, logs_parse_sbt, logs_parse_jest, logs_parse_mocha, logs_parse_rspec,

@@ -2,7 +2,7 @@
  * struct logs_result: lifecycle, the accumulator parsers report into,
  * aggregation of a build's job logs, and the JSON form.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include "core/json.h"
 #include "core/xalloc.h"
 #include <math.h>

@@ -17,7 +17,7 @@
  * CircleCI step output: "Exited with code exit status N" / "Too long with no
  * output" (timeout). A plain log ends unknown.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 static const char *const needles[] = { "##[error]", "Done. Your build exited with ", "Done. Build script exited with ",

@@ -4,7 +4,7 @@
  * their parts: "5 failed, 124 passed" and "124 passed, 5 failed"), and the
  * duration formats test tools print.
  */
-#include "logs/internal.h"
+#include "logs/logs_internal.h"
 #include <string.h>
 
 const char *logs_find(const char *s, size_t len, const char *needle)

@@ -1,6 +1,6 @@
 /*
- * The driver vtable behind store.h (STYLE.md §6: one struct of function
- * pointers, one file per backend). Only store.c and the drivers include this.
+ * The driver vtable behind store.h (one struct of function pointers,
+ * one file per backend: docs/architecture.md, Conventions: interfaces). Only store.c and the drivers include this.
  */
 #ifndef STORE_DRIVER_H
 #define STORE_DRIVER_H

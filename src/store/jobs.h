@@ -1,5 +1,5 @@
 /*
- * The durable job queue (DESIGN.md §5): a job is a row of the jobs table.
+ * The durable job queue (docs/architecture.md, "Job engine"): a job is a row of the jobs table.
  *
  * States: queued -> running -> succeeded | failed (permanent, not retried) |
  * dead (attempts exhausted); running -> queued again on a retryable failure

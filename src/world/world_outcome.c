@@ -11,6 +11,7 @@
  * beat the majority and previous-outcome baselines, as real data does.
  */
 #include "world/world_internal.h"
+#include "core/xalloc.h"
 #include <math.h>
 #include <stdlib.h>
 
@@ -56,7 +57,7 @@ static int pick_failing(struct wrepo *r, const struct wmodel *m, const struct wc
 	struct wtest *tests = NULL, *pool;
 	size_t nt = world_code_tests(r, m, &tests), npool = 0;
 	int k = 0;
-	pool = malloc((nt ? nt : 1) * sizeof(*pool));
+	pool = xcalloc(nt ? nt : 1, sizeof(*pool));
 	for (size_t i = 0; i < nt; i++) {
 		int mod = r->paths[tests[i].file].module, hit = 0;
 		for (int q = 0; q < ch->n_modules; q++)

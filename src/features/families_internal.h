@@ -3,8 +3,8 @@
  * states that nodes of other families read through their dependencies.
  * Internal to src/features/; catalogue.c lists the nodes in catalogue order.
  */
-#ifndef FEATURES_FAMILIES_H
-#define FEATURES_FAMILIES_H
+#ifndef FEATURES_FAMILIES_INTERNAL_H
+#define FEATURES_FAMILIES_INTERNAL_H
 #include "features/cache.h"
 #include "features/feature.h"
 #include "git/history.h"

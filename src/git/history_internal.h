@@ -3,8 +3,8 @@
  * look-ups, built commits), history_build.c (the indexing pass) and
  * history_query.c (views and window queries). Not for other modules.
  */
-#ifndef GIT_HISTORY_INT_H
-#define GIT_HISTORY_INT_H
+#ifndef GIT_HISTORY_INTERNAL_H
+#define GIT_HISTORY_INTERNAL_H
 #include "git/history.h"
 #include "git/oidtab.h"
 #include "core/buf.h"

@@ -2,8 +2,8 @@
  * Private layout of a plan, shared by plan.c (resolution) and engine.c
  * (evaluation). Not for other modules.
  */
-#ifndef FEATURES_PLAN_INT_H
-#define FEATURES_PLAN_INT_H
+#ifndef FEATURES_PLAN_INTERNAL_H
+#define FEATURES_PLAN_INTERNAL_H
 #include "features/engine.h"
 
 #define FEAT_MAX_DEPS 8
