@@ -145,6 +145,58 @@ static int compile(struct wrepo *r, const struct wbuild *b, struct wjob *j, stru
 	return -1;
 }
 
+/*
+ * One failing test's report in the class's block (assertion and stack), and
+ * its line for the Results summary appended to results.
+ */
+static void failed_test(struct wrepo *r, struct wclock *c, const struct wtest *t, const char *label, struct buf *name,
+			struct buf *results)
+{
+	int want, got, line;
+	buf_reset(name);
+	world_code_test_name(r, t->file, t->unit, NULL, name);
+	world_log_failing_values(t->unit, &want, &got, &line);
+	wclock_line(c, "[ERROR] %s.%s -- Time elapsed: 0.0%02d s  <<< FAILURE!", label, name->data,
+		    wr_range(c->rng, 1, 99));
+	wclock_line(c, "org.opentest4j.AssertionFailedError: expected: <%d> but was: <%d>", want, got);
+	wclock_line(c, "\tat org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)");
+	wclock_line(c, "\tat org.junit.jupiter.api.AssertEquals.assertEquals(AssertEquals.java:150)");
+	wclock_line(c, "\tat %s.%s(%s.java:%d)", label, name->data, strrchr(label, '.') + 1, line);
+	wclock_line(c, "%s", "");
+	buf_addf(results, "%s.%s:%d expected: <%d> but was: <%d>\n", strrchr(label, '.') + 1, name->data, line, want,
+		 got);
+}
+
+/* Surefire's Results summary, then the build's end: failed on test failures, else the jar. */
+static void surefire_results(struct wrepo *r, struct wjob *j, struct wclock *c, long run, long failures,
+			     long skipped, struct buf *results)
+{
+	wclock_line(c, "[INFO] ");
+	wclock_line(c, "[INFO] Results:");
+	wclock_line(c, "[INFO] ");
+	if (failures) {
+		char *save = NULL, *l;
+		wclock_line(c, "[ERROR] Failures: ");
+		for (l = strtok_r(results->data, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			wclock_line(c, "[ERROR]   %s", l);
+		wclock_line(c, "[INFO] ");
+	}
+	wclock_line(c, "[%s] Tests run: %ld, Failures: %ld, Errors: 0, Skipped: %ld", failures ? "ERROR" : "INFO", run,
+		    failures, skipped);
+	wclock_line(c, "[INFO] ");
+	if (failures) {
+		char *goal = xasprintf("org.apache.maven.plugins:maven-surefire-plugin:3.1.2:test (default-test) on project %s: There are test failures.",
+				       r->name);
+		finish(r, j, c, 0, goal);
+		free(goal);
+	} else {
+		wclock_line(c, "[INFO] --- jar:3.3.0:jar (default-jar) @ %s ---", r->name);
+		wclock_line(c, "[INFO] Building jar: /home/runner/work/%s/%s/target/%s-1.0.0-SNAPSHOT.jar", r->name,
+			    r->name, r->name);
+		finish(r, j, c, 1, NULL);
+	}
+}
+
 static void surefire(struct wrepo *r, const struct wbuild *b, struct wjob *j, struct wclock *c)
 {
 	struct wtest *tests = NULL;
@@ -177,23 +229,9 @@ static void surefire(struct wrepo *r, const struct wbuild *b, struct wjob *j, st
 		wclock_wait(c, t);
 		wclock_line(c, "[%s] Tests run: %ld, Failures: %ld, Errors: 0, Skipped: %ld, Time elapsed: %.3f s%s -- in %s",
 			    cfail ? "ERROR" : "INFO", crun, cfail, cskip, t, cfail ? " <<< FAILURE!" : "", label.data);
-		for (size_t q = i; q < k && cfail; q++) {
-			int want, got, line;
-			if (tests[q].skip || !is_failing(b, tests[q].file, tests[q].unit))
-				continue;
-			buf_reset(&name);
-			world_code_test_name(r, tests[q].file, tests[q].unit, NULL, &name);
-			world_log_failing_values(tests[q].unit, &want, &got, &line);
-			wclock_line(c, "[ERROR] %s.%s -- Time elapsed: 0.0%02d s  <<< FAILURE!", label.data, name.data,
-				    wr_range(c->rng, 1, 99));
-			wclock_line(c, "org.opentest4j.AssertionFailedError: expected: <%d> but was: <%d>", want, got);
-			wclock_line(c, "\tat org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)");
-			wclock_line(c, "\tat org.junit.jupiter.api.AssertEquals.assertEquals(AssertEquals.java:150)");
-			wclock_line(c, "\tat %s.%s(%s.java:%d)", label.data, name.data, strrchr(label.data, '.') + 1, line);
-			wclock_line(c, "%s", "");
-			buf_addf(&results, "%s.%s:%d expected: <%d> but was: <%d>\n", strrchr(label.data, '.') + 1, name.data,
-				 line, want, got);
-		}
+		for (size_t q = i; q < k && cfail; q++)
+			if (!tests[q].skip && is_failing(b, tests[q].file, tests[q].unit))
+				failed_test(r, c, &tests[q], label.data, &name, &results);
 		run += crun;
 		failures += cfail;
 		skipped += cskip;
@@ -201,34 +239,10 @@ static void surefire(struct wrepo *r, const struct wbuild *b, struct wjob *j, st
 		i = k;
 	}
 	free(tests);
-	if (j->stop) {
+	if (j->stop)
 		world_log_stop(j, c);
-	} else {
-		wclock_line(c, "[INFO] ");
-		wclock_line(c, "[INFO] Results:");
-		wclock_line(c, "[INFO] ");
-		if (failures) {
-			char *save = NULL, *l;
-			wclock_line(c, "[ERROR] Failures: ");
-			for (l = strtok_r(results.data, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-				wclock_line(c, "[ERROR]   %s", l);
-			wclock_line(c, "[INFO] ");
-		}
-		wclock_line(c, "[%s] Tests run: %ld, Failures: %ld, Errors: 0, Skipped: %ld", failures ? "ERROR" : "INFO", run,
-			    failures, skipped);
-		wclock_line(c, "[INFO] ");
-		if (failures) {
-			char *goal = xasprintf("org.apache.maven.plugins:maven-surefire-plugin:3.1.2:test (default-test) on project %s: There are test failures.",
-					       r->name);
-			finish(r, j, c, 0, goal);
-			free(goal);
-		} else {
-			wclock_line(c, "[INFO] --- jar:3.3.0:jar (default-jar) @ %s ---", r->name);
-			wclock_line(c, "[INFO] Building jar: /home/runner/work/%s/%s/target/%s-1.0.0-SNAPSHOT.jar", r->name,
-				    r->name, r->name);
-			finish(r, j, c, 1, NULL);
-		}
-	}
+	else
+		surefire_results(r, j, c, run, failures, skipped, &results);
 	buf_release(&label);
 	buf_release(&name);
 	buf_release(&results);
