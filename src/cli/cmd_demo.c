@@ -21,6 +21,7 @@
 #include "store/status.h"
 #include "world/world.h"
 #include "store/store.h"
+#include "store/scenarios.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +108,7 @@ static int ensure_source(struct cli_ctx *ctx, struct store *s, const char *world
 static void print_summary(struct cli_ctx *ctx, struct store *s, int64_t sid, const char *world)
 {
 	struct err e = ERR_INIT;
-	json_t *sc = scenario_load(s, sid, &e);
+	json_t *sc = scenarios_load(s, sid, &e);
 	json_t *rep = cli_dataset_report(sc, ctx->data_dir, sid);
 	char *mpath = xasprintf("%s/datasets/%lld/manifest.json", ctx->data_dir, (long long)sid);
 	json_t *man = json_load_file(mpath, 0, NULL);
@@ -172,7 +173,7 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (rc == 0 && !(cfg = demo_scenario_config(source, e)))
 		rc = e->code;
 	if (rc == 0)
-		rc = scenario_create(s, cfg, &sid, e);
+		rc = scenarios_create(s, cfg, &sid, e);
 	json_decref(cfg);
 	for (size_t i = 0; rc == 0 && i < sizeof(phases) / sizeof(phases[0]); i++) {
 		step(ctx, phases[i].what);
@@ -183,7 +184,7 @@ static int run(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (rc == 0 || sid)
 		print_summary(ctx, s, sid, abs ? abs : world);
 	if (rc == 0) {
-		json_t *o = scenario_load(s, sid, e);
+		json_t *o = scenarios_load(s, sid, e);
 		if (o && strcmp(core_json_str(o, "status", ""), "completed") != 0)
 			rc = err_set(e, ERR_PERMANENT, "the demo scenario ended %s: %s", core_json_str(o, "status", "?"),
 				     core_json_str(o, "error_message", "see 'ciminer scenario show'"));

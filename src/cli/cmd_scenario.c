@@ -8,6 +8,7 @@
 #include "pipeline/scenario.h"
 #include "pipeline/scenario_config.h"
 #include "store/store.h"
+#include "store/scenarios.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,12 +40,12 @@ static int cmd_create(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	if (rc == 0)
 		rc = cli_store(ctx, &s, e);
 	if (rc == 0)
-		rc = scenario_create(s, cfg, &id, e);
+		rc = scenarios_create(s, cfg, &id, e);
 	json_decref(cfg);
 	if (rc < 0)
 		return rc;
 	if (ctx->json) {
-		json_t *o = scenario_load(s, id, e);
+		json_t *o = scenarios_load(s, id, e);
 		out_print_json(o);
 		json_decref(o);
 	} else {
@@ -101,11 +102,9 @@ static int cmd_list(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 	int rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
+	struct store_page pg = STORE_PAGE_INIT;
 	struct store_cursor *c;
-	rc = store_query(s, &c, e,
-			 "SELECT id, name, status, builds_total, builds_ingested, builds_missing_resource, builds_failed,"
-			 " builds_processed, created_at FROM training_scenarios ORDER BY id",
-			 0, NULL);
+	rc = scenarios_list(s, &c, &pg, e);
 	return rc < 0 ? rc : out_cursor(c, ctx->json, cols, 9, 0, e);
 }
 
@@ -149,7 +148,7 @@ static int cmd_show(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 		rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
-	json_t *o = scenario_load(s, id, e);
+	json_t *o = scenarios_load(s, id, e);
 	if (!o)
 		return e->code;
 	out_print_doc(ctx->json, o);
@@ -205,7 +204,7 @@ static int cmd_builds(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 		rc = cli_store_existing(ctx, &s, e);
 	if (rc < 0)
 		return rc;
-	if ((rc = scenario_check_exists(s, id, e)) < 0)
+	if ((rc = scenarios_check_exists(s, id, e)) < 0)
 		return rc;
 	return scenario_cli_builds(ctx, s, id, phase, status, limit, e);
 }

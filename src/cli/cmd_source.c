@@ -430,7 +430,7 @@ static int cmd_watch(struct cli_ctx *ctx, int argc, char **argv, struct err *e)
 		return rc;
 	if (!open && !ctx->json)
 		printf("source %lld is not being validated; its last state:\n", (long long)id);
-	struct cli_follow f = { "validation", "source_id", id, poll_source, &id };
+	struct cli_follow f = { "validation", EVENTS_OF_SOURCE, id, poll_source, &id };
 	if (open && (rc = cli_follow(ctx, s, &f, e)) < 0)
 		return rc;
 	return validation_outcome(ctx, s, id, e);

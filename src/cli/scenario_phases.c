@@ -10,6 +10,10 @@
 #include "pipeline/scenario.h"
 #include "store/status.h"
 #include "core/buf.h"
+#include "store/enrichment.h"
+#include "store/ingestion.h"
+#include "store/scenarios.h"
+#include "store/splits.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,20 +23,18 @@ static const char *const processing_queue[] = { "processing" };
 
 struct phase_arg {
 	int64_t id;
-	const char *table, *status_col, *done_list;
+	const struct build_table *builds;
+	const char *const *done; /* the build states that count as done */
 };
+static const char *const ingestion_done[] = { "ingested", "missing_resource", "failed", NULL };
+static const char *const enrichment_done[] = { "completed", "partial", "failed", NULL };
 
 static int progress_phase(struct store *s, void *arg, int64_t *done, int64_t *total, struct err *e)
 {
 	struct phase_arg *a = arg;
-	char sql[256];
-	struct store_val p[] = { sv_int(a->id) };
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE scenario_id = ?", a->table);
-	int rc = store_query_int(s, total, e, sql, 1, p);
-	snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s WHERE scenario_id = ? AND %s IN (%s)", a->table, a->status_col,
-		 a->done_list);
+	int rc = builds_count(s, total, a->builds, a->id, NULL, e);
 	if (rc == 0)
-		rc = store_query_int(s, done, e, sql, 1, p);
+		rc = builds_count(s, done, a->builds, a->id, a->done, e);
 	return rc;
 }
 
@@ -57,10 +59,10 @@ static void print_state(struct cli_ctx *ctx, int64_t id, json_t *o)
 
 int scenario_cli_wait_phase(struct cli_ctx *ctx, int64_t id, const char *phase, struct err *e)
 {
-	struct phase_arg a = { id, "training_ingestion_builds", "status", "'ingested', 'missing_resource', 'failed'" };
+	struct phase_arg a = { id, &ingestion_builds, ingestion_done };
 	struct cli_wait_spec w = { "ingestion", ingestion_queue, 1, progress_phase, &a };
 	if (strcmp(phase, "processing") == 0) {
-		a = (struct phase_arg){ id, "training_enrichment_builds", "extraction_status", "'completed', 'partial', 'failed'" };
+		a = (struct phase_arg){ id, &enrichment_builds, enrichment_done };
 		w = (struct cli_wait_spec){ "processing", processing_queue, 1, progress_phase, &a };
 	} else if (strcmp(phase, "generation") == 0) {
 		w = (struct cli_wait_spec){ "generation", processing_queue, 1, NULL, NULL };
@@ -132,7 +134,7 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 	if (rc == 0)
 		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
 	if (rc == ERR_NOT_FOUND)
-		rc = scenario_check_exists(s, id, e);
+		rc = scenarios_check_exists(s, id, e);
 	int attached = rc == 0 && scenario_cli_phase_running(phase, status);
 	/* Re-running `ingest` after it ended (killed just after its last job) has nothing left to do. */
 	int done = rc == 0 && !attached && start == scenario_ingest_start && strcmp(status, "ingested") == 0;
@@ -150,7 +152,7 @@ static int run_phase(struct cli_ctx *ctx, int argc, char **argv, const char *sub
 		return rc;
 	if (!wait && !attached && !done && !ctx->json)
 		printf("scenario %lld: %s queued; run 'ciminer worker' (or pass --wait) to run it\n", (long long)id, phase);
-	json_t *o = scenario_load(s, id, e);
+	json_t *o = scenarios_load(s, id, e);
 	int report = wait && strcmp(phase, "generation") == 0 && o;
 	if (report) {
 		/* What demo prints: splits, class balance, drops by reason, baselines, warnings, files. */
@@ -211,21 +213,15 @@ int scenario_cli_splits(struct cli_ctx *ctx, int argc, char **argv, struct err *
 	struct store *s;
 	int rc = scenario_cli_open(ctx, argc, argv, "splits", &id, &wait, &s, e);
 	if (rc == 0)
-		rc = scenario_check_exists(s, id, e);
+		rc = scenarios_check_exists(s, id, e);
 	if (rc < 0)
 		return rc;
 	static const struct out_col cols[] = { { "fold", 's' },          { "split_type", 's' },      { "file_format", 's' },
 					       { "record_count", 'i' },  { "feature_count", 'i' },   { "file_size_bytes", 'i' },
 					       { "class_distribution", 'j' }, { "group_distribution", 'j' }, { "sha256", 's' },
 					       { "file_path", 's' },     { "generated_at", 't' },    { "duration_ms", 'i' } };
-	struct store_val p[] = { sv_int(id) };
 	struct store_cursor *c;
-	rc = store_query(s, &c, e,
-			 "SELECT fold, split_type, file_format, record_count, feature_count, file_size_bytes,"
-			 " class_distribution, group_distribution, sha256, file_path, generated_at, duration_ms"
-			 " FROM training_dataset_splits WHERE scenario_id = ? ORDER BY fold,"
-			 " CASE split_type WHEN 'train' THEN 0 WHEN 'val' THEN 1 ELSE 2 END, file_format",
-			 1, p);
+	rc = splits_list(s, &c, id, e);
 	return rc < 0 ? rc : out_cursor(c, ctx->json, cols, 12, 8, e);
 }
 
@@ -249,30 +245,9 @@ int scenario_cli_builds(struct cli_ctx *ctx, struct store *s, int64_t id, const 
 						{ "started_at", 't' }, { "extraction_status", 's' }, { "feature_count", 'i' },
 						{ "error_message", 's' }, { "missing_resources", 'j' },
 						{ "skipped_features", 'j' }, { "features", 'j' } };
-	char sql[1024];
-	if (ingestion)
-		snprintf(sql, sizeof(sql),
-			 "SELECT b.id, r.ci_run_id, p.full_name, b.commit_sha, b.started_at, b.status, b.resource_status,"
-			 " b.error_message FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
-			 " JOIN raw_repositories p ON p.id = b.raw_repo_id WHERE b.scenario_id = ?%s"
-			 " ORDER BY p.full_name, b.started_at, b.id%s",
-			 status ? " AND b.status = ?" : "", limit > 0 ? " LIMIT ?" : "");
-	else
-		snprintf(sql, sizeof(sql),
-			 "SELECT b.id, r.ci_run_id, p.full_name, b.started_at, b.extraction_status, b.feature_count,"
-			 " b.error_message, v.missing_resources, v.skipped_features, v.feature_values"
-			 " FROM training_enrichment_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
-			 " JOIN raw_repositories p ON p.id = b.raw_repo_id LEFT JOIN feature_vectors v ON v.id = b.feature_vector_id"
-			 " WHERE b.scenario_id = ?%s ORDER BY p.full_name, b.started_at, b.id%s",
-			 status ? " AND b.extraction_status = ?" : "", limit > 0 ? " LIMIT ?" : "");
-	struct store_val p[3] = { sv_int(id) };
-	size_t n = 1;
-	if (status)
-		p[n++] = sv_text(status);
-	if (limit > 0)
-		p[n++] = sv_int(limit);
+	struct store_page pg = { .limit = limit > 0 ? limit : -1, .status = status };
 	struct store_cursor *c;
-	int rc = store_query(s, &c, e, sql, n, p);
+	int rc = ingestion ? ingestion_builds_list(s, &c, id, &pg, e) : enrichment_builds_list(s, &c, id, &pg, e);
 	return rc < 0 ? rc : out_cursor(c, ctx->json, ingestion ? icols : ecols, ingestion ? 8 : 10, ingestion ? 6 : 7, e);
 }
 
@@ -298,9 +273,9 @@ static int poll_scenario(struct store *s, void *arg, int *running, int64_t *done
 	if (!phase || strcmp(phase, "generation") == 0)
 		return rc;
 	if (strcmp(phase, "ingestion") == 0)
-		*a = (struct phase_arg){ a->id, "training_ingestion_builds", "status", "'ingested', 'missing_resource', 'failed'" };
+		*a = (struct phase_arg){ a->id, &ingestion_builds, ingestion_done };
 	else
-		*a = (struct phase_arg){ a->id, "training_enrichment_builds", "extraction_status", "'completed', 'partial', 'failed'" };
+		*a = (struct phase_arg){ a->id, &enrichment_builds, enrichment_done };
 	return progress_phase(s, a, done, total, e);
 }
 
@@ -312,7 +287,7 @@ int scenario_cli_watch(struct cli_ctx *ctx, int argc, char **argv, struct err *e
 	char *status = NULL;
 	int rc = scenario_cli_open(ctx, argc, argv, "watch", &id, &wait, &s, e);
 	if (rc == 0)
-		rc = scenario_check_exists(s, id, e);
+		rc = scenarios_check_exists(s, id, e);
 	if (rc == 0)
 		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
 	if (rc < 0)
@@ -321,11 +296,11 @@ int scenario_cli_watch(struct cli_ctx *ctx, int argc, char **argv, struct err *e
 	free(status);
 	if (!phase && !ctx->json)
 		printf("scenario %lld: no phase is running\n", (long long)id);
-	struct phase_arg a = { id, NULL, NULL, NULL };
-	struct cli_follow f = { phase ? phase : "scenario", "scenario_id", id, poll_scenario, &a };
+	struct phase_arg a = { id, NULL, NULL };
+	struct cli_follow f = { phase ? phase : "scenario", EVENTS_OF_SCENARIO, id, poll_scenario, &a };
 	if (phase && (rc = cli_follow(ctx, s, &f, e)) < 0)
 		return rc;
-	json_t *o = scenario_load(s, id, e);
+	json_t *o = scenarios_load(s, id, e);
 	if (!o)
 		return e->code;
 	print_state(ctx, id, o);

@@ -11,12 +11,8 @@
 static int new_events(struct store *s, const struct cli_follow *f, int64_t *last, struct progress *bar, char *prev,
 		      size_t prevsz, struct err *e)
 {
-	char sql[200];
-	snprintf(sql, sizeof(sql), "SELECT id, payload FROM events WHERE %s = ? AND id > ? ORDER BY id LIMIT 100",
-		 f->id_column);
-	struct store_val p[] = { sv_int(f->id), sv_int(*last) };
 	struct store_cursor *c;
-	int rc = store_query(s, &c, e, sql, 2, p);
+	int rc = events_after(s, &c, f->about, f->id, *last, e);
 	if (rc < 0)
 		return rc;
 	while ((rc = store_next(c, e)) == 1) {
@@ -42,10 +38,7 @@ int cli_follow(struct cli_ctx *ctx, struct store *s, const struct cli_follow *f,
 	int64_t done = 0, total = 0, last = 0;
 	char prev[512] = "";
 	/* Start from the newest event: what happened before is history, not news. */
-	char sql[160];
-	snprintf(sql, sizeof(sql), "SELECT COALESCE(MAX(id), 0) FROM events WHERE %s = ?", f->id_column);
-	struct store_val p[] = { sv_int(f->id) };
-	rc = store_query_int(s, &last, e, sql, 1, p);
+	rc = events_last_id(s, &last, f->about, f->id, e);
 	progress_start(&bar, f->label, 0, !ctx->json && !ctx->quiet);
 	while (rc == 0) {
 		int64_t d = 0, t = 0;

@@ -7,11 +7,12 @@
 #ifndef CLI_WATCH_H
 #define CLI_WATCH_H
 #include "cli/cli.h"
+#include "store/events.h"
 #include <stdint.h>
 
 struct cli_follow {
 	const char *label;       /* "ingestion" */
-	const char *id_column;   /* events' column naming the owner: "scenario_id" or "source_id" */
+	enum events_about about; /* whose events: a scenario's or a source's */
 	int64_t id;
 	/* Current state: *running 1 while the phase runs; done/total for the bar (0/0 when unknown). */
 	int (*poll)(struct store *s, void *arg, int *running, int64_t *done, int64_t *total, struct err *e);

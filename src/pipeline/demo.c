@@ -3,6 +3,7 @@
 #include "pipeline/scenario.h"
 #include "pipeline/scenario_config.h"
 #include "features/engine.h"
+#include "store/scenarios.h"
 #include "store/sources.h"
 #include <string.h>
 
@@ -39,10 +40,9 @@ int demo_find_source(struct store *s, const char *name, int64_t *id, struct err 
 
 int demo_drop_scenarios(struct store *s, const char *data_dir, const char *name, struct err *e)
 {
-	struct store_val p[] = { sv_text(name) };
 	int64_t *ids = NULL;
 	size_t n = 0;
-	int rc = store_query_ints(s, &ids, &n, e, "SELECT id FROM training_scenarios WHERE name = ? ORDER BY id", 1, p);
+	int rc = scenarios_find_by_name(s, &ids, &n, name, e);
 	for (size_t i = 0; rc >= 0 && i < n; i++)
 		rc = scenario_delete(s, data_dir, ids[i], e);
 	free(ids);

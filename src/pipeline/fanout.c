@@ -5,6 +5,7 @@
 #include "pipeline/scenario.h"
 #include "store/events.h"
 #include "store/status.h"
+#include "store/scenarios.h"
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,15 +17,10 @@ int fanout_enqueue(struct store *s, const struct fanout_spec *f, int64_t scenari
 	int64_t finish = 0;
 	struct jobs_enqueue_opts fo = { .queue = f->queue, .kind = f->finish_kind, .payload = payload, .waiting = 1 };
 	int rc = jobs_enqueue(s, &fo, &finish, e);
-	char sql[256];
-	snprintf(sql, sizeof(sql),
-		 "SELECT DISTINCT raw_repo_id FROM %s WHERE scenario_id = ? AND %s = 'pending' ORDER BY raw_repo_id",
-		 f->table, f->status_col);
-	struct store_val p[] = { sv_int(scenario_id) };
 	int64_t *repos = NULL;
 	size_t n = 0;
 	if (rc == 0)
-		rc = store_query_ints(s, &repos, &n, e, sql, 1, p);
+		rc = builds_pending_repos(s, &repos, &n, f->builds, scenario_id, e);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char pl[96], key[64];
 		snprintf(pl, sizeof(pl), "{\"raw_repo_id\":%lld,\"scenario_id\":%lld}", (long long)repos[i],
@@ -41,20 +37,6 @@ int fanout_enqueue(struct store *s, const struct fanout_spec *f, int64_t scenari
 	if (rc == 0)
 		rc = jobs_release(s, finish, e);
 	return rc;
-}
-
-int fanout_fail_leftovers(struct store *s, const struct fanout_spec *f, int64_t scenario_id, const char *open_states,
-			  struct err *e)
-{
-	char sql[1024];
-	snprintf(sql, sizeof(sql),
-		 "UPDATE %s SET %s = 'failed', updated_at = ?, error_message = COALESCE((SELECT last_error FROM jobs"
-		 " WHERE kind = '%s' AND state IN ('dead', 'failed') AND payload = '{\"raw_repo_id\":' || %s.raw_repo_id"
-		 " || ',\"scenario_id\":' || %s.scenario_id || '}' ORDER BY id DESC LIMIT 1),"
-		 " 'the repository job did not finish') WHERE scenario_id = ? AND %s IN (%s)",
-		 f->table, f->status_col, f->repo_kind, f->table, f->table, f->status_col, open_states);
-	struct store_val p[] = { sv_int(utc_now()), sv_int(scenario_id) };
-	return store_exec(s, e, NULL, sql, 2, p);
 }
 
 int fanout_scenario_in(struct store *s, int64_t scenario_id, const char *phase, struct err *e)
@@ -81,7 +63,7 @@ int fanout_fail_if_last(struct job_ctx *ctx, int64_t scenario_id, const char *ph
 		store_rollback(ctx->store);
 	if (store_begin(ctx->store, &fe) == 0) {
 		int in = fanout_scenario_in(ctx->store, scenario_id, phase, &fe);
-		store_tx_end(ctx->store, in == 1 ? scenario_fail(ctx->store, scenario_id, reason, &fe) : in, &fe);
+		store_tx_end(ctx->store, in == 1 ? scenarios_fail(ctx->store, scenario_id, reason, &fe) : in, &fe);
 	}
 	return rc;
 }
@@ -92,25 +74,21 @@ int fanout_finish(struct store *s, const struct fanout_spec *f, int64_t id, stru
 	int in = rc == 0 ? fanout_scenario_in(s, id, f->running, e) : rc;
 	if (in <= 0) /* already finished (the step ran before its worker died) or the scenario moved on */
 		return store_tx_end(s, in, e);
-	char msg[128], sql[256];
+	char msg[128];
 	/* Builds whose repository job died (attempts exhausted) are failed with that job's error. */
-	rc = fanout_fail_leftovers(s, f, id, f->open_states, e);
+	rc = builds_fail_leftovers(s, f->builds, id, f->open_states, f->repo_kind, e);
 	snprintf(msg, sizeof(msg), "%s finished", f->running);
 	if (rc == 0)
 		rc = f->refresh(s, id, msg, e);
-	int64_t usable = 0;
-	struct store_val q[] = { sv_int(id) };
-	snprintf(sql, sizeof(sql), "SELECT %s FROM training_scenarios WHERE id = ?", f->usable_expr);
+	struct scenarios_counters counters;
 	if (rc == 0)
-		rc = store_query_int(s, &usable, e, sql, 1, q);
-	if (rc == 0 && usable == 0) {
-		rc = scenario_fail(s, id, f->nothing_msg, e);
+		rc = scenarios_counters(s, &counters, id, e);
+	if (rc == 0 && f->usable(&counters) == 0) {
+		rc = scenarios_fail(s, id, f->nothing_msg, e);
 	} else if (rc == 0) {
 		rc = store_status_set(s, ENT_SCENARIO, id, f->running, f->done, e);
-		struct store_val r[] = { sv_int(utc_now()), sv_int(id) };
-		snprintf(sql, sizeof(sql), "UPDATE training_scenarios SET %s = ? WHERE id = ?", f->completed_col);
 		if (rc == 0)
-			rc = store_exec(s, e, NULL, sql, 2, r);
+			rc = scenarios_phase_completed(s, id, f->phase, e);
 		snprintf(msg, sizeof(msg), "scenario is %s", f->done);
 		if (rc == 0)
 			rc = events_scenario_update(s, id, msg, e);

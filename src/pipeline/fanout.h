@@ -7,6 +7,8 @@
 #ifndef PIPELINE_FANOUT_H
 #define PIPELINE_FANOUT_H
 #include <stdint.h>
+#include "store/builds.h"
+#include "store/scenarios.h"
 #include "store/store.h"
 #include "jobs/worker.h"
 
@@ -14,17 +16,16 @@ struct fanout_spec {
 	const char *queue;       /* "ingestion" */
 	const char *repo_kind;   /* "ingest_repo"; payload {"raw_repo_id", "scenario_id"} */
 	const char *finish_kind; /* "ingest_finish"; payload {"scenario_id"} */
-	const char *table;       /* the phase's per-build table */
-	const char *status_col;  /* its status column */
+	const struct build_table *builds; /* the phase's per-build table (store/builds.h) */
 	/* Concurrency key of a repository job: "<key_prefix><repo>" (repo:) or "<key_prefix><scenario>:<repo>". */
 	const char *key_prefix;
 	int key_per_scenario;
 	/* For the finish step: */
 	const char *running;       /* the scenario's state during the phase ("ingesting") */
 	const char *done;          /* its state when the phase succeeded ("ingested") */
-	const char *open_states;   /* build states a finished phase must not leave ("'pending', 'ingesting'") */
-	const char *usable_expr;   /* counter expression: builds the next phase can use */
-	const char *completed_col; /* the scenario's phase-completion time column */
+	const char *const *open_states; /* build states a finished phase must not leave (NULL-terminated) */
+	int64_t (*usable)(const struct scenarios_counters *c); /* builds the next phase can use */
+	const char *phase;              /* the scenario's phase whose completion time is set ("ingestion") */
 	const char *nothing_msg;   /* FAILED reason when no build is usable */
 	int (*refresh)(struct store *s, int64_t scenario_id, const char *message, struct err *e);
 };
@@ -34,9 +35,6 @@ extern const struct fanout_spec processing_fanout; /* scenario_process.c */
 
 /* Enqueues the finish job and one repository job per repository whose builds are 'pending'. */
 int fanout_enqueue(struct store *s, const struct fanout_spec *f, int64_t scenario_id, struct err *e);
-/* Marks builds still in one of the states of `open_states` (SQL list) failed, with their repository job's error. */
-int fanout_fail_leftovers(struct store *s, const struct fanout_spec *f, int64_t scenario_id, const char *open_states,
-			  struct err *e);
 
 /*
  * The finish step of a phase, in one transaction: leftovers of dead repository

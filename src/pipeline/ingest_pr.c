@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
+#include "store/ingestion.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,12 +35,7 @@ static int load_pr_builds(struct pr_builds *out, struct pr_forks *forks, struct 
 			  int64_t repo_id, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(scenario_id), sv_int(repo_id) };
-	int rc = store_query(s, &c, e,
-			     "SELECT b.id, r.pr_numbers, r.event, COALESCE(r.started_at, r.created_at), r.id, r.commit_sha, r.branch"
-			     " FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
-			     " WHERE b.scenario_id = ? AND b.raw_repo_id = ? AND b.status = 'ingesting' ORDER BY b.id",
-			     2, p);
+	int rc = ingestion_builds_pr_runs(s, &c, scenario_id, repo_id, e);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0;

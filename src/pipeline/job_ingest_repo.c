@@ -20,7 +20,7 @@
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
 #include "pipeline/fanout.h"
-#include "store/hot_sql.h"
+#include "store/ingestion.h"
 #include "pipeline/warehouse.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -30,6 +30,7 @@
 #include "store/blobs.h"
 #include "store/status.h"
 #include "store/events.h"
+#include "store/scenarios.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,33 +95,25 @@ static int load_repo(struct ingest *g, struct err *e)
 
 static int load_builds(struct ingest *g, struct err *e)
 {
-	struct store_cursor *c;
-	struct store_val p[] = { sv_int(g->scenario_id), sv_int(g->repo_id) };
-	int rc = store_query(g->s, &c, e, hot_sql_ingestion_pending, 2, p);
-	if (rc < 0)
-		return rc;
-	size_t cap = 0;
-	while ((rc = store_next(c, e)) == 1) {
-		xgrow((void **)&g->b, &cap, g->nb + 1, sizeof(*g->b));
-		struct ibuild *b = &g->b[g->nb++];
-		memset(b, 0, sizeof(*b));
-		b->id = store_col_int(c, 0);
-		b->run_id = store_col_int(c, 1);
-		b->sha = xstrdup(store_col_text(c, 2) ? store_col_text(c, 2) : "");
+	struct ingestion_pending *pb = NULL;
+	size_t n = 0;
+	int rc = ingestion_builds_pending(g->s, &pb, &n, g->scenario_id, g->repo_id, e);
+	g->b = xcalloc(n ? n : 1, sizeof(*g->b));
+	for (size_t i = 0; i < n; i++) {
+		g->b[i].id = pb[i].id;
+		g->b[i].run_id = pb[i].raw_run_id;
+		g->b[i].sha = pb[i].commit_sha; /* moved: freed with the build */
+		pb[i].commit_sha = NULL;
 	}
-	store_cursor_free(c);
+	g->nb = n;
+	ingestion_pending_free(pb, n);
 	return rc;
 }
 
 static int load_jobs(struct ingest *g, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(g->scenario_id), sv_int(g->repo_id) };
-	int rc = store_query(g->s, &c, e,
-			     "SELECT j.id, j.raw_run_id, j.ci_job_id, COALESCE(j.log_status, '') FROM raw_build_jobs j"
-			     " JOIN training_ingestion_builds b ON b.raw_run_id = j.raw_run_id WHERE b.scenario_id = ?"
-			     " AND b.raw_repo_id = ? AND b.status IN ('pending', 'ingesting') ORDER BY j.id",
-			     2, p);
+	int rc = ingestion_builds_jobs(g->s, &c, g->scenario_id, g->repo_id, e);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0;
@@ -148,12 +141,7 @@ static int load_jobs(struct ingest *g, struct err *e)
 static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val q[] = { sv_int(g->scenario_id), sv_int(g->repo_id) };
-	int rc = store_query(g->s, &c, e,
-			     "SELECT r.id, r.ci_run_id, r.raw FROM training_ingestion_builds b JOIN raw_build_runs r ON r.id = b.raw_run_id"
-			     " WHERE b.scenario_id = ? AND b.raw_repo_id = ? AND b.status IN ('pending', 'ingesting')"
-			     " AND NOT EXISTS (SELECT 1 FROM raw_build_jobs j WHERE j.raw_run_id = r.id) ORDER BY r.id",
-			     2, q);
+	int rc = ingestion_builds_runs_without_jobs(g->s, &c, g->scenario_id, g->repo_id, e);
 	if (rc < 0)
 		return rc;
 	struct ci_run *runs = NULL;
@@ -220,11 +208,7 @@ static int list_missing_jobs(struct ingest *g, struct ci_provider *p, struct err
 
 static int mark_ingesting(struct ingest *g, struct err *e)
 {
-	struct store_val p[] = { sv_int(utc_now()), sv_int(g->scenario_id), sv_int(g->repo_id) };
-	return store_exec(g->s, e, NULL,
-			  "UPDATE training_ingestion_builds SET status = 'ingesting', updated_at = ? WHERE scenario_id = ?"
-			  " AND raw_repo_id = ? AND status = 'pending'",
-			  3, p);
+	return ingestion_builds_start(g->s, g->scenario_id, g->repo_id, e);
 }
 
 static int ingest_git(struct ingest *g, struct err *e)
@@ -419,18 +403,13 @@ static int decide(struct ingest *g, const struct pr_builds *prs, struct err *e)
 						      "error", pr->error));
 		char *rs = core_json_dumps(res);
 		json_decref(res);
-		struct store_val p[] = { sv_text(status), sv_text(rs), msg[0] ? sv_text(msg) : sv_null(), sv_int(utc_now()),
-					 sv_int(b->id) };
-		rc = store_exec(g->s, e, NULL,
-				"UPDATE training_ingestion_builds SET status = ?, resource_status = ?, error_message = ?,"
-				" updated_at = ? WHERE id = ? AND status = 'ingesting'",
-				5, p);
+		rc = ingestion_builds_finish(g->s, b->id, status, rs, msg[0] ? msg : NULL, e);
 		free(rs);
 	}
 	if (rc == 0) {
 		char m[300];
 		snprintf(m, sizeof(m), "ingested %s", g->full_name);
-		rc = scenario_refresh_ingestion_counters(g->s, g->scenario_id, m, e);
+		rc = scenarios_refresh_ingestion_counters(g->s, g->scenario_id, m, e);
 	}
 	return store_tx_end(g->s, rc, e);
 }

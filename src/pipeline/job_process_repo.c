@@ -10,7 +10,7 @@
  */
 #include "pipeline/jobs_phase2.h"
 #include "store/events.h"
-#include "store/hot_sql.h"
+#include "store/enrichment.h"
 #include "pipeline/process_inputs.h"
 #include "pipeline/registry.h"
 #include "pipeline/scenario.h"
@@ -23,35 +23,13 @@
 #include "core/xalloc.h"
 #include "features/engine.h"
 #include "store/status.h"
+#include "store/scenarios.h"
 #include <stdio.h>
 #include <string.h>
 
 #define BATCH 64
 
-struct pbuild {
-	int64_t id, raw_run_id;
-};
-
-static int pending_builds(struct store *s, int64_t scenario_id, int64_t repo_id, struct pbuild **out, size_t *n,
-			  struct err *e)
-{
-	struct store_cursor *c;
-	struct store_val p[] = { sv_int(scenario_id), sv_int(repo_id) };
-	int rc = store_query(s, &c, e, hot_sql_enrichment_pending, 2, p);
-	if (rc < 0)
-		return rc;
-	size_t cap = 0;
-	*n = 0;
-	while ((rc = store_next(c, e)) == 1) {
-		xgrow((void **)out, &cap, *n + 1, sizeof(**out));
-		(*out)[*n].id = store_col_int(c, 0);
-		(*out)[(*n)++].raw_run_id = store_col_int(c, 1);
-	}
-	store_cursor_free(c);
-	return rc;
-}
-
-static int store_vector(struct store *s, int64_t scenario_id, const struct pbuild *b, int64_t repo_id,
+static int store_vector(struct store *s, int64_t scenario_id, const struct enrichment_pending *b, int64_t repo_id,
 			const struct feat_vector *v, struct err *e)
 {
 	json_t *vals = feat_vector_values_json(v);
@@ -65,40 +43,21 @@ static int store_vector(struct store *s, int64_t scenario_id, const struct pbuil
 	char *mrs = json_dumps(mr, JSON_COMPACT), *sks = json_dumps(sk, JSON_COMPACT);
 	json_decref(mr);
 	json_decref(sk);
-	int64_t vid = 0, now = utc_now();
-	const char *status = feat_vector_status(v);
-	int64_t count = (int64_t)(v->n - v->skipped_features.n);
-	struct store_val p[] = { sv_int(scenario_id), sv_int(b->raw_run_id), sv_int(repo_id), sv_text(status),
-				 sv_text(values), sv_int(count), sv_text(mrs), sv_text(sks),
-				 sv_text(feat_catalogue_version()), sv_int(now) };
-	int rc = store_insert_id(s, &vid, e,
-				 "INSERT INTO feature_vectors (scenario_id, raw_run_id, raw_repo_id, status, feature_values,"
-				 " feature_count, missing_resources, skipped_features, catalogue_version, computed_at)"
-				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (scenario_id, raw_run_id) DO UPDATE SET"
-				 " status = excluded.status, feature_values = excluded.feature_values,"
-				 " feature_count = excluded.feature_count, missing_resources = excluded.missing_resources,"
-				 " skipped_features = excluded.skipped_features, catalogue_version = excluded.catalogue_version,"
-				 " computed_at = excluded.computed_at RETURNING id",
-				 10, p);
-	struct store_val q[] = { sv_text(status), sv_int(vid), sv_int(count), sv_int(now), sv_int(b->id) };
-	if (rc == 0)
-		rc = store_exec(s, e, NULL,
-				"UPDATE training_enrichment_builds SET extraction_status = ?, feature_vector_id = ?,"
-				" feature_count = ?, error_message = NULL, updated_at = ? WHERE id = ?",
-				5, q);
+	struct feature_vector_row row = { .scenario_id = scenario_id, .build_id = b->id, .raw_run_id = b->raw_run_id,
+					  .raw_repo_id = repo_id, .status = feat_vector_status(v), .values = values,
+					  .missing_resources = mrs, .skipped_features = sks,
+					  .catalogue_version = feat_catalogue_version(),
+					  .feature_count = (int64_t)(v->n - v->skipped_features.n) };
+	int rc = enrichment_builds_store_vector(s, &row, e);
 	free(values);
 	free(mrs);
 	free(sks);
 	return rc;
 }
 
-static int fail_build(struct store *s, const struct pbuild *b, const char *msg, struct err *e)
+static int fail_build(struct store *s, const struct enrichment_pending *b, const char *msg, struct err *e)
 {
-	struct store_val p[] = { sv_text(msg), sv_int(utc_now()), sv_int(b->id) };
-	return store_exec(s, e, NULL,
-			  "UPDATE training_enrichment_builds SET extraction_status = 'failed', error_message = ?,"
-			  " updated_at = ? WHERE id = ?",
-			  3, p);
+	return enrichment_builds_fail(s, b->id, msg, e);
 }
 
 static int process_repo(struct job_ctx *ctx, struct err *e)
@@ -107,14 +66,14 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 	const struct pipeline_app *app = ctx->app;
 	int64_t sid = core_json_int(ctx->payload, "scenario_id", 0), rid = core_json_int(ctx->payload, "raw_repo_id", 0);
 	struct feat_plan *plan = NULL;
-	struct pbuild *builds = NULL;
+	struct enrichment_pending *builds = NULL;
 	size_t nb = 0;
 	struct repo_inputs ri;
 	struct repo_prs prs = REPO_PRS_INIT;
 	memset(&ri, 0, sizeof(ri));
 	int rc = scenario_feature_plan(s, sid, &plan, e);
 	if (rc == 0)
-		rc = pending_builds(s, sid, rid, &builds, &nb, e);
+		rc = enrichment_builds_pending(s, &builds, &nb, sid, rid, e);
 	if (rc == 0 && nb > 0)
 		rc = repo_inputs_load(&ri, s, app->data_dir, rid, (feat_plan_inputs(plan) & FEAT_IN_GIT) != 0, e);
 	if (rc == 0 && nb > 0 && pr_plan_needs(plan))
@@ -144,7 +103,7 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 					     ri.repo.full_name);
 			if (rc < 0)
 				continue;
-			const struct pbuild *b = &builds[i + k];
+			const struct enrichment_pending *b = &builds[i + k];
 			long r = repo_inputs_find(&ri, b->raw_run_id);
 			if (r < 0) {
 				errs[k] = xstrdup("the build is no longer in the warehouse");
@@ -177,7 +136,7 @@ static int process_repo(struct job_ctx *ctx, struct err *e)
 		if (rc == 0) {
 			char msg[256];
 			snprintf(msg, sizeof(msg), "extracting features of %s", ri.repo.full_name);
-			rc = scenario_add_processing_counters(s, sid, processed, partial, failed, msg, e);
+			rc = scenarios_add_processing_counters(s, sid, processed, partial, failed, msg, e);
 		}
 		if (store_in_tx(s))
 			rc = store_tx_end(s, rc, e);

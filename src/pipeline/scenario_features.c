@@ -1,6 +1,7 @@
 /* The scenario configuration's feature check and a stored scenario's plan, over the features layer's catalogue. */
 #include "pipeline/scenario_config.h"
 #include "features/engine.h"
+#include "store/scenarios.h"
 #include "store/store.h"
 #include <stdlib.h>
 
@@ -21,10 +22,9 @@ int scenario_features_check(const json_t *doc, struct err *e)
 int scenario_feature_plan(struct store *s, int64_t scenario_id, struct feat_plan **plan, struct err *e)
 {
 	char *fc = NULL, *oc = NULL;
-	struct store_val p[] = { sv_int(scenario_id) };
-	int rc = store_query_text(s, &fc, e, "SELECT feature_config FROM training_scenarios WHERE id = ?", 1, p);
+	int rc = scenarios_section(s, &fc, scenario_id, "feature_config", e);
 	if (rc == 0)
-		rc = store_query_text(s, &oc, e, "SELECT output_config FROM training_scenarios WHERE id = ?", 1, p);
+		rc = scenarios_section(s, &oc, scenario_id, "output_config", e);
 	json_t *fj = fc ? json_loads(fc, 0, NULL) : NULL, *oj = oc ? json_loads(oc, 0, NULL) : NULL;
 	struct feat_plan_config pc;
 	feat_plan_config_init(&pc);

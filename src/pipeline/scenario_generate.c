@@ -25,6 +25,10 @@
 #include "features/engine.h"
 #include "store/jobs.h"
 #include "store/status.h"
+#include "store/enrichment.h"
+#include "store/ingestion.h"
+#include "store/scenarios.h"
+#include "store/splits.h"
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -43,16 +47,15 @@ int scenario_generate_start(struct store *s, int64_t id, struct err *e)
 			     status);
 	free(status);
 	int64_t vectors = 0;
-	struct store_val p[] = { sv_int(id) };
 	if (rc == 0)
-		rc = store_query_int(s, &vectors, e, "SELECT COUNT(*) FROM feature_vectors WHERE scenario_id = ?", 1, p);
+		rc = feature_vectors_count(s, &vectors, id, e);
 	if (rc == 0 && vectors == 0)
 		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no feature vectors; run 'ciminer scenario process %lld'",
 			     (long long)id, (long long)id);
 	if (rc == 0)
 		rc = store_status_set(s, ENT_SCENARIO, id, NULL, "splitting", e);
 	if (rc == 0)
-		rc = scenario_phase_started(s, id, "generation", e);
+		rc = scenarios_phase_started(s, id, "generation", e);
 	if (rc == 0)
 		rc = events_scenario_update(s, id, "generating the dataset", e);
 	char payload[64];
@@ -288,20 +291,7 @@ static void mark_missing(struct frame_build *fb, size_t r, const char *skipped_j
 static int fill_rows(struct frame_build *fb, struct store *s, int64_t sid, int strict, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(sid) };
-	char sql[1024];
-	snprintf(sql, sizeof(sql),
-		 "SELECT v.feature_values, r.ci_run_id, p.full_name, r.commit_sha, r.ci_provider,"
-		 " COALESCE(r.started_at, r.created_at), p.main_lang, r.conclusion, r.raw_repo_id, v.skipped_features,"
-		 " v.missing_resources"
-		 " FROM training_enrichment_builds b JOIN feature_vectors v ON v.id = b.feature_vector_id"
-		 " JOIN raw_build_runs r ON r.id = b.raw_run_id JOIN raw_repositories p ON p.id = r.raw_repo_id"
-		 " WHERE b.scenario_id = ? AND b.extraction_status IN (%s)"
-		 " ORDER BY p.full_name%s, COALESCE(r.started_at, r.created_at), LENGTH(r.ci_run_id), r.ci_run_id",
-		 strict ? "'completed'" : "'completed', 'partial'",
-		 /* Byte order on both drivers (SQLite compares bytes): a server's locale must not reorder rows. */
-		 store_dialect(s) == STORE_PG ? " COLLATE \"C\"" : "");
-	int rc = store_query(s, &c, e, sql, 1, p);
+	int rc = enrichment_dataset_rows(s, &c, sid, strict, e);
 	if (rc < 0)
 		return rc;
 	struct history_walk walk = { .repo_id = -1 };
@@ -463,11 +453,7 @@ static int excluded_builds(struct store *s, int64_t sid, const json_t *scenario,
 	if (mr > 0) {
 		json_t *by = json_object();
 		struct store_cursor *c;
-		struct store_val p[] = { sv_int(sid) };
-		int rc = store_query(s, &c, e,
-				     "SELECT resource_status FROM training_ingestion_builds WHERE scenario_id = ?"
-				     " AND status = 'missing_resource'",
-				     1, p);
+		int rc = ingestion_builds_resources(s, &c, sid, "missing_resource", e);
 		if (rc < 0) {
 			json_decref(by);
 			return rc;
@@ -594,24 +580,21 @@ static json_t *build_manifest(json_t *scenario, const struct feat_plan *plan, st
 static int record_splits(struct store *s, int64_t sid, const char *final_dir, struct dataset_generate_result *res,
 			 struct err *e)
 {
-	struct store_val p[] = { sv_int(sid) };
-	int rc = store_exec(s, e, NULL, "DELETE FROM training_dataset_splits WHERE scenario_id = ?", 1, p);
+	int rc = splits_delete_scenario(s, sid, e);
 	for (size_t n = 0; rc == 0 && n < res->nfiles; n++) {
 		struct dataset_output_file *of = &res->files[n];
 		char *path = fs_join(final_dir, of->relpath);
 		char *cd = json_dumps(of->class_distribution, JSON_COMPACT | JSON_SORT_KEYS);
 		char *gd = of->group_distribution ? json_dumps(of->group_distribution, JSON_COMPACT | JSON_SORT_KEYS)
 						  : xstrdup("{}");
-		struct store_val q[] = { sv_int(sid), sv_text(of->fold ? of->fold : ""), sv_text(dataset_split_names[of->split]),
-					 sv_text(dataset_format_name(of->format)), sv_text(path),
-					 sv_int((int64_t)of->info.bytes), sv_int((int64_t)of->info.rows),
-					 sv_int((int64_t)of->feature_count), sv_text(cd), sv_text(gd), sv_text(of->info.sha256),
-					 sv_int(utc_now()), sv_int(of->duration_usec / 1000) };
-		rc = store_exec(s, e, NULL,
-				"INSERT INTO training_dataset_splits (scenario_id, fold, split_type, file_format, file_path,"
-				" file_size_bytes, record_count, feature_count, class_distribution, group_distribution, sha256,"
-				" generated_at, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				13, q);
+		struct splits_row row = { .scenario_id = sid, .fold = of->fold ? of->fold : "",
+					  .split_type = dataset_split_names[of->split],
+					  .file_format = dataset_format_name(of->format), .file_path = path,
+					  .file_size_bytes = (int64_t)of->info.bytes, .record_count = (int64_t)of->info.rows,
+					  .feature_count = (int64_t)of->feature_count, .class_distribution = cd,
+					  .group_distribution = gd, .sha256 = of->info.sha256, .generated_at = utc_now(),
+					  .duration_ms = of->duration_usec / 1000 };
+		rc = splits_insert(s, &row, e);
 		free(path);
 		free(cd);
 		free(gd);
@@ -725,7 +708,7 @@ static int generate_dataset_once(struct job_ctx *ctx, struct err *e)
 	int in = fanout_scenario_in(s, sid, "splitting", e);
 	if (in <= 0) /* already generated (the job ran before its worker died) or the scenario moved on */
 		return in;
-	json_t *scenario = scenario_load(s, sid, e);
+	json_t *scenario = scenarios_load(s, sid, e);
 	if (!scenario)
 		return e->code == ERR_NOT_FOUND ? ERR_PERMANENT : e->code;
 	char *final_dir = xasprintf("%s/datasets/%lld", app->data_dir, (long long)sid);
@@ -751,10 +734,8 @@ static int generate_dataset_once(struct job_ctx *ctx, struct err *e)
 			rc = record_splits(s, sid, final_dir, &res, e);
 		if (rc == 0)
 			rc = store_status_set(s, ENT_SCENARIO, sid, "splitting", "completed", e);
-		struct store_val q[] = { sv_int(utc_now()), sv_int(sid) };
 		if (rc == 0)
-			rc = store_exec(s, e, NULL, "UPDATE training_scenarios SET generation_completed_at = ? WHERE id = ?",
-					2, q);
+			rc = scenarios_phase_completed(s, sid, "generation", e);
 		if (rc == 0)
 			rc = events_scenario_update(s, sid, "dataset generated", e);
 		rc = store_tx_end(s, rc, e);
@@ -762,7 +743,7 @@ static int generate_dataset_once(struct job_ctx *ctx, struct err *e)
 		/* A configuration or data problem: retrying cannot help, the scenario fails with the reason. */
 		struct err fe = ERR_INIT;
 		if (store_begin(s, &fe) == 0)
-			store_tx_end(s, scenario_fail(s, sid, e->msg, &fe), &fe);
+			store_tx_end(s, scenarios_fail(s, sid, e->msg, &fe), &fe);
 		rc = ERR_PERMANENT;
 	}
 	json_decref(manifest);

@@ -8,20 +8,18 @@
 #include "core/json.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
+#include "store/ingestion.h"
 #include "store/jobs.h"
 #include "store/status.h"
+#include "store/scenarios.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int load_section(struct store *s, int64_t id, const char *col, json_t **out, struct err *e)
 {
-	char sql[128], *txt = NULL;
-	snprintf(sql, sizeof(sql), "SELECT %s FROM training_scenarios WHERE id = ?", col);
-	struct store_val p[] = { sv_int(id) };
-	int rc = store_query_text(s, &txt, e, sql, 1, p);
-	if (rc == ERR_NOT_FOUND)
-		return err_set(e, ERR_NOT_FOUND, "scenario %lld does not exist; 'ciminer scenario list' shows them",
-			       (long long)id);
+	char *txt = NULL;
+	int rc = scenarios_section(s, &txt, id, col, e);
 	if (rc < 0)
 		return rc;
 	*out = core_json_parse(txt, strlen(txt), col, e);
@@ -29,30 +27,36 @@ static int load_section(struct store *s, int64_t id, const char *col, json_t **o
 	return *out ? 0 : ERR_INTERNAL;
 }
 
+static int64_t ingestion_usable(const struct scenarios_counters *c)
+{
+	return c->builds_ingested + c->builds_missing_resource;
+}
+
+static const char *const ingestion_open[] = { "pending", "ingesting", NULL };
+
 /* One repository is cloned and fetched by one job at a time, whichever scenario asks: the key is the repository. */
 const struct fanout_spec ingestion_fanout = {
 	.queue = "ingestion", .repo_kind = "ingest_repo", .finish_kind = "ingest_finish",
-	.table = "training_ingestion_builds", .status_col = "status", .key_prefix = "repo:", .key_per_scenario = 0,
-	.running = "ingesting", .done = "ingested", .open_states = "'pending', 'ingesting'",
-	.usable_expr = "builds_ingested + builds_missing_resource", .completed_col = "ingestion_completed_at",
+	.builds = &ingestion_builds, .key_prefix = "repo:", .key_per_scenario = 0,
+	.running = "ingesting", .done = "ingested", .open_states = ingestion_open,
+	.usable = ingestion_usable, .phase = "ingestion",
 	.nothing_msg = "nothing could be ingested: every build failed (see 'ciminer scenario builds ID --phase"
 		       " ingestion'); fix the cause and run retry-ingestion",
-	.refresh = scenario_refresh_ingestion_counters,
+	.refresh = scenarios_refresh_ingestion_counters,
 };
 
 /*
- * Sets the builds to ingest back to pending with reset_sql (parameters: now, scenario id), then the scenario
+ * Sets the builds in one of `reset` back to pending (their error cleared when clear_error), then the scenario
  * moves (from `from`, NULL: any state) to ingesting, counted afresh, with its jobs queued.
  */
-static int begin_ingesting(struct store *s, int64_t id, const char *reset_sql, const char *from, const char *message,
-			   struct err *e)
+static int begin_ingesting(struct store *s, int64_t id, const char *const *reset, int clear_error, const char *from,
+			   const char *message, struct err *e)
 {
-	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
-	int rc = store_exec(s, e, NULL, reset_sql, 2, q);
+	int rc = builds_reset(s, NULL, &ingestion_builds, id, reset, clear_error, e);
 	if (rc == 0)
 		rc = store_status_set(s, ENT_SCENARIO, id, from, "ingesting", e);
 	if (rc == 0)
-		rc = scenario_refresh_ingestion_counters(s, id, message, e);
+		rc = scenarios_refresh_ingestion_counters(s, id, message, e);
 	if (rc == 0)
 		rc = fanout_enqueue(s, &ingestion_fanout, id, e);
 	return rc;
@@ -62,29 +66,9 @@ static int filter_builds(struct store *s, int64_t id, int64_t *matched, struct e
 {
 	json_t *ds = NULL;
 	int rc = load_section(s, id, "data_source_config", &ds, e);
-	if (rc < 0)
-		return rc;
-	struct buf sql = BUF_INIT;
-	int64_t now = utc_now();
-	struct store_val *params = xcalloc(3, sizeof(*params));
-	params[0] = sv_int(id);
-	params[1] = sv_int(now);
-	params[2] = sv_int(now);
-	size_t n = 3;
-	buf_addstr(&sql, "INSERT INTO training_ingestion_builds (scenario_id, raw_run_id, raw_repo_id, commit_sha,"
-			 " started_at, status, created_at, updated_at) SELECT ?, r.id, r.raw_repo_id, r.commit_sha,"
-			 " COALESCE(r.started_at, r.created_at), 'pending', ?, ?"
-			 " FROM raw_build_runs r JOIN raw_repositories p ON p.id = r.raw_repo_id");
-	scenario_filter_where(ds, &sql, &params, &n);
-	buf_addstr(&sql, " ON CONFLICT (scenario_id, raw_run_id) DO NOTHING");
-	rc = store_exec(s, e, NULL, buf_cstr(&sql), n, params);
-	free(params);
-	buf_release(&sql);
-	json_decref(ds);
-	struct store_val p[] = { sv_int(id) };
 	if (rc == 0)
-		rc = store_query_int(s, matched, e, "SELECT COUNT(*) FROM training_ingestion_builds WHERE scenario_id = ?", 1,
-				     p);
+		rc = ingestion_builds_select(s, matched, id, ds, e);
+	json_decref(ds);
 	return rc;
 }
 
@@ -103,7 +87,7 @@ int scenario_ingest_start(struct store *s, int64_t id, struct err *e)
 	if (rc == 0)
 		rc = store_status_set(s, ENT_SCENARIO, id, NULL, "filtering", e);
 	if (rc == 0)
-		rc = scenario_phase_started(s, id, "ingestion", e);
+		rc = scenarios_phase_started(s, id, "ingestion", e);
 	if (rc == 0)
 		rc = events_scenario_update(s, id, "filtering the warehouse", e);
 	int64_t matched = 0;
@@ -111,16 +95,14 @@ int scenario_ingest_start(struct store *s, int64_t id, struct err *e)
 		rc = filter_builds(s, id, &matched, e);
 	int empty = rc == 0 && matched == 0;
 	if (empty) {
-		rc = scenario_fail(s, id,
+		rc = scenarios_fail(s, id,
 				   "no build of the warehouse matches data_source_config; widen the filters or import and"
 				   " validate a build source first",
 				   e);
 	} else if (rc == 0) {
 		/* Builds of an earlier failed attempt are tried again. */
-		rc = begin_ingesting(s, id,
-				     "UPDATE training_ingestion_builds SET status = 'pending', updated_at = ? WHERE scenario_id = ?"
-				     " AND status IN ('failed', 'ingesting')",
-				     "filtering", "ingesting resources", e);
+		static const char *const again[] = { "failed", "ingesting", NULL };
+		rc = begin_ingesting(s, id, again, 0, "filtering", "ingesting resources", e);
 	}
 	rc = store_tx_end(s, rc, e);
 	if (rc == 0 && empty)
@@ -134,16 +116,13 @@ int scenario_retry_ingestion(struct store *s, int64_t id, struct err *e)
 	int rc = store_begin(s, e);
 	char *status = NULL;
 	int64_t builds = 0, failed = 0;
-	struct store_val p[] = { sv_int(id) };
+	static const char *const failed_only[] = { "failed", NULL };
 	if (rc == 0)
 		rc = store_status_get(s, ENT_SCENARIO, id, &status, e);
 	if (rc == 0)
-		rc = store_query_int(s, &builds, e, "SELECT COUNT(*) FROM training_ingestion_builds WHERE scenario_id = ?", 1,
-				     p);
+		rc = builds_count(s, &builds, &ingestion_builds, id, NULL, e);
 	if (rc == 0)
-		rc = store_query_int(s, &failed, e,
-				     "SELECT COUNT(*) FROM training_ingestion_builds WHERE scenario_id = ? AND status = 'failed'",
-				     1, p);
+		rc = builds_count(s, &failed, &ingestion_builds, id, failed_only, e);
 	int restart = rc == 0 && builds == 0 && strcmp(status, "failed") == 0;
 	if (rc == 0 && !restart && !str_has_word("ingested failed", status))
 		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; retry-ingestion needs an ingested or failed scenario",
@@ -156,9 +135,6 @@ int scenario_retry_ingestion(struct store *s, int64_t id, struct err *e)
 			store_rollback(s);
 		return restart ? scenario_ingest_start(s, id, e) : rc;
 	}
-	rc = begin_ingesting(s, id,
-			     "UPDATE training_ingestion_builds SET status = 'pending', error_message = NULL, updated_at = ?"
-			     " WHERE scenario_id = ? AND status = 'failed'",
-			     NULL, "retrying failed builds", e);
+	rc = begin_ingesting(s, id, failed_only, 1, NULL, "retrying failed builds", e);
 	return store_tx_end(s, rc, e);
 }

@@ -11,40 +11,48 @@
 #include "core/utc.h"
 #include "store/jobs.h"
 #include "store/status.h"
+#include "store/enrichment.h"
+#include "store/scenarios.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* Temporal order: one job per repository and scenario at a time. */
+static int64_t processing_usable(const struct scenarios_counters *c)
+{
+	return c->builds_processed;
+}
+
+static const char *const processing_open[] = { "pending", "in_progress", NULL };
+
 const struct fanout_spec processing_fanout = {
 	.queue = "processing", .repo_kind = "process_repo", .finish_kind = "process_finish",
-	.table = "training_enrichment_builds", .status_col = "extraction_status", .key_prefix = "process:",
+	.builds = &enrichment_builds, .key_prefix = "process:",
 	.key_per_scenario = 1, .running = "processing", .done = "processed",
-	.open_states = "'pending', 'in_progress'", .usable_expr = "builds_processed",
-	.completed_col = "processing_completed_at",
+	.open_states = processing_open, .usable = processing_usable, .phase = "processing",
 	.nothing_msg = "no feature vector could be computed (see 'ciminer scenario builds ID --phase enrichment');"
 		       " fix the cause and run retry-processing",
-	.refresh = scenario_refresh_processing_counters,
+	.refresh = scenarios_refresh_processing_counters,
 };
 
 /*
- * Sets the scenario's enrichment builds back to pending with reset_sql (parameters: now, scenario id); when
- * none was, refuses with "has no <none_msg>"; otherwise moves the scenario to processing and queues the jobs.
+ * Sets the scenario's enrichment builds in one of `reset` (NULL: every build) back to pending (their error
+ * cleared when clear_error); when none was, refuses with "has no <none_msg>"; otherwise moves the scenario to
+ * processing and queues the jobs.
  */
-static int begin_processing(struct store *s, int64_t id, const char *reset_sql, const char *none_msg,
-			    const char *message, struct err *e)
+static int begin_processing(struct store *s, int64_t id, const char *const *reset, int clear_error,
+			    const char *none_msg, const char *message, struct err *e)
 {
 	int64_t n = 0;
-	struct store_val q[] = { sv_int(utc_now()), sv_int(id) };
-	int rc = store_exec(s, e, &n, reset_sql, 2, q);
+	int rc = builds_reset(s, &n, &enrichment_builds, id, reset, clear_error, e);
 	if (rc == 0 && n == 0)
 		rc = err_set(e, ERR_CONFLICT, "scenario %lld has no %s", (long long)id, none_msg);
 	if (rc == 0)
 		rc = store_status_set(s, ENT_SCENARIO, id, NULL, "processing", e);
 	if (rc == 0)
-		rc = scenario_phase_started(s, id, "processing", e);
+		rc = scenarios_phase_started(s, id, "processing", e);
 	if (rc == 0)
-		rc = scenario_refresh_processing_counters(s, id, message, e);
+		rc = scenarios_refresh_processing_counters(s, id, message, e);
 	if (rc == 0)
 		rc = fanout_enqueue(s, &processing_fanout, id, e);
 	return rc;
@@ -64,22 +72,11 @@ int scenario_process_start(struct store *s, int64_t id, struct err *e)
 				     : "scenario %lld is %s; processing starts once it is ingested",
 			     (long long)id, status);
 	free(status);
-	int64_t now = utc_now();
-	struct store_val p[] = { sv_int(now), sv_int(now), sv_int(id) };
 	if (rc == 0)
-		rc = store_exec(s, e, NULL,
-				"INSERT INTO training_enrichment_builds (scenario_id, ingestion_build_id, raw_run_id, raw_repo_id,"
-				" started_at, created_at, updated_at) SELECT scenario_id, id, raw_run_id, raw_repo_id, started_at,"
-				" ?, ? FROM training_ingestion_builds WHERE scenario_id = ?"
-				" AND status = 'ingested'"
-				" ON CONFLICT (scenario_id, raw_run_id) DO NOTHING",
-				3, p);
+		rc = enrichment_builds_create(s, id, e);
 	/* Every build is (re)computed: vectors are deterministic, so a re-run rewrites the same values. */
 	if (rc == 0)
-		rc = begin_processing(s, id,
-				      "UPDATE training_enrichment_builds SET extraction_status = 'pending', error_message = NULL,"
-				      " updated_at = ? WHERE scenario_id = ?",
-				      "ingested build to process", "extracting features", e);
+		rc = begin_processing(s, id, NULL, 1, "ingested build to process", "extracting features", e);
 	return store_tx_end(s, rc, e);
 }
 
@@ -93,10 +90,9 @@ int scenario_retry_processing(struct store *s, int64_t id, struct err *e)
 		rc = err_set(e, ERR_CONFLICT, "scenario %lld is %s; retry-processing needs a processed or failed scenario",
 			     (long long)id, status);
 	free(status);
-	if (rc == 0)
-		rc = begin_processing(s, id,
-				      "UPDATE training_enrichment_builds SET extraction_status = 'pending', updated_at = ?"
-				      " WHERE scenario_id = ? AND extraction_status IN ('failed', 'in_progress')",
-				      "failed enrichment build to retry", "retrying failed builds", e);
+	if (rc == 0) {
+		static const char *const again[] = { "failed", "in_progress", NULL };
+		rc = begin_processing(s, id, again, 0, "failed enrichment build to retry", "retrying failed builds", e);
+	}
 	return store_tx_end(s, rc, e);
 }

@@ -1,9 +1,11 @@
 /* Event rows for the live stream (see events.h). */
 #include "store/events.h"
+#include "store/scenarios.h"
 #include "store/sources.h"
 #include "core/json.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
+#include <stdio.h>
 #include <stdlib.h>
 
 int events_emit(struct store *s, const char *kind, int64_t scenario_id, int64_t source_id, json_t *payload,
@@ -19,50 +21,23 @@ int events_emit(struct store *s, const char *kind, int64_t scenario_id, int64_t 
 	return rc;
 }
 
-/*
- * The shape both update events share: {event, <id_key>, status, message,
- * stats{names[i]: column i+1}} from one row whose column 0 is the status.
- */
-struct counters_event {
-	const char *kind, *id_key, *what, *sql;
-	const char *const *names;
-	int nnames;
-};
-
-static int emit_counters(struct store *s, const struct counters_event *ce, int64_t id, int64_t scenario_id,
-			 int64_t source_id, const char *message, struct err *e)
-{
-	struct store_cursor *c;
-	struct store_val p[] = { sv_int(id) };
-	int rc = store_query(s, &c, e, ce->sql, 1, p);
-	if (rc < 0)
-		return rc;
-	if ((rc = store_next(c, e)) != 1) {
-		store_cursor_free(c);
-		return rc < 0 ? rc : err_set(e, ERR_NOT_FOUND, "%s %lld does not exist", ce->what, (long long)id);
-	}
-	json_t *stats = json_object();
-	for (int i = 0; i < ce->nnames; i++)
-		json_object_set_new(stats, ce->names[i], json_integer(store_col_int(c, i + 1)));
-	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:o}", "event", ce->kind, ce->id_key, (json_int_t)id, "status",
-			       store_col_text(c, 0), "message", message ? message : "", "stats", stats);
-	store_cursor_free(c);
-	rc = events_emit(s, ce->kind, scenario_id, source_id, ev, e);
-	json_decref(ev);
-	return rc;
-}
-
 int events_scenario_update(struct store *s, int64_t scenario_id, const char *message, struct err *e)
 {
-	static const char *const names[] = { "builds_total", "builds_ingested", "builds_missing_resource",
-					     "builds_failed", "builds_processed", "builds_partial",
-					     "builds_processing_failed" };
-	static const struct counters_event ce = {
-		"SCENARIO_UPDATE", "scenario_id", "scenario",
-		"SELECT status, builds_total, builds_ingested, builds_missing_resource, builds_failed, builds_processed,"
-		" builds_partial, builds_processing_failed FROM training_scenarios WHERE id = ?",
-		names, 7 };
-	return emit_counters(s, &ce, scenario_id, scenario_id, 0, message, e);
+	struct scenarios_counters sc;
+	int rc = scenarios_counters(s, &sc, scenario_id, e);
+	if (rc < 0)
+		return rc;
+	json_t *ev = json_pack("{s:s, s:I, s:s, s:s, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "event", "SCENARIO_UPDATE",
+			       "scenario_id", (json_int_t)scenario_id, "status", sc.status, "message",
+			       message ? message : "", "stats", "builds_total", (json_int_t)sc.builds_total,
+			       "builds_ingested", (json_int_t)sc.builds_ingested, "builds_missing_resource",
+			       (json_int_t)sc.builds_missing_resource, "builds_failed", (json_int_t)sc.builds_failed,
+			       "builds_processed", (json_int_t)sc.builds_processed, "builds_partial",
+			       (json_int_t)sc.builds_partial, "builds_processing_failed",
+			       (json_int_t)sc.builds_processing_failed);
+	rc = events_emit(s, "SCENARIO_UPDATE", scenario_id, 0, ev, e);
+	json_decref(ev);
+	return rc;
 }
 
 int events_source_update(struct store *s, int64_t source_id, const char *message, struct err *e)
@@ -79,4 +54,34 @@ int events_source_update(struct store *s, int64_t source_id, const char *message
 	rc = events_emit(s, "SOURCE_UPDATE", 0, source_id, ev, e);
 	json_decref(ev);
 	return rc;
+}
+
+int events_delete_scenario(struct store *s, int64_t scenario_id, struct err *e)
+{
+	struct store_val p[] = { sv_int(scenario_id) };
+	return store_exec(s, e, NULL, "DELETE FROM events WHERE scenario_id = ?", 1, p);
+}
+
+/* The column that links an event to what it is about. */
+static const char *about_column(enum events_about about)
+{
+	return about == EVENTS_OF_SOURCE ? "source_id" : "scenario_id";
+}
+
+int events_last_id(struct store *s, int64_t *last, enum events_about about, int64_t id, struct err *e)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql), "SELECT COALESCE(MAX(id), 0) FROM events WHERE %s = ?", about_column(about));
+	struct store_val p[] = { sv_int(id) };
+	return store_query_int(s, last, e, sql, 1, p);
+}
+
+int events_after(struct store *s, struct store_cursor **out, enum events_about about, int64_t id, int64_t after,
+		 struct err *e)
+{
+	char sql[200];
+	snprintf(sql, sizeof(sql), "SELECT id, payload FROM events WHERE %s = ? AND id > ? ORDER BY id LIMIT 100",
+		 about_column(about));
+	struct store_val p[] = { sv_int(id), sv_int(after) };
+	return store_query(s, out, e, sql, 2, p);
 }

@@ -20,4 +20,15 @@ int events_scenario_update(struct store *s, int64_t scenario_id, const char *mes
 /* SOURCE_UPDATE with the source's current status and stats. */
 int events_source_update(struct store *s, int64_t source_id, const char *message, struct err *e);
 
+/* Deletes a scenario's events (with the scenario). */
+int events_delete_scenario(struct store *s, int64_t scenario_id, struct err *e);
+
+/* Following one scenario's or source's events (cli/watch.c, the API's stream). */
+enum events_about { EVENTS_OF_SCENARIO, EVENTS_OF_SOURCE };
+/* The newest event's id about id, or 0. */
+int events_last_id(struct store *s, int64_t *last, enum events_about about, int64_t id, struct err *e);
+/* The next (at most 100) events about id after event `after`, oldest first. Columns: id, payload. */
+int events_after(struct store *s, struct store_cursor **out, enum events_about about, int64_t id, int64_t after,
+		 struct err *e);
+
 #endif

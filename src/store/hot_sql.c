@@ -18,16 +18,6 @@ const char *hot_sql_repo_finished(enum store_dialect d)
 	return d == STORE_PG ? REPO_FINISHED " COLLATE \"C\"" : REPO_FINISHED;
 }
 
-/* training_ingestion_builds_repo */
-const char hot_sql_ingestion_pending[] =
-	"SELECT id, raw_run_id, commit_sha FROM training_ingestion_builds WHERE scenario_id = ?"
-	" AND raw_repo_id = ? AND status IN ('pending', 'ingesting') ORDER BY started_at, id";
-
-/* training_enrichment_builds_repo (migration 3) */
-const char hot_sql_enrichment_pending[] =
-	"SELECT id, raw_run_id FROM training_enrichment_builds WHERE scenario_id = ? AND raw_repo_id = ?"
-	" AND extraction_status IN ('pending', 'in_progress') ORDER BY started_at, id";
-
 /* raw_build_runs_repo_time */
 const char hot_sql_repo_runs[] =
 	"SELECT id, ci_run_id, build_number, commit_sha, branch, event, ci_provider, actor_login, is_bot,"

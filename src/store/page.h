@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "core/buf.h"
 #include "core/err.h"
+#include "store/status.h"
 
 struct store_page {
 	int64_t skip;       /* rows passed over (>= 0) */
@@ -38,5 +39,13 @@ struct store_sort_key {
  */
 int store_page_append(struct buf *sql, const struct store_page *pg, const struct store_sort_key *keys,
 		      const char *id_expr, struct err *e);
+
+/*
+ * The status filter: appends "<joiner> <col> = ?" and returns 1 when
+ * pg->status is set (bind pg->status as the next parameter), 0 when not;
+ * ERR_USAGE naming the allowed values when it is not one of ent's.
+ */
+int store_page_status(struct buf *sql, const struct store_page *pg, enum status_entity ent, const char *joiner,
+		      const char *col, struct err *e);
 
 #endif

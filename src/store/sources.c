@@ -160,22 +160,11 @@ static const struct store_sort_key source_keys[] = {
 	{ "id", "id" }, { "name", "name" }, { "created_at", "created_at" }, { NULL, NULL }
 };
 
-static int status_filter(struct buf *sql, enum status_entity ent, const char *col, const struct store_page *pg,
-			 struct err *e)
-{
-	if (!pg->status)
-		return 0;
-	if (!status_is_valid(ent, pg->status))
-		return err_set(e, ERR_USAGE, "'%s' is not a %s status", pg->status, status_entity_name(ent));
-	buf_addf(sql, " WHERE %s = ?", col);
-	return 1;
-}
-
 int sources_list(struct store *s, struct store_cursor **out, const struct store_page *pg, struct err *e)
 {
 	struct buf sql = BUF_INIT;
 	buf_addstr(&sql, SOURCE_SELECT);
-	int rc = status_filter(&sql, ENT_SOURCE_VALIDATION, "validation_status", pg, e);
+	int rc = store_page_status(&sql, pg, ENT_SOURCE_VALIDATION, " WHERE", "validation_status", e);
 	int np = rc > 0;
 	if (rc >= 0)
 		rc = store_page_append(&sql, pg, source_keys, "id", e);
@@ -190,7 +179,7 @@ int sources_count(struct store *s, int64_t *total, const struct store_page *pg, 
 {
 	struct buf sql = BUF_INIT;
 	buf_addstr(&sql, "SELECT COUNT(*) FROM build_sources");
-	int rc = status_filter(&sql, ENT_SOURCE_VALIDATION, "validation_status", pg, e);
+	int rc = store_page_status(&sql, pg, ENT_SOURCE_VALIDATION, " WHERE", "validation_status", e);
 	struct store_val p[] = { sv_text(pg->status) };
 	if (rc >= 0)
 		rc = store_query_int(s, total, e, buf_cstr(&sql), rc > 0, p);
@@ -339,17 +328,16 @@ static const struct store_sort_key source_build_keys[] = {
 int source_builds_list(struct store *s, struct store_cursor **out, int64_t source_id, const struct store_page *pg,
 		       struct err *e)
 {
-	if (pg->status && !status_is_valid(ENT_SOURCE_BUILD, pg->status))
-		return err_set(e, ERR_USAGE, "'%s' is not a %s status", pg->status, status_entity_name(ENT_SOURCE_BUILD));
 	struct buf sql = BUF_INIT;
 	buf_addstr(&sql, "SELECT line_no, ci_provider, repo_name_from_source, build_id_from_source, status, reason,"
 			 " raw_run_id FROM source_builds WHERE source_id = ?");
-	if (pg->status)
-		buf_addstr(&sql, " AND status = ?");
-	int rc = store_page_append(&sql, pg, source_build_keys, "id", e);
+	int rc = store_page_status(&sql, pg, ENT_SOURCE_BUILD, " AND", "status", e);
+	size_t np = 1 + (rc > 0);
+	if (rc >= 0)
+		rc = store_page_append(&sql, pg, source_build_keys, "id", e);
 	struct store_val p[] = { sv_int(source_id), sv_text(pg->status) };
 	if (rc == 0)
-		rc = store_query(s, out, e, buf_cstr(&sql), pg->status ? 2 : 1, p);
+		rc = store_query(s, out, e, buf_cstr(&sql), np, p);
 	buf_release(&sql);
 	return rc;
 }

@@ -45,9 +45,12 @@ static const struct transition ingestion_tx[] = {
 	{ "failed", "pending ingesting" },
 	{ NULL, NULL },
 };
+/* completed/partial -> pending: `scenario process` computes every build again (vectors are deterministic). */
 static const struct transition extraction_tx[] = {
 	{ "pending", "in_progress completed partial failed" },
 	{ "in_progress", "completed partial failed pending" },
+	{ "completed", "pending" },
+	{ "partial", "pending" },
 	{ "failed", "pending in_progress" },
 	{ NULL, NULL },
 };
@@ -151,4 +154,27 @@ int store_status_set(struct store *s, enum status_entity ent, int64_t id, const 
 	}
 	free(cur);
 	return rc;
+}
+
+int status_check_moves(enum status_entity ent, int64_t id, const char *const *from, const char *to, struct err *e)
+{
+	int rc = 0;
+	for (const char *const *f = from ? from : entities[ent].values; rc == 0 && *f; f++)
+		if (strcmp(*f, to) != 0 || from)
+			rc = status_check_transition(ent, id, *f, to, e);
+	return rc;
+}
+
+void status_sources_sql(struct buf *sql, enum status_entity ent, const char *to)
+{
+	size_t n = 0;
+	for (const char *const *v = entities[ent].values; *v; v++)
+		if (status_can_transition(ent, *v, to))
+			buf_addf(sql, "%s'%s'", n++ ? ", " : "", *v);
+}
+
+void status_list_sql(struct buf *sql, const char *const *values)
+{
+	for (size_t i = 0; values[i]; i++)
+		buf_addf(sql, "%s'%s'", i ? ", " : "", values[i]);
 }

@@ -8,6 +8,7 @@
 #ifndef STORE_STATUS_H
 #define STORE_STATUS_H
 #include <stdint.h>
+#include "core/buf.h"
 #include "core/err.h"
 #include "store/store.h"
 
@@ -27,6 +28,18 @@ int status_is_valid(enum status_entity ent, const char *value);
 /* 1 when from -> to is allowed (the same state is not a transition). */
 int status_can_transition(enum status_entity ent, const char *from, const char *to);
 int status_check_transition(enum status_entity ent, int64_t id, const char *from, const char *to, struct err *e);
+
+/*
+ * Checks every edge of a bulk move from the states `from` (NULL-terminated;
+ * NULL: every state but `to`) to `to`; id names the scenario or source the
+ * rows belong to in the message. Entity files call it before a guarded
+ * UPDATE ... WHERE status IN (...), so a refused bulk move is an error.
+ */
+int status_check_moves(enum status_entity ent, int64_t id, const char *const *from, const char *to, struct err *e);
+/* Appends the quoted states that may become `to` ("'pending', 'in_progress'") for a guarded UPDATE. */
+void status_sources_sql(struct buf *sql, enum status_entity ent, const char *to);
+/* Appends values (NULL-terminated) quoted and comma-separated, for an IN list. */
+void status_list_sql(struct buf *sql, const char *const *values);
 
 /*
  * Moves row id of the entity's table to `to`, checking the transition against

@@ -23,6 +23,7 @@
 #include "pipeline/warehouse.h"
 #include "store/store.h"
 #include "testsupport.h"
+#include "store/scenarios.h"
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,7 +142,7 @@ Test(commit, scenario_create_fails_when_its_commit_fails)
 	json_t *cfg = json_pack("{s:s}", "name", "all");
 	disk_full(s);
 	int64_t id = 0;
-	int rc = scenario_create(s, cfg, &id, &e);
+	int rc = scenarios_create(s, cfg, &id, &e);
 	disk_back();
 	json_decref(cfg);
 	cr_expect_lt(rc, 0, "scenario create reported id %lld for a rolled-back write", (long long)id);

@@ -1,5 +1,5 @@
 /* CIMINER_TEST_BOTH_DRIVERS
- * Filtering the warehouse (scenario_filter_where, scenario_preview,
+ * Filtering the warehouse (warehouse_filter_where, scenario_preview,
  * scenario_ingest_start's FILTERING step) on SQLite and PostgreSQL, over a
  * generated warehouse inserted directly: every data_source_config filter
  * alone and combined, with exact expected counts worked out by hand from the
@@ -20,6 +20,7 @@
 #include "core/utc.h"
 #include "pipeline/scenario.h"
 #include "pipeline/scenario_config.h"
+#include "store/scenarios.h"
 #include <ctype.h>
 #include <jansson.h>
 
@@ -151,7 +152,7 @@ static int64_t ingest_total(json_t *doc, int64_t *id_out, int *rc_out)
 {
 	struct err e = ERR_INIT;
 	int64_t id = 0;
-	cr_assert_eq(scenario_create(s, doc, &id, &e), 0, "%s", e.msg);
+	cr_assert_eq(scenarios_create(s, doc, &id, &e), 0, "%s", e.msg);
 	int rc = scenario_ingest_start(s, id, &e);
 	if (rc_out)
 		*rc_out = rc;
@@ -479,7 +480,7 @@ Test(filter, restarting_a_failed_ingestion_never_duplicates_its_builds)
 	cr_assert_eq(scenario_ingest_start(s, id, &e), ERR_CONFLICT);
 	/* The phase fails; a new start filters again into the same rows. */
 	cr_assert_eq(store_begin(s, &e), 0);
-	cr_assert_eq(scenario_fail(s, id, "worker lost", &e), 0, "%s", e.msg);
+	cr_assert_eq(scenarios_fail(s, id, "worker lost", &e), 0, "%s", e.msg);
 	cr_assert_eq(store_commit(s, &e), 0);
 	pt_exec(s, "UPDATE training_ingestion_builds SET status = 'ingested' WHERE scenario_id = %lld AND id %% 2 = 0",
 		(long long)id);

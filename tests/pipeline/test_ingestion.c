@@ -24,6 +24,7 @@
 #include "pipeline/scenario_config.h"
 #include "pipeline/source.h"
 #include "store/blobs.h"
+#include "store/scenarios.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -260,7 +261,7 @@ static int64_t create_scenario(struct store *db, const char *ds)
 	struct err e = ERR_INIT;
 	cr_assert_eq(scenario_config_validate(doc, NULL, &e), 0, "%s", e.msg);
 	int64_t id = 0;
-	cr_assert_eq(scenario_create(db, doc, &id, &e), 0, "%s", e.msg);
+	cr_assert_eq(scenarios_create(db, doc, &id, &e), 0, "%s", e.msg);
 	json_decref(doc);
 	free(txt);
 	return id;

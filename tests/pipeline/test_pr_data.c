@@ -45,6 +45,7 @@
 #include "pipeline/source.h"
 #include "dataset/split.h"
 #include "ci/provider.h"
+#include "store/scenarios.h"
 #include <math.h>
 
 static struct store *s;
@@ -172,7 +173,7 @@ static int64_t create_scenario(void)
 	struct err e = ERR_INIT;
 	cr_assert_eq(scenario_config_validate(doc, scenario_features_check, &e), 0, "%s", e.msg);
 	int64_t id = 0;
-	cr_assert_eq(scenario_create(s, doc, &id, &e), 0, "%s", e.msg);
+	cr_assert_eq(scenarios_create(s, doc, &id, &e), 0, "%s", e.msg);
 	json_decref(doc);
 	return id;
 }
@@ -708,7 +709,7 @@ static int64_t generate_scenario(const char *prep)
 	struct err e = ERR_INIT;
 	cr_assert_eq(scenario_config_validate(doc, scenario_features_check, &e), 0, "%s", e.msg);
 	int64_t id = 0;
-	cr_assert_eq(scenario_create(s, doc, &id, &e), 0, "%s", e.msg);
+	cr_assert_eq(scenarios_create(s, doc, &id, &e), 0, "%s", e.msg);
 	json_decref(doc);
 	free(text);
 	pt_ingest(s, db_url, data, id);
