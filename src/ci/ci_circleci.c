@@ -36,7 +36,7 @@ static void circle_free(void *v)
 	free(c);
 }
 
-int ci_circleci_setup(struct ci_provider *p, const struct ci_options *o, struct err *e)
+static int ci_circleci_setup(struct ci_provider *p, const struct ci_options *o, struct err *e)
 {
 	const char *api = o->api_url ? o->api_url : getenv("CIMINER_CIRCLECI_API_URL");
 	const char *tok = o->tokens ? o->tokens : getenv("CIRCLECI_TOKEN");
@@ -501,6 +501,8 @@ static int circle_logs_some(struct ci_provider *p, const char *repo, struct ci_l
 
 const struct ci_provider_ops ci_circleci_ops = {
 	.kind = CI_CIRCLECI,
+	.setup = ci_circleci_setup,
+	.http = 1,
 	.repo_get = circle_repo_get,
 	.run_get = circle_run_get,
 	.runs_lookup = NULL,

@@ -19,7 +19,7 @@ const char *const ci_github_headers[] = {
 	NULL,
 };
 
-int ci_github_setup(struct ci_provider *p, const struct ci_options *o, struct err *e)
+static int ci_github_setup(struct ci_provider *p, const struct ci_options *o, struct err *e)
 {
 	const char *api = o->api_url ? o->api_url : getenv("CIMINER_GITHUB_API_URL");
 	const char *tokens = o->tokens;
@@ -42,6 +42,16 @@ int ci_github_setup(struct ci_provider *p, const struct ci_options *o, struct er
 	if (tokens && *tokens)
 		ci_http_add_tokens(p->http, host, "Authorization: Bearer %s", tokens);
 	return 0;
+}
+
+/* The check suite's node id kept in a stored run's payload: GraphQL lists the jobs of 100 runs with it. */
+static char *github_jobs_ref(const char *raw_json)
+{
+	json_t *j = json_loads(raw_json, 0, NULL);
+	const char *ref = core_json_str(j, "check_suite_node_id", NULL);
+	char *out = ref ? xstrdup(ref) : NULL;
+	json_decref(j);
+	return out;
 }
 
 char *ci_github_idstr(const json_t *j, const char *key)
@@ -165,6 +175,9 @@ static int github_logs_fetch(struct ci_provider *p, const char *repo, struct ci_
 
 const struct ci_provider_ops ci_github_ops = {
 	.kind = CI_GITHUB,
+	.setup = ci_github_setup,
+	.jobs_ref = github_jobs_ref,
+	.http = 1,
 	.repo_get = github_repo_get,
 	.run_get = github_run_get,
 	.runs_lookup = ci_github_runs_lookup,

@@ -118,7 +118,7 @@ static int local_index(struct local *L, const char *path, struct err *e)
 	return 0;
 }
 
-int ci_local_setup(struct ci_provider *p, const struct ci_options *o, struct err *e)
+static int ci_local_setup(struct ci_provider *p, const struct ci_options *o, struct err *e)
 {
 	const char *dir = o->archive_dir ? o->archive_dir : getenv("CIMINER_LOCAL_ARCHIVE");
 	struct local *L;
@@ -425,6 +425,7 @@ int ci_local_prs_get(struct ci_provider *p, const char *repo, struct ci_pr_req *
 
 const struct ci_provider_ops ci_local_ops = {
 	.kind = CI_LOCAL,
+	.setup = ci_local_setup,
 	.repo_get = local_repo_get,
 	.run_get = local_run_get,
 	.runs_lookup = NULL,

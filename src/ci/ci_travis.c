@@ -21,7 +21,7 @@
 static const char *const travis_headers[] = { "Travis-API-Version: 3", "Accept: application/json", NULL };
 static const char *const travis_log_headers[] = { "Travis-API-Version: 3", "Accept: text/plain", NULL };
 
-int ci_travis_setup(struct ci_provider *p, const struct ci_options *o, struct err *e)
+static int ci_travis_setup(struct ci_provider *p, const struct ci_options *o, struct err *e)
 {
 	const char *api = o->api_url ? o->api_url : getenv("CIMINER_TRAVIS_API_URL");
 	const char *tok = o->tokens ? o->tokens : getenv("TRAVIS_TOKEN");
@@ -214,6 +214,8 @@ static int travis_logs_fetch(struct ci_provider *p, const char *repo, struct ci_
 
 const struct ci_provider_ops ci_travis_ops = {
 	.kind = CI_TRAVIS,
+	.setup = ci_travis_setup,
+	.http = 1,
 	.repo_get = travis_repo_get,
 	.run_get = travis_run_get,
 	.runs_lookup = NULL,

@@ -4,6 +4,7 @@
  * importer runs without the network (id forms, repository names, bots).
  */
 #include "ci/provider.h"
+#include "core/buf.h"
 #include "core/json.h"
 #include "core/xalloc.h"
 #include <jansson.h>
@@ -27,10 +28,41 @@ const char *ci_err_name(int code)
 	return code == CI_ERR_GONE ? "gone" : err_code_name(code);
 }
 
+/* The registration table (provider.h): one line per provider kind. */
+const struct ci_kind ci_kinds[] = {
+	{ CI_GITHUB, &ci_github_ops, CI_ID_DECIMAL, "CIMINER_GITHUB_API_URL GITHUB_TOKEN CIMINER_GITHUB_TOKENS" },
+	{ CI_CIRCLECI, &ci_circleci_ops, CI_ID_UUID, "CIMINER_CIRCLECI_API_URL CIRCLECI_TOKEN CIMINER_CIRCLECI_VCS" },
+	{ CI_TRAVIS, &ci_travis_ops, CI_ID_DECIMAL, "CIMINER_TRAVIS_API_URL TRAVIS_TOKEN" },
+	{ CI_LOCAL, &ci_local_ops, CI_ID_DECIMAL, "CIMINER_LOCAL_ARCHIVE" },
+};
+const size_t ci_nkinds = sizeof(ci_kinds) / sizeof(ci_kinds[0]);
+
+const struct ci_kind *ci_kind_find(const char *kind)
+{
+	for (size_t i = 0; kind && i < ci_nkinds; i++)
+		if (!strcmp(kind, ci_kinds[i].kind))
+			return &ci_kinds[i];
+	return NULL;
+}
+
 int ci_kind_valid(const char *kind)
 {
-	return kind && (!strcmp(kind, CI_GITHUB) || !strcmp(kind, CI_CIRCLECI) || !strcmp(kind, CI_TRAVIS) ||
-			!strcmp(kind, CI_LOCAL));
+	return ci_kind_find(kind) != NULL;
+}
+
+char *ci_kinds_join(const char *sep, const char *last_sep)
+{
+	return str_join_names(ci_kinds, ci_nkinds, sizeof(ci_kinds[0]), sep, last_sep);
+}
+
+const char *ci_id_form_doc(enum ci_id_form form)
+{
+	return form == CI_ID_UUID ? "a pipeline UUID" : "a positive whole number";
+}
+
+int ci_provider_has_prs(const struct ci_provider *p)
+{
+	return p->ops->prs_get != NULL;
 }
 
 static int positive_decimal(const char *s)
@@ -62,11 +94,10 @@ static int uuid_form(const char *s)
 
 int ci_build_id_valid(const char *kind, const char *id)
 {
-	if (!ci_kind_valid(kind))
+	const struct ci_kind *k = ci_kind_find(kind);
+	if (!k)
 		return 0;
-	if (!strcmp(kind, CI_CIRCLECI))
-		return uuid_form(id);
-	return positive_decimal(id);
+	return k->id_form == CI_ID_UUID ? uuid_form(id) : positive_decimal(id);
 }
 
 int ci_repo_name_valid(const char *name, const char **why)
@@ -217,27 +248,20 @@ int ci_provider_open(struct ci_provider **out, const char *kind, const struct ci
 		ci_options_init(&dflt);
 		o = &dflt;
 	}
-	if (!ci_kind_valid(kind))
-		return err_set(e, ERR_INPUT, "unknown CI provider '%s'; use github_actions, circleci, travis or local",
-			       kind ? kind : "");
+	const struct ci_kind *k = ci_kind_find(kind);
+	if (!k) {
+		char *kinds = ci_kinds_join(", ", " or ");
+		rc = err_set(e, ERR_INPUT, "unknown CI provider '%s'; use %s", kind ? kind : "", kinds);
+		free(kinds);
+		return rc;
+	}
 	p = xcalloc(1, sizeof(*p));
 	git = o->git_url ? o->git_url : env_nonempty("CIMINER_GIT_URL");
 	p->git_url = trim_slash(git ? git : "https://github.com");
-	if (strcmp(kind, CI_LOCAL))
+	p->ops = k->ops;
+	if (k->ops->http)
 		p->http = ci_http_client_new(&o->http);
-	if (!strcmp(kind, CI_GITHUB)) {
-		p->ops = &ci_github_ops;
-		rc = ci_github_setup(p, o, e);
-	} else if (!strcmp(kind, CI_CIRCLECI)) {
-		p->ops = &ci_circleci_ops;
-		rc = ci_circleci_setup(p, o, e);
-	} else if (!strcmp(kind, CI_TRAVIS)) {
-		p->ops = &ci_travis_ops;
-		rc = ci_travis_setup(p, o, e);
-	} else {
-		p->ops = &ci_local_ops;
-		rc = ci_local_setup(p, o, e);
-	}
+	rc = k->ops->setup(p, o, e);
 	if (rc) {
 		ci_provider_free(p);
 		return rc;
@@ -337,13 +361,8 @@ int ci_jobs_fill(struct ci_provider *p, const char *repo, struct ci_run *const *
 
 char *ci_run_jobs_ref(const char *kind, const char *raw_json)
 {
-	if (!kind || strcmp(kind, CI_GITHUB) != 0 || !raw_json)
-		return NULL;
-	json_t *j = json_loads(raw_json, 0, NULL);
-	const char *ref = core_json_str(j, "check_suite_node_id", NULL);
-	char *out = ref ? xstrdup(ref) : NULL;
-	json_decref(j);
-	return out;
+	const struct ci_kind *k = ci_kind_find(kind);
+	return k && k->ops->jobs_ref && raw_json ? k->ops->jobs_ref(raw_json) : NULL;
 }
 
 int ci_logs_fetch(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,

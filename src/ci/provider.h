@@ -69,8 +69,40 @@ const char *ci_err_name(int code);
 #define CI_CIRCLECI "circleci"
 #define CI_TRAVIS "travis"
 #define CI_LOCAL "local"
-/* 1 when kind is one of the four names above. */
+
+/* The form of a kind's build ids (ci_build_id_valid). */
+enum ci_id_form {
+	CI_ID_DECIMAL, /* a positive decimal integer: GitHub run ids, Travis build ids */
+	CI_ID_UUID,    /* 8-4-4-4-12 hex digits: CircleCI pipeline ids */
+};
+
+struct ci_provider;
+struct ci_provider_ops;
+/*
+ * The registration table of providers (provider.c), one line per kind, in the
+ * order messages, help and docs list them; the one place that names them all.
+ * Adding a provider: its ci_<kind>.c (ops with setup), one line of ci_kinds[],
+ * and its ops' extern below (docs/architecture.md, "Files to touch").
+ */
+struct ci_kind {
+	const char *kind;                  /* as spelled in CSV files and scenarios */
+	const struct ci_provider_ops *ops;
+	enum ci_id_form id_form;
+	const char *env;                   /* the environment variables it reads, space-separated (docs) */
+};
+extern const struct ci_kind ci_kinds[];
+extern const size_t ci_nkinds;
+/* The line of kind, or NULL. */
+const struct ci_kind *ci_kind_find(const char *kind);
+/* 1 when kind is a line of ci_kinds[]. */
 int ci_kind_valid(const char *kind);
+/* "github_actions, circleci, travis or local" (last_sep " or "), from the table; caller frees. */
+char *ci_kinds_join(const char *sep, const char *last_sep);
+/* What an id of form looks like, for messages: "a positive whole number", "a pipeline UUID". */
+const char *ci_id_form_doc(enum ci_id_form form);
+/* 1 when the provider serves pull requests itself (its ops have prs_get); 0 for CircleCI and Travis,
+ * whose repositories' pull requests live at GitHub. */
+int ci_provider_has_prs(const struct ci_provider *p);
 
 /*
  * Row hygiene for the importer (no network):
@@ -258,12 +290,17 @@ struct ci_commit_prs; /* ci/pr.h */
 
 struct ci_provider_ops {
 	const char *kind;
+	/* The kind's set-up after the common part (git_url, and http when the kind uses it) is filled. */
+	int (*setup)(struct ci_provider *p, const struct ci_options *o, struct err *e);
+	int http; /* 1: the kind talks HTTP (p->http is made before setup); 0: a local archive */
 	int (*repo_get)(struct ci_provider *p, struct ci_repo *out, const char *full_name, struct err *e);
 	int (*run_get)(struct ci_provider *p, struct ci_run *out, const char *repo, const char *run_id, struct err *e);
 	/* NULL: ci_runs_lookup() calls run_get per id. */
 	int (*runs_lookup)(struct ci_provider *p, const char *repo, struct ci_lookup *items, size_t n, struct err *e);
 	int (*jobs_list)(struct ci_provider *p, struct ci_job **out, size_t *n, const char *repo, const char *run_id,
 			 struct err *e);
+	/* The bulk-listing handle of a stored run's raw payload (ci_run_jobs_ref); NULL: the kind has none. */
+	char *(*jobs_ref)(const char *raw_json);
 	/* NULL: ci_jobs_fill() calls jobs_list per run. */
 	int (*jobs_fill)(struct ci_provider *p, const char *repo, struct ci_run *const *runs, size_t n, struct err *e);
 	int (*logs_fetch)(struct ci_provider *p, const char *repo, struct ci_log_req *reqs, size_t n, size_t cap,
@@ -288,14 +325,10 @@ struct ci_provider {
 	void *impl;
 };
 
+/* Each kind's vtable, in its own ci_<kind>.c; listed once in ci_kinds[] (provider.c). */
 extern const struct ci_provider_ops ci_github_ops;
 extern const struct ci_provider_ops ci_circleci_ops;
 extern const struct ci_provider_ops ci_travis_ops;
 extern const struct ci_provider_ops ci_local_ops;
-/* Each kind's set-up after the common part (api_url, http, git_url) is filled. */
-int ci_github_setup(struct ci_provider *p, const struct ci_options *o, struct err *e);
-int ci_circleci_setup(struct ci_provider *p, const struct ci_options *o, struct err *e);
-int ci_travis_setup(struct ci_provider *p, const struct ci_options *o, struct err *e);
-int ci_local_setup(struct ci_provider *p, const struct ci_options *o, struct err *e);
 
 #endif

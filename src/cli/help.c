@@ -3,10 +3,45 @@
  * the command table (commands.c) and each group's sub-command table.
  */
 #include "cli/cli.h"
+#include "ci/provider.h"
 #include "core/buf.h"
 #include "core/suggest.h"
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/*
+ * A usage text with "@providers@" replaced by the provider kinds of the
+ * registration table (ci/provider.h), so that help and the man page never
+ * list them by hand. Caller frees.
+ */
+static char *expand(const char *text)
+{
+	static const char mark[] = "@providers@";
+	struct buf b = BUF_INIT;
+	const char *p = text, *at;
+	while ((at = strstr(p, mark)) != NULL) {
+		buf_add(&b, p, (size_t)(at - p));
+		char *kinds = ci_kinds_join(", ", " or ");
+		buf_addstr(&b, kinds);
+		free(kinds);
+		p = at + sizeof(mark) - 1;
+	}
+	buf_addstr(&b, p);
+	return buf_detach(&b, NULL);
+}
+
+static void put_usage(FILE *f, const char *text, void (*put)(FILE *f, const char *s))
+{
+	char *t = expand(text);
+	put(f, t);
+	free(t);
+}
+
+static void put_plain(FILE *f, const char *s)
+{
+	fputs(s, f);
+}
 
 static const char top_intro[] =
 	"usage: ciminer [--data-dir DIR] [--db URL] [--json] [-v] [-q] COMMAND [ARGS]\n"
@@ -43,7 +78,7 @@ void cli_help_top(FILE *f)
 void cli_help_command(FILE *f, const struct cli_command *c)
 {
 	if (!c->subs) {
-		fputs(c->usage, f);
+		put_usage(f, c->usage, put_plain);
 		return;
 	}
 	for (const struct cli_sub *s = c->subs; s->name; s++)
@@ -54,7 +89,7 @@ void cli_help_command(FILE *f, const struct cli_command *c)
 		fprintf(f, "  %-17s %s\n", s->name, s->summary);
 	if (c->usage && *c->usage) {
 		fputs("\n", f);
-		fputs(c->usage, f);
+		put_usage(f, c->usage, put_plain);
 	}
 }
 
@@ -252,15 +287,20 @@ void cli_man(FILE *f)
 			}
 			if (c->usage && *c->usage) {
 				fputs("\n", f);
-				roff(f, c->usage);
+				put_usage(f, c->usage, roff);
 			}
 		} else {
-			roff(f, c->usage);
+			put_usage(f, c->usage, roff);
 		}
 		fputs(".fi\n", f);
 	}
 	fputs(".SH EXIT STATUS\n0 the operation completed; 1 it ran and failed or left rows pending, with the cause on"
 	      " stderr; 2 bad usage or bad input, with nothing written.\n"
-	      ".SH ENVIRONMENT\nCIMINER_DATA_DIR, CIMINER_DB, CIMINER_GITHUB_API_URL, GITHUB_TOKEN, CIMINER_GITHUB_TOKENS,"
-	      " CIMINER_CIRCLECI_API_URL, CIRCLECI_TOKEN, CIMINER_TRAVIS_API_URL, TRAVIS_TOKEN, CIMINER_WORKERS.\n", f);
+	      ".SH ENVIRONMENT\nCIMINER_DATA_DIR, CIMINER_DB, CIMINER_WORKERS, CIMINER_GIT_URL; the providers':\n", f);
+	/* Each provider's variables from the registration table (ci/provider.h). */
+	for (size_t i = 0; i < ci_nkinds; i++) {
+		char line[256];
+		snprintf(line, sizeof(line), "%s: %s%s\n", ci_kinds[i].kind, ci_kinds[i].env, i + 1 < ci_nkinds ? ";" : ".");
+		roff(f, line);
+	}
 }

@@ -167,13 +167,28 @@ void strvec_split(struct strvec *sv, const char *s, char sep)
 
 char *strvec_join(const struct strvec *sv, const char *sep)
 {
+	return strvec_join_last(sv, sep, sep);
+}
+
+char *strvec_join_last(const struct strvec *sv, const char *sep, const char *last_sep)
+{
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < sv->n; i++) {
 		if (i)
-			buf_addstr(&b, sep);
+			buf_addstr(&b, i + 1 == sv->n ? last_sep : sep);
 		buf_addstr(&b, sv->v[i]);
 	}
 	return buf_detach(&b, NULL);
+}
+
+char *str_join_names(const void *rows, size_t n, size_t stride, const char *sep, const char *last_sep)
+{
+	struct strvec v = STRVEC_INIT;
+	for (size_t i = 0; i < n; i++)
+		strvec_push(&v, *(const char *const *)((const char *)rows + i * stride));
+	char *s = strvec_join_last(&v, sep, last_sep);
+	strvec_clear(&v);
+	return s;
 }
 
 int str_has_word(const char *list, const char *w)

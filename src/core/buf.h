@@ -48,6 +48,14 @@ long strvec_find(const struct strvec *sv, const char *s);
 /* Splits s on sep, skipping empty pieces and trimming spaces. */
 void strvec_split(struct strvec *sv, const char *s, char sep);
 char *strvec_join(const struct strvec *sv, const char *sep);
+/* As strvec_join, with last_sep before the last item: "a, b or c". */
+char *strvec_join_last(const struct strvec *sv, const char *sep, const char *last_sep);
+/*
+ * The names of a registration table joined as strvec_join_last: rows[0..n),
+ * each stride bytes, whose first member is the row's name (a const char *).
+ * Messages, help and docs list a table's names with it, never by hand.
+ */
+char *str_join_names(const void *rows, size_t n, size_t stride, const char *sep, const char *last_sep);
 /* 1 when w is one of the space-separated words of list ("a b c"). */
 int str_has_word(const char *list, const char *w);
 

@@ -41,18 +41,20 @@ static int output_from_json(struct dataset_generate_config *c, const json_t *oc,
 	const json_t *fm = json_object_get(oc, "formats");
 	if (fm && !json_is_null(fm)) {
 		if (!json_is_array(fm) || json_array_size(fm) == 0)
-			return err_set(e, ERR_INPUT, "output_config.formats must be a non-empty list of parquet, csv, pickle");
+			return err_set(e, ERR_INPUT, "output_config.formats must be a non-empty list of formats");
 		c->nformats = 0;
 		size_t i;
 		const json_t *v;
 		json_array_foreach(fm, i, v) {
 			enum dataset_format f;
-			if (!json_is_string(v) || dataset_format_parse(&f, json_string_value(v), e))
-				return err_set(e, ERR_INPUT, "output_config.formats[%zu] must be one of parquet, csv, pickle", i);
+			if (!json_is_string(v))
+				return err_set(e, ERR_INPUT, "output_config.formats[%zu] must be a string", i);
+			if (dataset_format_parse(&f, json_string_value(v), e))
+				return err_prefix(e, "output_config.formats[%zu]", i);
 			int dup = 0;
 			for (size_t k = 0; k < c->nformats; k++)
 				dup |= c->formats[k] == f;
-			if (!dup && c->nformats < 3)
+			if (!dup && c->nformats < DATASET_FMT_COUNT)
 				c->formats[c->nformats++] = f;
 		}
 	}
@@ -107,7 +109,7 @@ static int run_fold(struct dataset_generate_result *out, json_t *folds, struct d
 	}
 	char *dir = fold->name ? fs_join(outdir, fold->name) : xstrdup(outdir);
 	rc = fs_mkdirs(dir, e);
-	struct dataset_manifest_file mf[DATASET_NSPLITS * 3];
+	struct dataset_manifest_file mf[DATASET_NSPLITS * DATASET_FMT_COUNT];
 	size_t nmf = 0;
 	for (size_t k = 0; k < cfg->nformats && rc == 0; k++) {
 		for (int s = 0; s < DATASET_NSPLITS && rc == 0; s++) {

@@ -33,7 +33,7 @@
 struct dataset_generate_config {
 	struct dataset_split_config split;
 	struct dataset_prep_config prep;
-	enum dataset_format formats[3];
+	enum dataset_format formats[DATASET_FMT_COUNT]; /* distinct, in the order listed */
 	size_t nformats;
 	struct dataset_write_opts write;
 	struct dataset_baseline_config baseline;

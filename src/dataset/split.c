@@ -13,12 +13,28 @@
 #include <string.h>
 
 const char *const dataset_split_names[DATASET_NSPLITS] = { "train", "val", "test" };
-static const char *const strategy_names[] = { "stratified_within_group", "leave_one_out", "time_series_split",
-					      "random_split" };
+/* The registration table (split.h): one line per strategy, indexed by enum dataset_strategy. */
+const struct dataset_strategy_def dataset_strategies[] = {
+	[DATASET_SPLIT_STRATIFIED_WITHIN_GROUP] = { "stratified_within_group", split_run_within_group, 1, 1,
+						    DATASET_TIME_WITH_ORDERING,
+						    "each group cut by the ratios, oldest builds to train with temporal_ordering" },
+	[DATASET_SPLIT_LEAVE_ONE_OUT] = { "leave_one_out", split_run_loo, 1, 0, DATASET_TIME_NEVER,
+					  "whole groups: test_groups are the test set, else one fold per group" },
+	[DATASET_SPLIT_TIME_SERIES] = { "time_series_split", split_run_time_series, 0, 0, DATASET_TIME_ALWAYS,
+					"all builds in time order: oldest to train, newest to test (gap_days apart)" },
+	[DATASET_SPLIT_RANDOM] = { "random_split", split_run_random, 0, 1, DATASET_TIME_NEVER,
+				   "commits shuffled with the seed and cut by the ratios within each class" },
+};
+const size_t dataset_nstrategies = sizeof(dataset_strategies) / sizeof(dataset_strategies[0]);
+
+char *dataset_strategies_join(const char *sep, const char *last_sep)
+{
+	return str_join_names(dataset_strategies, dataset_nstrategies, sizeof(dataset_strategies[0]), sep, last_sep);
+}
 
 const char *dataset_strategy_name(enum dataset_strategy s)
 {
-	return (unsigned)s < 4 ? strategy_names[s] : "?";
+	return (size_t)s < dataset_nstrategies ? dataset_strategies[s].name : "?";
 }
 
 void dataset_split_config_init(struct dataset_split_config *c)
@@ -85,9 +101,15 @@ int dataset_split_config_from_json(struct dataset_split_config *c, const json_t 
 		return err_set(e, ERR_INPUT, "splitting_config must be an object");
 	const char *s = core_json_str(cfg, "strategy", NULL);
 	if (s) {
-		int i = pick(s, strategy_names, 4);
-		if (i < 0)
-			return err_set(e, ERR_INPUT, "splitting_config.strategy '%s' is unknown; use stratified_within_group, leave_one_out, time_series_split or random_split", s);
+		size_t i = 0;
+		while (i < dataset_nstrategies && strcmp(s, dataset_strategies[i].name) != 0)
+			i++;
+		if (i == dataset_nstrategies) {
+			char *names = dataset_strategies_join(", ", " or ");
+			int rc = err_set(e, ERR_INPUT, "splitting_config.strategy '%s' is unknown; use %s", s, names);
+			free(names);
+			return rc;
+		}
 		c->strategy = (enum dataset_strategy)i;
 	}
 	static const char *const groups[] = { "repo_name", "language", "ci_provider" };
@@ -325,20 +347,23 @@ static int ctx_init(struct split_ctx *x, const struct dataset_frame *f, const st
 		return err_set(e, ERR_INPUT, "split: the frame has no rows; nothing to split (check the scenario's filters and feature extraction)");
 	if (f->nrows >= UINT32_MAX)
 		return err_set(e, ERR_TOOBIG, "split: %zu rows is more than this layer handles (4 billion)", f->nrows);
+	if ((size_t)cfg->strategy >= dataset_nstrategies)
+		return err_set(e, ERR_INPUT, "split: strategy %d is unknown", (int)cfg->strategy);
+	const struct dataset_strategy_def *def = &dataset_strategies[cfg->strategy];
 	const struct dataset_col *g = dataset_frame_col(f, cfg->group_by);
-	int needs_group = cfg->strategy == DATASET_SPLIT_STRATIFIED_WITHIN_GROUP || cfg->strategy == DATASET_SPLIT_LEAVE_ONE_OUT;
-	if (!g && needs_group)
+	if (!g && def->needs_group)
 		return err_set(e, ERR_INPUT, "split: group_by column '%s' is not in the frame; add it (as metadata or key) or choose another group_by", cfg->group_by);
 	const struct dataset_col *s = dataset_frame_col(f, cfg->stratify_by);
-	if (!s && cfg->strategy != DATASET_SPLIT_TIME_SERIES && cfg->strategy != DATASET_SPLIT_LEAVE_ONE_OUT)
+	if (!s && def->needs_stratify)
 		return err_set(e, ERR_INPUT, "split: stratify_by column '%s' is not in the frame; add it or choose another stratify_by", cfg->stratify_by);
 	const struct dataset_col *t = dataset_frame_col(f, cfg->time_col);
 	if (t && t->type != DATASET_TIMESTAMP && t->type != DATASET_INT64)
 		return err_set(e, ERR_INPUT, "split: time column '%s' is %s; it must be a timestamp", cfg->time_col, dataset_type_name(t->type));
-	int needs_time = cfg->strategy == DATASET_SPLIT_TIME_SERIES ||
-			 (cfg->strategy == DATASET_SPLIT_STRATIFIED_WITHIN_GROUP && cfg->temporal_ordering);
+	int needs_time = def->needs_time == DATASET_TIME_ALWAYS ||
+			 (def->needs_time == DATASET_TIME_WITH_ORDERING && cfg->temporal_ordering);
 	if (!t && needs_time)
-		return err_set(e, ERR_INPUT, "split: time column '%s' is not in the frame; time_series_split and temporal_ordering need it", cfg->time_col);
+		return err_set(e, ERR_INPUT, "split: time column '%s' is not in the frame; %s%s needs it", cfg->time_col,
+			       def->name, def->needs_time == DATASET_TIME_WITH_ORDERING ? " with temporal_ordering" : "");
 	const struct dataset_col *l = dataset_frame_col(f, cfg->label_col);
 	const struct dataset_col *c = dataset_frame_col(f, cfg->commit_col);
 	x->has_group = g != NULL;
@@ -408,7 +433,7 @@ static char *fold_name(const char *group)
 	return s;
 }
 
-static int run_loo(struct split_ctx *x, struct dataset_split_result *out, struct err *e)
+int split_run_loo(struct split_ctx *x, struct dataset_split_result *out, struct err *e)
 {
 	const struct dataset_split_config *cfg = x->cfg;
 	for (size_t i = 0; i < cfg->test_groups.n + cfg->val_groups.n + cfg->train_groups.n; i++) {
@@ -472,6 +497,19 @@ static int run_loo(struct split_ctx *x, struct dataset_split_result *out, struct
 	return rc;
 }
 
+int split_one_fold(struct split_ctx *x, struct dataset_split_result *out,
+		   void (*cut)(struct split_ctx *x, struct split_fold_work *w), struct err *e)
+{
+	struct split_fold_work w;
+	work_init(&w, x->nunits);
+	cut(x, &w);
+	out->folds = xcalloc(1, sizeof(struct dataset_fold));
+	out->nfolds = 1;
+	int rc = split_finish_fold(x, &w, &out->folds[0], e);
+	work_release(&w);
+	return rc;
+}
+
 int dataset_split(struct dataset_split_result *out, const struct dataset_frame *f,
 		  const struct dataset_split_config *cfg, struct err *e)
 {
@@ -480,22 +518,8 @@ int dataset_split(struct dataset_split_result *out, const struct dataset_frame *
 	out->dropped = NULL;
 	struct split_ctx x;
 	int rc = ctx_init(&x, f, cfg, e);
-	if (rc == 0 && cfg->strategy == DATASET_SPLIT_LEAVE_ONE_OUT) {
-		rc = run_loo(&x, out, e);
-	} else if (rc == 0) {
-		struct split_fold_work w;
-		work_init(&w, x.nunits);
-		switch (cfg->strategy) {
-		case DATASET_SPLIT_RANDOM: rc = split_run_random(&x, &w); break;
-		case DATASET_SPLIT_TIME_SERIES: rc = split_run_time_series(&x, &w); break;
-		default: rc = split_run_within_group(&x, &w); break;
-		}
-		out->folds = xcalloc(1, sizeof(struct dataset_fold));
-		out->nfolds = 1;
-		if (rc == 0)
-			rc = split_finish_fold(&x, &w, &out->folds[0], e);
-		work_release(&w);
-	}
+	if (rc == 0)
+		rc = dataset_strategies[cfg->strategy].run(&x, out, e);
 	ctx_release(&x);
 	if (rc)
 		dataset_split_result_release(out);

@@ -52,6 +52,7 @@
 #include "core/err.h"
 #include "dataset/frame.h"
 
+/* Indices of dataset_strategies[] for the strategies other code names; a new one needs no constant. */
 enum dataset_strategy {
 	DATASET_SPLIT_STRATIFIED_WITHIN_GROUP = 0, /* the default */
 	DATASET_SPLIT_LEAVE_ONE_OUT,
@@ -59,12 +60,39 @@ enum dataset_strategy {
 	DATASET_SPLIT_RANDOM,
 };
 
+/* When a strategy needs the time column. */
+enum dataset_needs_time { DATASET_TIME_NEVER = 0, DATASET_TIME_ALWAYS, DATASET_TIME_WITH_ORDERING };
+
+struct split_ctx;             /* split_internal.h */
+struct dataset_split_result;
+/*
+ * The registration table of split strategies (split.c), in the order
+ * messages, the scenario schema and docs list them; enum dataset_strategy
+ * indexes it. Adding a strategy: its split_<name>.c (run), one line of
+ * dataset_strategies[], and run's prototype in split_internal.h
+ * (docs/architecture.md, "Files to touch").
+ */
+struct dataset_strategy_def {
+	const char *name;        /* as written in splitting_config.strategy */
+	/* Fills out (one fold, or several) from the keyed rows of x; ERR_INPUT naming what is missing. */
+	int (*run)(struct split_ctx *x, struct dataset_split_result *out, struct err *e);
+	int needs_group;         /* the group_by column must exist */
+	int needs_stratify;      /* the stratify_by column must exist */
+	enum dataset_needs_time needs_time; /* WITH_ORDERING: only with temporal_ordering; also says which of
+					     * temporal_ordering / gap_days the report shows */
+	const char *doc;         /* one line for the scenario schema's docs */
+};
+extern const struct dataset_strategy_def dataset_strategies[];
+extern const size_t dataset_nstrategies;
+/* "a, b, c or d" from the table; caller frees. */
+char *dataset_strategies_join(const char *sep, const char *last_sep);
+
 /* Split indices; a row of a fold is assigned one of them or DATASET_DROPPED. */
 enum { DATASET_TRAIN = 0, DATASET_VAL = 1, DATASET_TEST = 2, DATASET_NSPLITS = 3, DATASET_DROPPED = -1 };
 extern const char *const dataset_split_names[DATASET_NSPLITS]; /* "train", "val", "test" */
 
 struct dataset_split_config {
-	enum dataset_strategy strategy;
+	enum dataset_strategy strategy; /* an index of dataset_strategies[] */
 	char *group_by;      /* column name; default "repo_name" */
 	char *stratify_by;   /* column name; default "outcome" */
 	double ratios[DATASET_NSPLITS]; /* default 0.7, 0.15, 0.15; must sum to 1 (±1e-6) */

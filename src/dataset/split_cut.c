@@ -130,7 +130,7 @@ static void cut_cells(struct split_ctx *x, struct split_fold_work *w, struct uni
 	free(order);
 }
 
-int split_run_random(struct split_ctx *x, struct split_fold_work *w)
+static void cut_random(struct split_ctx *x, struct split_fold_work *w)
 {
 	struct unit_key *keys = xmalloc((x->nunits ? x->nunits : 1) * sizeof(*keys));
 	for (size_t u = 0; u < x->nunits; u++)
@@ -138,10 +138,9 @@ int split_run_random(struct split_ctx *x, struct split_fold_work *w)
 	qsort(keys, x->nunits, sizeof(*keys), cmp_cell);
 	cut_cells(x, w, keys, x->nunits, 0, 0);
 	free(keys);
-	return 0;
 }
 
-int split_run_within_group(struct split_ctx *x, struct split_fold_work *w)
+static void cut_within_group(struct split_ctx *x, struct split_fold_work *w)
 {
 	const struct dataset_split_config *cfg = x->cfg;
 	double minpos = 1;
@@ -185,10 +184,9 @@ int split_run_within_group(struct split_ctx *x, struct split_fold_work *w)
 	qsort(keys, n, sizeof(*keys), cmp_cell);
 	cut_cells(x, w, keys, n, cfg->temporal_ordering, 1);
 	free(keys);
-	return 0;
 }
 
-int split_run_time_series(struct split_ctx *x, struct split_fold_work *w)
+static void cut_time_series(struct split_ctx *x, struct split_fold_work *w)
 {
 	struct unit_key *keys = xmalloc((x->nunits ? x->nunits : 1) * sizeof(*keys));
 	size_t n = 0;
@@ -224,7 +222,22 @@ int split_run_time_series(struct split_ctx *x, struct split_fold_work *w)
 	}
 	free(order);
 	free(keys);
-	return 0;
+}
+
+/* The single-fold strategies of the registration table (split.h). */
+int split_run_random(struct split_ctx *x, struct dataset_split_result *out, struct err *e)
+{
+	return split_one_fold(x, out, cut_random, e);
+}
+
+int split_run_within_group(struct split_ctx *x, struct dataset_split_result *out, struct err *e)
+{
+	return split_one_fold(x, out, cut_within_group, e);
+}
+
+int split_run_time_series(struct split_ctx *x, struct dataset_split_result *out, struct err *e)
+{
+	return split_one_fold(x, out, cut_time_series, e);
 }
 
 static json_t *names_json(const struct split_ctx *x, const int8_t *gsplit, int s)

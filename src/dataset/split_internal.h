@@ -54,11 +54,17 @@ struct split_fold_work {
 	const char *held_out;
 };
 
-/* split_cut.c */
-int split_run_random(struct split_ctx *x, struct split_fold_work *w);
-int split_run_within_group(struct split_ctx *x, struct split_fold_work *w);
-int split_run_time_series(struct split_ctx *x, struct split_fold_work *w);
-/* One fold of leave_one_out: test_ids[0..ntest) are the test groups. */
+/* The strategies' run functions (struct dataset_strategy_def), one per line of dataset_strategies[]. */
+int split_run_random(struct split_ctx *x, struct dataset_split_result *out, struct err *e);
+int split_run_within_group(struct split_ctx *x, struct dataset_split_result *out, struct err *e);
+int split_run_time_series(struct split_ctx *x, struct dataset_split_result *out, struct err *e);
+int split_run_loo(struct split_ctx *x, struct dataset_split_result *out, struct err *e);
+
+/* split.c: runs cut (which assigns every unit) as the single fold of out; for single-fold strategies. */
+int split_one_fold(struct split_ctx *x, struct dataset_split_result *out,
+		   void (*cut)(struct split_ctx *x, struct split_fold_work *w), struct err *e);
+
+/* split_cut.c: one fold of leave_one_out: test_ids[0..ntest) are the test groups. */
 int split_run_loo_fold(struct split_ctx *x, struct split_fold_work *w, const uint32_t *test_ids, size_t ntest,
 		       uint64_t fold_salt, struct err *e);
 /* Group id of a name, or -1. */

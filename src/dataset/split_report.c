@@ -115,9 +115,10 @@ int split_finish_fold(struct split_ctx *x, struct split_fold_work *w, struct dat
 						     "test", cfg->ratios[2]));
 	json_object_set_new(rep, "group_by", json_string(cfg->group_by));
 	json_object_set_new(rep, "stratify_by", json_string(cfg->stratify_by));
-	if (cfg->strategy == DATASET_SPLIT_STRATIFIED_WITHIN_GROUP)
+	enum dataset_needs_time nt = dataset_strategies[cfg->strategy].needs_time;
+	if (nt == DATASET_TIME_WITH_ORDERING)
 		json_object_set_new(rep, "temporal_ordering", json_boolean(cfg->temporal_ordering));
-	if (cfg->strategy == DATASET_SPLIT_TIME_SERIES)
+	if (nt == DATASET_TIME_ALWAYS)
 		json_object_set_new(rep, "gap_days", json_real(cfg->gap_days));
 	if (fold->held_out)
 		json_object_set_new(rep, "held_out_group", json_string(fold->held_out));

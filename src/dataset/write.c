@@ -1,35 +1,51 @@
 /* The writers' common part: format names, output columns, dispatch (write.h). */
 #include "dataset/write.h"
+#include "core/buf.h"
 #include "core/xalloc.h"
+#include <stdlib.h>
 #include <string.h>
 
-static const char *const fmt_names[] = { "parquet", "csv", "pickle" };
-static const char *const fmt_exts[] = { "parquet", "csv", "pkl" };
+/* The registration table (write.h): one line per output format, indexed by enum dataset_format. */
+const struct dataset_format_def dataset_formats[DATASET_FMT_COUNT] = {
+	[DATASET_FMT_PARQUET] = { "parquet", "parquet", dataset_write_parquet,
+				  "Apache Parquet, snappy-compressed, with column statistics" },
+	[DATASET_FMT_CSV] = { "csv", "csv", dataset_write_csv, "RFC 4180 CSV with a header line" },
+	[DATASET_FMT_PICKLE] = { "pickle", "pkl", dataset_write_pickle,
+				 "a Python pickle that unpickles to a pandas DataFrame" },
+};
 static const char *const codec_names[] = { "snappy", "zstd", "none" };
+
+char *dataset_formats_join(const char *sep, const char *last_sep)
+{
+	return str_join_names(dataset_formats, DATASET_FMT_COUNT, sizeof(dataset_formats[0]), sep, last_sep);
+}
 
 int dataset_format_parse(enum dataset_format *out, const char *name, struct err *e)
 {
-	for (int i = 0; i < 3; i++)
-		if (strcmp(name, fmt_names[i]) == 0 || strcmp(name, fmt_exts[i]) == 0) {
+	for (int i = 0; i < DATASET_FMT_COUNT; i++)
+		if (strcmp(name, dataset_formats[i].name) == 0 || strcmp(name, dataset_formats[i].ext) == 0) {
 			*out = (enum dataset_format)i;
 			return 0;
 		}
-	return err_set(e, ERR_INPUT, "output format '%s' is unknown; use parquet, csv or pickle", name);
+	char *names = dataset_formats_join(", ", " or ");
+	int rc = err_set(e, ERR_INPUT, "output format '%s' is unknown; use %s", name, names);
+	free(names);
+	return rc;
 }
 
 const char *dataset_format_name(enum dataset_format f)
 {
-	return (unsigned)f < 3 ? fmt_names[f] : "?";
+	return (unsigned)f < DATASET_FMT_COUNT ? dataset_formats[f].name : "?";
 }
 
 const char *dataset_format_ext(enum dataset_format f)
 {
-	return (unsigned)f < 3 ? fmt_exts[f] : "?";
+	return (unsigned)f < DATASET_FMT_COUNT ? dataset_formats[f].ext : "?";
 }
 
 const char *dataset_codec_name(enum dataset_codec c)
 {
-	return (unsigned)c < 3 ? codec_names[c] : "?";
+	return (unsigned)c < sizeof(codec_names) / sizeof(codec_names[0]) ? codec_names[c] : "?";
 }
 
 size_t dataset_output_columns(size_t **out, const struct dataset_frame *f, const struct dataset_write_opts *opts)
@@ -48,10 +64,7 @@ size_t dataset_output_columns(size_t **out, const struct dataset_frame *f, const
 int dataset_write(enum dataset_format fmt, const char *path, const struct dataset_frame *f, const uint32_t *rows,
 		  size_t n, const struct dataset_write_opts *opts, struct dataset_file_info *info, struct err *e)
 {
-	switch (fmt) {
-	case DATASET_FMT_PARQUET: return dataset_write_parquet(path, f, rows, n, opts, info, e);
-	case DATASET_FMT_CSV: return dataset_write_csv(path, f, rows, n, opts, info, e);
-	case DATASET_FMT_PICKLE: return dataset_write_pickle(path, f, rows, n, opts, info, e);
-	}
-	return err_set(e, ERR_INPUT, "output format %d is unknown; use parquet, csv or pickle", (int)fmt);
+	if ((unsigned)fmt < DATASET_FMT_COUNT)
+		return dataset_formats[fmt].write(path, f, rows, n, opts, info, e);
+	return err_set(e, ERR_INPUT, "output format %d is unknown", (int)fmt);
 }

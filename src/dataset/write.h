@@ -30,7 +30,8 @@
 #include "core/hash.h"
 #include "dataset/frame.h"
 
-enum dataset_format { DATASET_FMT_PARQUET = 0, DATASET_FMT_CSV, DATASET_FMT_PICKLE };
+/* Indices of dataset_formats[] (the registration table below); DATASET_FMT_COUNT last. */
+enum dataset_format { DATASET_FMT_PARQUET = 0, DATASET_FMT_CSV, DATASET_FMT_PICKLE, DATASET_FMT_COUNT };
 enum dataset_codec { DATASET_CODEC_SNAPPY = 0, DATASET_CODEC_ZSTD, DATASET_CODEC_NONE };
 
 struct dataset_write_opts {
@@ -51,7 +52,26 @@ struct dataset_file_info {
 	size_t columns;
 };
 
-/* "parquet", "csv", "pickle" <-> enum; ERR_INPUT names an unknown format. */
+/* A format's writer: rows rows[0..n) of f to path (see above). */
+typedef int (*dataset_writer)(const char *path, const struct dataset_frame *f, const uint32_t *rows, size_t n,
+			      const struct dataset_write_opts *opts, struct dataset_file_info *info, struct err *e);
+/*
+ * The registration table of output formats (write.c), indexed by enum
+ * dataset_format, in the order messages, the scenario schema and docs list
+ * them. Adding a format: its write_<name>.c, one line of dataset_formats[],
+ * and its enum constant + writer prototype here (docs/architecture.md).
+ */
+struct dataset_format_def {
+	const char *name;      /* as written in output_config.formats */
+	const char *ext;       /* file extension: train.<ext> */
+	dataset_writer write;
+	const char *doc;       /* one line for the scenario schema's docs */
+};
+extern const struct dataset_format_def dataset_formats[DATASET_FMT_COUNT];
+/* "parquet, csv or pickle" (last_sep " or ") from the table; caller frees. */
+char *dataset_formats_join(const char *sep, const char *last_sep);
+
+/* "parquet", "csv", "pickle" (or an extension) <-> enum; ERR_INPUT names an unknown format. */
 int dataset_format_parse(enum dataset_format *out, const char *name, struct err *e);
 const char *dataset_format_name(enum dataset_format f);
 /* File extension: "parquet", "csv", "pkl". */

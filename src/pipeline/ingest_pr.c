@@ -166,7 +166,7 @@ static struct ci_provider *pr_source(const char *kind, struct ci_provider *p, st
 				     char *why, size_t whylen)
 {
 	*owned = NULL;
-	if (strcmp(kind, CI_CIRCLECI) && strcmp(kind, CI_TRAVIS)) {
+	if (ci_provider_has_prs(p)) {
 		if (ci_prs_available(p))
 			return p;
 		snprintf(why, whylen, "the %s provider has no pull-request data (a local archive needs pulls.jsonl)", kind);

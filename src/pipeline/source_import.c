@@ -156,13 +156,15 @@ static int take_row(struct importer *im)
 	const char *why = NULL;
 	if (!*build)
 		snprintf(reason, sizeof(reason), "empty build id");
-	else if (!ci_kind_valid(prov))
-		snprintf(reason, sizeof(reason), "unknown provider '%.60s' (use github_actions, circleci, travis or local)", prov);
-	else if (!ci_repo_name_valid(repo, &why))
+	else if (!ci_kind_valid(prov)) {
+		char *kinds = ci_kinds_join(", ", " or ");
+		snprintf(reason, sizeof(reason), "unknown provider '%.60s' (use %s)", prov, kinds);
+		free(kinds);
+	} else if (!ci_repo_name_valid(repo, &why))
 		snprintf(reason, sizeof(reason), "repository '%.120s' is not owner/name: %s", repo, why ? why : "");
 	else if (!ci_build_id_valid(prov, build))
 		snprintf(reason, sizeof(reason), "build id '%.60s' is not a %s id (%s)", build, prov,
-			 strcmp(prov, CI_CIRCLECI) == 0 ? "a pipeline UUID" : "a positive whole number");
+			 ci_id_form_doc(ci_kind_find(prov)->id_form));
 	int inserted = 0;
 	struct source_builds_new n = { .source_id = im->source_id, .line_no = im->rec_line, .provider = prov,
 				       .build_id = build, .repo = repo, .reason = reason[0] ? reason : NULL,
@@ -294,9 +296,12 @@ int source_import(struct store *s, const struct source_import_opts *o, struct so
 	struct source_import_opts opts = *o;
 	if (!opts.provider)
 		opts.provider = CI_GITHUB;
-	if (!ci_kind_valid(opts.provider))
-		return err_set(e, ERR_USAGE, "--provider '%s' is not github_actions, circleci, travis or local",
-			       opts.provider);
+	if (!ci_kind_valid(opts.provider)) {
+		char *kinds = ci_kinds_join(", ", " or ");
+		int rc = err_set(e, ERR_USAGE, "--provider '%s' is not %s", opts.provider, kinds);
+		free(kinds);
+		return rc;
+	}
 	FILE *f = strcmp(o->path, "-") == 0 ? stdin : fopen(o->path, "rb");
 	if (!f)
 		return err_set(e, ERR_INPUT, "cannot read %s: %s", o->path, strerror(errno));

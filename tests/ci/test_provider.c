@@ -94,6 +94,24 @@ Test(provider, refuses_an_unknown_kind_with_the_choices)
 	cr_assert_not(ci_kind_valid("GitHub"));
 }
 
+Test(provider, names_every_registered_kind_when_refusing_one_and_checks_ids_by_the_kinds_form)
+{
+	struct ci_provider *p = NULL;
+	struct err e = ERR_INIT;
+	cr_assert_eq(ci_provider_open(&p, "jenkins", NULL, &e), ERR_INPUT);
+	cr_assert_geq(ci_nkinds, 4);
+	for (size_t i = 0; i < ci_nkinds; i++) {
+		cr_assert(strstr(e.msg, ci_kinds[i].kind), "%s lacks %s", e.msg, ci_kinds[i].kind);
+		cr_assert_eq(ci_kind_find(ci_kinds[i].kind), &ci_kinds[i]);
+		cr_assert_str_eq(ci_kinds[i].ops->kind, ci_kinds[i].kind, "line %zu's ops are another kind's", i);
+		cr_assert_not_null(ci_kinds[i].ops->setup);
+		const char *id = ci_kinds[i].id_form == CI_ID_UUID ? "0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9" : "12345";
+		cr_assert(ci_build_id_valid(ci_kinds[i].kind, id), "%s refuses %s", ci_kinds[i].kind, id);
+		cr_assert_not(ci_build_id_valid(ci_kinds[i].kind, "12x"), "%s accepts 12x", ci_kinds[i].kind);
+	}
+	cr_assert_null(ci_kind_find("jenkins"));
+}
+
 Test(provider, labels_only_completed_human_success_or_failure_runs)
 {
 	struct ci_run r;

@@ -220,6 +220,27 @@ Test(split, every_strategy_that_orders_by_time_is_forward_in_time_with_re_run_co
 	dataset_frame_free(f);
 }
 
+Test(split, runs_every_registered_strategy_and_reports_it_by_its_table_name)
+{
+	struct dataset_frame *f = tf_make(400, 5, 0);
+	cr_assert_geq(dataset_nstrategies, 4);
+	for (size_t k = 0; k < dataset_nstrategies; k++) {
+		struct dataset_split_config c = cfg_of((enum dataset_strategy)k, 7);
+		struct dataset_split_result r = DATASET_SPLIT_RESULT_INIT;
+		struct err e = ERR_INIT;
+		cr_assert_eq(dataset_split(&r, f, &c, &e), 0, "%s: %s", dataset_strategies[k].name, e.msg);
+		cr_assert_geq(r.nfolds, 1);
+		for (size_t i = 0; i < r.nfolds; i++) {
+			expect_no_commit_in_two_splits(f, &r.folds[i]);
+			cr_assert_str_eq(json_string_value(json_object_get(r.folds[i].report, "strategy")),
+					 dataset_strategies[k].name);
+		}
+		dataset_split_result_release(&r);
+		dataset_split_config_release(&c);
+	}
+	dataset_frame_free(f);
+}
+
 Test(split, never_puts_a_commit_in_two_splits)
 {
 	/* tf_make re-runs about 5% of commits; try every strategy and several seeds */

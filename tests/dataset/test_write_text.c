@@ -87,6 +87,23 @@ static void check_with_pandas(enum dataset_format fmt, size_t nrows, int nulls, 
 	dataset_frame_free(f);
 }
 
+Test(write, dispatches_every_registered_format_to_its_writer_and_names_them_all_in_refusals)
+{
+	struct err e = ERR_INIT;
+	enum dataset_format f;
+	cr_assert_eq(dataset_format_parse(&f, "feather", &e), ERR_INPUT);
+	char refusal[ERR_MSG_MAX];
+	snprintf(refusal, sizeof(refusal), "%s", e.msg);
+	for (int i = 0; i < DATASET_FMT_COUNT; i++) {
+		cr_assert_not_null(dataset_formats[i].write, "%s has no writer", dataset_formats[i].name);
+		cr_assert(strstr(refusal, dataset_formats[i].name), "%s lacks %s", refusal, dataset_formats[i].name);
+		cr_assert_eq(dataset_format_parse(&f, dataset_formats[i].name, &e), 0);
+		cr_assert_eq((int)f, i);
+		cr_assert_eq(dataset_format_parse(&f, dataset_formats[i].ext, &e), 0, "extension %s", dataset_formats[i].ext);
+		cr_assert_eq((int)f, i);
+	}
+}
+
 Test(write_csv, loads_in_pandas_with_exact_values_and_nulls)
 {
 	check_with_pandas(DATASET_FMT_CSV, 600, 1, 1);
