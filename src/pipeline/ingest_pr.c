@@ -18,6 +18,7 @@
 #include "core/utc.h"
 #include "core/xalloc.h"
 #include "store/ingestion.h"
+#include "store/pull_requests.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,34 +96,22 @@ static void settle(struct by_pr *idx, int64_t number, const char *status, const 
 
 static int store_pr(struct store *s, int64_t repo_id, const struct ci_pr *pr, int64_t fetched_at, struct err *e)
 {
-	int64_t id = 0;
-	struct store_val p[] = { sv_int(repo_id), sv_int(pr->number), sv_text(pr->state), sv_text(pr->author_login),
-				 sv_opt_int(pr->created_at), sv_opt_int(pr->closed_at), sv_opt_int(pr->merged_at),
-				 sv_text(pr->body), sv_int((int64_t)pr->n_comments),
-				 sv_text(pr->raw_json ? pr->raw_json : "{}"), sv_int(fetched_at) };
-	int rc = store_insert_id(s, &id, e,
-				 "INSERT INTO raw_pull_requests (raw_repo_id, number, state, author_login, created_at, closed_at,"
-				 " merged_at, body, comments_count, raw, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-				 " ON CONFLICT (raw_repo_id, number) DO UPDATE SET state = excluded.state,"
-				 " author_login = excluded.author_login, created_at = excluded.created_at,"
-				 " closed_at = excluded.closed_at, merged_at = excluded.merged_at, body = excluded.body,"
-				 " comments_count = excluded.comments_count, raw = excluded.raw, fetched_at = excluded.fetched_at"
-				 " RETURNING id",
-				 11, p);
-	struct store_val d[] = { sv_int(id) };
-	if (rc == 0)
-		rc = store_exec(s, e, NULL, "DELETE FROM raw_pr_comments WHERE raw_pr_id = ?", 1, d);
-	for (size_t i = 0; rc == 0 && i < pr->n_comments; i++) {
+	struct pull_request_row row = { .raw_repo_id = repo_id, .number = pr->number, .state = pr->state,
+					.author_login = pr->author_login, .created_at = pr->created_at,
+					.closed_at = pr->closed_at, .merged_at = pr->merged_at, .body = pr->body,
+					.comments_count = (int64_t)pr->n_comments,
+					.raw = pr->raw_json ? pr->raw_json : "{}", .fetched_at = fetched_at };
+	struct pull_request_comment_row *cs = xcalloc(pr->n_comments ? pr->n_comments : 1, sizeof(*cs));
+	char (*fallback)[32] = xcalloc(pr->n_comments ? pr->n_comments : 1, sizeof(*fallback));
+	for (size_t i = 0; i < pr->n_comments; i++) {
 		const struct ci_pr_comment *c = &pr->comments[i];
-		char fallback[32];
-		snprintf(fallback, sizeof(fallback), "#%zu", i); /* a comment without an id keeps its place */
-		struct store_val q[] = { sv_int(id), sv_text(ci_comment_kind_name(c->kind)), sv_text(c->id ? c->id : fallback),
-					 sv_text(c->author_login), sv_opt_int(c->created_at) };
-		rc = store_exec(s, e, NULL,
-				"INSERT INTO raw_pr_comments (raw_pr_id, kind, comment_id, author_login, created_at)"
-				" VALUES (?, ?, ?, ?, ?) ON CONFLICT (raw_pr_id, kind, comment_id) DO NOTHING",
-				5, q);
+		snprintf(fallback[i], sizeof(fallback[i]), "#%zu", i); /* a comment without an id keeps its place */
+		cs[i] = (struct pull_request_comment_row){ ci_comment_kind_name(c->kind), c->id ? c->id : fallback[i],
+							   c->author_login, c->created_at };
 	}
+	int rc = pull_requests_put(s, &row, cs, pr->n_comments, e);
+	free(cs);
+	free(fallback);
 	return rc;
 }
 
@@ -201,9 +190,7 @@ struct stored {
 static int load_stored(struct stored *st, struct store *s, int64_t repo_id, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val q[] = { sv_int(repo_id) };
-	int rc = store_query(s, &c, e, "SELECT number, fetched_at FROM raw_pull_requests WHERE raw_repo_id = ? ORDER BY number",
-			     1, q);
+	int rc = pull_requests_fetched(s, &c, repo_id, e);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0, cap2 = 0;

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/utc.h"
 #include "core/xalloc.h"
+#include "store/warehouse.h"
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,8 +134,7 @@ int pr_forks_store(struct store *s, struct pr_forks *f, const struct pr_builds *
 			continue;
 		char prs[32];
 		snprintf(prs, sizeof(prs), "[%lld]", (long long)pb->number);
-		struct store_val p[] = { sv_text(prs), sv_int(f->v[i].raw_run_id) };
-		rc = store_exec(s, e, NULL, "UPDATE raw_build_runs SET pr_numbers = ? WHERE id = ? AND pr_numbers = '[]'", 2, p);
+		rc = warehouse_run_set_prs(s, f->v[i].raw_run_id, prs, e);
 		f->v[i].written = rc == 0;
 	}
 	return rc;

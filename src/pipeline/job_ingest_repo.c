@@ -21,6 +21,7 @@
 #include "pipeline/scenario.h"
 #include "pipeline/fanout.h"
 #include "store/ingestion.h"
+#include "store/warehouse.h"
 #include "pipeline/warehouse.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -75,9 +76,7 @@ struct ingest {
 static int load_repo(struct ingest *g, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(g->repo_id) };
-	int rc = store_query(g->s, &c, e,
-			     "SELECT full_name, ci_provider, clone_url, archive_dir FROM raw_repositories WHERE id = ?", 1, p);
+	int rc = warehouse_repo_get(g->s, &c, g->repo_id, e);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_next(c, e)) == 1) {
@@ -238,17 +237,9 @@ static int ingest_git(struct ingest *g, struct err *e)
 static int record_log(struct ingest *g, struct ijob *j, const char *hex, size_t raw, size_t stored, int truncated,
 		      struct err *e)
 {
-	if (hex) {
-		struct store_val p[] = { sv_text(hex), sv_int((int64_t)raw), sv_int((int64_t)stored), sv_int(truncated),
-					 sv_int(utc_now()), sv_int(j->id) };
-		return store_exec(g->s, e, NULL,
-				  "UPDATE raw_build_jobs SET log_status = 'ok', log_sha256 = ?, log_size_raw = ?,"
-				  " log_size_stored = ?, log_truncated = ?, log_error = NULL, log_fetched_at = ? WHERE id = ?",
-				  6, p);
-	}
-	struct store_val q[] = { sv_text(j->status), sv_text(j->error), sv_int(utc_now()), sv_int(j->id) };
-	return store_exec(g->s, e, NULL,
-			  "UPDATE raw_build_jobs SET log_status = ?, log_error = ?, log_fetched_at = ? WHERE id = ?", 4, q);
+	if (hex)
+		return warehouse_job_log_stored(g->s, j->id, hex, (int64_t)raw, (int64_t)stored, truncated, e);
+	return warehouse_job_log_failed(g->s, j->id, j->status, j->error, e);
 }
 
 /* One log of a chunk: where its bytes go, and where they are stored from. */

@@ -2,6 +2,7 @@
 #include "pipeline/pull_requests.h"
 #include "ci/pr.h"
 #include "core/xalloc.h"
+#include "store/pull_requests.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,10 +14,8 @@ _Static_assert((int)CI_COMMENT_ISSUE == (int)FEAT_COMMENT_ISSUE && (int)CI_COMME
 int repo_prs_load(struct repo_prs *out, struct store *s, int64_t repo_id, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(repo_id) };
 	memset(out, 0, sizeof(*out));
-	int rc = store_query(s, &c, e, "SELECT number, created_at, body FROM raw_pull_requests WHERE raw_repo_id = ?"
-				       " ORDER BY number", 1, p);
+	int rc = pull_requests_of_repo(s, &c, repo_id, e);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0, capb = 0;
@@ -34,10 +33,7 @@ int repo_prs_load(struct repo_prs *out, struct store *s, int64_t repo_id, struct
 	if (rc < 0)
 		return rc;
 	/* Comments grouped by PR number (the order of prs), then pointed at. */
-	rc = store_query(s, &c, e,
-			 "SELECT p.number, c.kind, c.created_at FROM raw_pr_comments c JOIN raw_pull_requests p ON p.id = c.raw_pr_id"
-			 " WHERE p.raw_repo_id = ? AND c.created_at IS NOT NULL ORDER BY p.number, c.created_at, c.id",
-			 1, p);
+	rc = pull_requests_comments_of_repo(s, &c, repo_id, e);
 	if (rc < 0)
 		return rc;
 	size_t nc = 0, capc = 0;

@@ -1,6 +1,6 @@
 /* Loading one repository's feature inputs (see process_inputs.h). */
 #include "pipeline/process_inputs.h"
-#include "store/hot_sql.h"
+#include "store/warehouse.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -18,14 +18,14 @@ static char *dup_or_null(const char *s)
 static int load_repo_row(struct repo_inputs *ri, struct store *s, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(ri->repo_id) };
-	int rc = store_query(s, &c, e,
-			     "SELECT full_name, main_lang, default_branch, ci_provider, clone_url FROM raw_repositories WHERE id = ?", 1, p);
+	int rc = warehouse_repo_get(s, &c, ri->repo_id, e);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_next(c, e)) == 1) {
+		/* full_name, main_lang, default_branch, ci_provider, clone_url (warehouse_repo_get's columns 0 4 5 1 2) */
+		static const int cols[] = { 0, 4, 5, 1, 2 };
 		for (int i = 0; i < 5; i++)
-			ri->repo_strs[i] = dup_or_null(store_col_text(c, i));
+			ri->repo_strs[i] = dup_or_null(store_col_text(c, cols[i]));
 		ri->repo = (struct feat_repo){ ri->repo_strs[0], ri->repo_strs[1], ri->repo_strs[2], ri->repo_strs[3] };
 		rc = 0;
 	} else if (rc == 0) {
@@ -73,9 +73,8 @@ static void fill_run(struct run_row *r, struct store_cursor *c)
 static int load_runs(struct repo_inputs *ri, struct store *s, struct err *e)
 {
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(ri->repo_id) };
-	/* Ties in time are broken by the provider's run id, never by the warehouse id (hot_sql.c). */
-	int rc = store_query(s, &c, e, hot_sql_repo_runs, 1, p);
+	/* Ties in time are broken by the provider's run id, never by the warehouse id (store/warehouse.c). */
+	int rc = warehouse_repo_runs(s, &c, ri->repo_id, e);
 	if (rc < 0)
 		return rc;
 	size_t cap = 0;
@@ -157,8 +156,7 @@ int repo_inputs_log(struct repo_inputs *ri, struct store *s, const char *data_di
 		return 0;
 	}
 	struct store_cursor *c;
-	struct store_val p[] = { sv_int(r->raw_run_id) };
-	int rc = store_query(s, &c, e, hot_sql_run_logs, 1, p);
+	int rc = warehouse_run_logs(s, &c, r->raw_run_id, e);
 	if (rc < 0)
 		return rc;
 	int jobs = 0, ok = 0;

@@ -12,7 +12,7 @@
 #include "pipeline/scenario.h"
 #include "store/events.h"
 #include "pipeline/fanout.h"
-#include "store/hot_sql.h"
+#include "store/warehouse.h"
 #include "pipeline/jobs_phase3.h"
 #include "pipeline/registry.h"
 #include "core/buf.h"
@@ -220,9 +220,8 @@ static void history_walk_release(struct history_walk *w)
 
 static int history_walk_load(struct history_walk *w, struct store *s, int64_t repo_id, struct err *e)
 {
-	struct store_val p[] = { sv_int(repo_id) };
 	struct store_cursor *c;
-	int rc = store_query(s, &c, e, hot_sql_repo_finished(store_dialect(s)), 1, p);
+	int rc = warehouse_repo_finished(s, &c, repo_id, e);
 	if (rc < 0)
 		return rc;
 	w->repo_id = repo_id;

@@ -1,6 +1,6 @@
 /*
- * The build warehouse: provider answers (ci/provider.h) mapped to
- * raw_repositories, raw_build_runs and raw_build_jobs. Every write is an
+ * The build warehouse: provider answers (ci/provider.h) mapped to the rows
+ * of store/warehouse.h (repositories, runs, jobs). Every write is an
  * upsert on the business key (provider + full name; provider + repository +
  * ci_run_id; run + job id), so a retried validation never duplicates.
  * Callers own the transaction.

@@ -9,11 +9,8 @@ scan="$src/tests/store/sql_outside_store.py"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ciminer-sql-scan.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-# Files not moved yet (issue 15): each is listed until its statements are in store/.
-allowed=(
-  src/pipeline/ingest_pr.c src/pipeline/ingest_pr_fork.c src/pipeline/job_ingest_repo.c src/pipeline/pr_inputs.c
-  src/pipeline/process_inputs.c src/pipeline/warehouse.c
-)
+# Files allowed to hold SQL outside store/ (none: keep it so).
+allowed=()
 
 # The planted violations: a split statement, a formatted one, and a comment and a message that must pass.
 mkdir -p "$tmp/src/pipeline" "$tmp/src/store"
