@@ -47,7 +47,7 @@ void dataset_generate_config_init(struct dataset_generate_config *c);
 void dataset_generate_config_release(struct dataset_generate_config *c);
 /*
  * Reads splitting_config, preprocessing_config and output_config (formats,
- * include_metadata; also "compression": snappy | zstd | none) from a
+ * include_metadata; no "compression": the validator refuses it, Parquet is snappy) from a
  * scenario object over the defaults. ERR_INPUT names the offending key.
  */
 int dataset_generate_config_from_json(struct dataset_generate_config *c, const json_t *scenario, struct err *e);
